@@ -1,0 +1,18 @@
+# The two commands of the README, and a few conveniences.
+MVNW := ./mvnw -B
+
+.PHONY: run test format bench
+
+# Build the runtime and serve examples/functions on http://127.0.0.1:8000 (no cluster, Redis or MongoDB).
+run:
+	$(MVNW) -q -pl runtime-image -am package -DskipTests
+	GF_FUNCTIONS_DIR=examples/functions QUARKUS_HTTP_PORT=$${QUARKUS_HTTP_PORT:-8000} \
+	  java -jar runtime-image/target/quarkus-app/quarkus-run.jar
+
+# Install what tests need (redis-server, ...) and run every test.
+test:
+	bash scripts/install-test-deps.sh
+	$(MVNW) verify
+
+format:
+	$(MVNW) -q spotless:apply

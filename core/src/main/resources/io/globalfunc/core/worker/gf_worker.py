@@ -1,0 +1,218 @@
+"""GlobalFunc Python worker: runs catalogued functions for the Java runtime.
+
+Protocol (owned by io.globalfunc.core.worker.WorkerProtocol on the Java side):
+every frame is a 4-byte big-endian length followed by that many bytes.
+
+* requests  (Java -> worker): UTF-8 JSON {"id": int, "p": package, "f": function,
+  "a": [positional] | null, "k": {keyword} | null}
+* responses (worker -> Java): 1 status byte, 8-byte big-endian call id, payload.
+  status 0: payload is the JSON result; status 1: payload is a JSON error object
+  {"kind", "type", "message", "traceback"}; status 2: the ready handshake (id 0).
+
+The protocol runs on private copies of the original stdin/stdout descriptors. Descriptors 0
+and 1 are then pointed at /dev/null and stderr, so nothing a function prints (from Python, C
+extensions or child processes) can reach the protocol; it lands in the runtime log instead,
+tagged with the call id. Standard library only.
+"""
+
+import importlib
+import inspect
+import json
+import os
+import struct
+import sys
+import traceback
+
+STATUS_OK = 0
+STATUS_ERROR = 1
+STATUS_READY = 2
+
+_HEADER = struct.Struct(">I")
+_RESPONSE_HEAD = struct.Struct(">IBQ")
+
+
+class _TaggedStream:
+    """A text stream that writes complete lines to stderr, prefixed with the current call id."""
+
+    def __init__(self, fd, label):
+        self._fd = fd
+        self._label = label
+        self._partial = ""
+        self.call_id = 0
+        self.encoding = "utf-8"
+        self.errors = "replace"
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        data = self._partial + text
+        lines = data.split("\n")
+        self._partial = lines.pop()
+        if lines:
+            prefix = "[call %d %s] " % (self.call_id, self._label)
+            out = "".join(prefix + line + "\n" for line in lines)
+            _write_all(self._fd, out.encode("utf-8", "replace"))
+        return len(text)
+
+    def flush(self):
+        if self._partial:
+            self.write("\n")
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        return self._fd
+
+    def writable(self):
+        return True
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _read_exact(fd, n):
+    chunks = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _take_protocol_channel():
+    """Moves the protocol to private descriptors and reroutes 0/1 away from it."""
+    proto_in = os.dup(0)
+    proto_out = os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)  # C-level writes to stdout go to the log, never to the protocol
+    sys.stdin = open(os.devnull, "r")
+    return proto_in, proto_out
+
+
+def _apply_memory_cap(limit_bytes):
+    if limit_bytes <= 0:
+        return
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+    except (ImportError, ValueError, OSError) as exc:  # not fatal: report and go on
+        sys.stderr.write("memory cap not applied: %s\n" % exc)
+
+
+def _error(kind, exc=None, message=None, with_traceback=True):
+    err = {"kind": kind}
+    if exc is not None:
+        err["type"] = type(exc).__name__
+        err["message"] = str(exc)
+        if with_traceback:
+            err["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    if message is not None:
+        err["message"] = message
+    return err
+
+
+class Worker:
+    def __init__(self, library_dir):
+        self.library_dir = library_dir
+        self.functions = {}
+
+    def resolve(self, package, function):
+        key = (package, function)
+        fn = self.functions.get(key)
+        if fn is not None:
+            return fn
+        # The Java side only sends catalogued names; importing the module by its own dotted
+        # path (never attribute walking from the package) keeps this to package/function.py.
+        module = importlib.import_module(package + "." + function)
+        fn = getattr(module, function, None)
+        if fn is None or not callable(fn):
+            raise LookupError("%s.%s does not define a callable %s" % (package, function, function))
+        self.functions[key] = fn
+        return fn
+
+    def call(self, request):
+        package = request["p"]
+        function = request["f"]
+        args = request.get("a") or ()
+        kwargs = request.get("k") or {}
+        try:
+            fn = self.resolve(package, function)
+        except LookupError as exc:
+            return STATUS_ERROR, _error("not_callable", exc, with_traceback=False)
+        except BaseException as exc:  # an import that raises is the function's own failure
+            return STATUS_ERROR, _error("raised", exc)
+        try:
+            inspect.signature(fn).bind(*args, **kwargs)
+        except TypeError as exc:
+            return STATUS_ERROR, _error("bad_arguments", exc, with_traceback=False)
+        except ValueError:
+            pass  # builtins without a signature: let the call decide
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the worker lives on
+            return STATUS_ERROR, _error("raised", exc)
+        try:
+            return STATUS_OK, json.dumps(
+                result, allow_nan=False, ensure_ascii=False, separators=(",", ":")
+            ).encode("utf-8")
+        except (TypeError, ValueError, RecursionError, OverflowError) as exc:
+            return STATUS_ERROR, _error(
+                "not_serializable",
+                message="result of type %s is not JSON-serialisable: %s" % (type(result).__name__, exc),
+            )
+
+
+def main(argv):
+    library_dir = argv[1]
+    memory_cap = int(argv[2]) if len(argv) > 2 else 0
+    proto_in, proto_out = _take_protocol_channel()
+    out_stream = _TaggedStream(2, "stdout")
+    err_stream = _TaggedStream(2, "stderr")
+    sys.stdout = out_stream
+    sys.stderr = err_stream
+    _apply_memory_cap(memory_cap)
+    sys.path.insert(0, library_dir)
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    worker = Worker(library_dir)
+
+    def send(status, call_id, payload):
+        _write_all(proto_out, _RESPONSE_HEAD.pack(len(payload) + 9, status, call_id) + payload)
+
+    send(STATUS_READY, 0, json.dumps({"pid": os.getpid()}).encode("utf-8"))
+    while True:
+        head = _read_exact(proto_in, 4)
+        if head is None:
+            return 0  # the runtime closed the channel: a clean retirement
+        (length,) = _HEADER.unpack(head)
+        body = _read_exact(proto_in, length)
+        if body is None:
+            return 0
+        request = json.loads(body)
+        call_id = request["id"]
+        out_stream.call_id = err_stream.call_id = call_id
+        try:
+            status, payload = worker.call(request)
+        except MemoryError as exc:
+            status, payload = STATUS_ERROR, _error("raised", exc, with_traceback=False)
+        if status == STATUS_ERROR:
+            try:
+                payload = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            except (TypeError, ValueError):
+                payload = json.dumps({"kind": payload.get("kind"), "message": repr(payload)}).encode("utf-8")
+        out_stream.flush()
+        err_stream.flush()
+        send(status, call_id, payload)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,125 @@
+package io.globalfunc.core.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, for tests. It fails loudly when the
+ * binary is missing: {@code scripts/install-test-deps.sh} installs it.
+ */
+public final class RedisServer implements AutoCloseable {
+
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private RedisServer(int port, Path dir) {
+    this.port = port;
+    this.dir = dir;
+  }
+
+  /** Starts a server on a free port and waits until it accepts connections. */
+  public static RedisServer start() {
+    try {
+      RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("gf-redis-"));
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() throws IOException {
+    String binary = System.getenv().getOrDefault("GF_REDIS_SERVER", "redis-server");
+    process =
+        new ProcessBuilder(
+                List.of(
+                    binary,
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    dir.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        sleep(50);
+      }
+    }
+    throw new IllegalStateException("redis-server did not start on port " + port);
+  }
+
+  /** Stops the server (its data is gone) and starts it again on the same port. */
+  public void restart() {
+    stop();
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the server, simulating an outage, until {@link #restart()}. */
+  public void stop() {
+    if (process != null) {
+      process.destroy();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code redis://127.0.0.1:<port>}. */
+  public String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** A port that was free a moment ago. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

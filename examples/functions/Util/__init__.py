@@ -1,0 +1,2 @@
+from .clear_digits import clear_digits
+from .mean import mean

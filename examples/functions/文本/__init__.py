@@ -1,0 +1,1 @@
+from .字数统计 import 字数统计

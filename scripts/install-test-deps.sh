@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh Debian machine (idempotent).
+set -euo pipefail
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# redis-server from Debian starts a system service; tests start their own on free ports.
+echo "test dependencies ready: $(redis-server --version | cut -d' ' -f1-3), $(python3 --version)"
