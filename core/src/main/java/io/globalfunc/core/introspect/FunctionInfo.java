@@ -23,5 +23,9 @@ public record FunctionInfo(
    * @param defaultValue the default's source text, or {@code null} when it has none
    * @param annotation the annotation's source text, or {@code null}
    */
-  public record Parameter(String name, String kind, String defaultValue, String annotation) {}
+  public record Parameter(
+      String name,
+      String kind,
+      @com.fasterxml.jackson.annotation.JsonProperty("default") String defaultValue,
+      String annotation) {}
 }
