@@ -36,8 +36,6 @@ public class FunctionRelease extends CustomResource<FunctionReleaseSpec, Functio
 
   public static final String GROUP = "globalfunc.io";
 
-  @Override
-  protected FunctionReleaseStatus initStatus() {
-    return new FunctionReleaseStatus();
-  }
+  // No initStatus(): a status that the API server does not hold yet must stay null here, so the
+  // first status patch adds /status as a whole instead of fields under a missing parent.
 }

@@ -38,8 +38,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class GlobalFuncWorker extends CustomResource<GlobalFuncWorkerSpec, GlobalFuncWorkerStatus>
     implements Namespaced {
 
-  @Override
-  protected GlobalFuncWorkerStatus initStatus() {
-    return new GlobalFuncWorkerStatus();
-  }
+  // No initStatus(): a status that the API server does not hold yet must stay null here, so the
+  // first status patch adds /status as a whole instead of fields under a missing parent.
 }
