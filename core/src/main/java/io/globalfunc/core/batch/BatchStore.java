@@ -198,6 +198,11 @@ public final class BatchStore implements AutoCloseable {
     return out;
   }
 
+  /** Tasks of the release still in the stream (queued or running; finished ones are deleted). */
+  public long queued() {
+    return send(Request.cmd(Command.XLEN).arg(keys.tasks())).toLong();
+  }
+
   /** Functions that the release's runtimes have announced they serve. */
   public Set<String> functions() {
     Set<String> out = new LinkedHashSet<>();
