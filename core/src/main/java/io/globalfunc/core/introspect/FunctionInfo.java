@@ -1,5 +1,6 @@
 package io.globalfunc.core.introspect;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import io.globalfunc.core.library.FunctionRef;
 import java.util.List;
 
@@ -23,5 +24,10 @@ public record FunctionInfo(
    * @param defaultValue the default's source text, or {@code null} when it has none
    * @param annotation the annotation's source text, or {@code null}
    */
-  public record Parameter(String name, String kind, String defaultValue, String annotation) {}
+  public record Parameter(
+      String name,
+      String kind,
+      // gf_introspect.py names it "default" (a Java keyword).
+      @JsonAlias("default") String defaultValue,
+      String annotation) {}
 }
