@@ -1,6 +1,5 @@
 package io.globalfunc.core.introspect;
 
-import com.fasterxml.jackson.annotation.JsonAlias;
 import io.globalfunc.core.library.FunctionRef;
 import java.util.List;
 
@@ -27,7 +26,6 @@ public record FunctionInfo(
   public record Parameter(
       String name,
       String kind,
-      // gf_introspect.py names it "default" (a Java keyword).
-      @JsonAlias("default") String defaultValue,
+      @com.fasterxml.jackson.annotation.JsonProperty("default") String defaultValue,
       String annotation) {}
 }

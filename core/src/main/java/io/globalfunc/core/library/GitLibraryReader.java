@@ -151,8 +151,8 @@ public final class GitLibraryReader {
       ObjectId id;
       try {
         id = repo.resolve(commit + "^{commit}");
-      } catch (RuntimeException e) {
-        id = null;
+      } catch (RuntimeException | IOException e) {
+        id = null; // not a commit of this repository
       }
       if (id == null) {
         throw new LibraryException(

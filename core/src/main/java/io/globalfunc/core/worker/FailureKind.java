@@ -1,0 +1,21 @@
+package io.globalfunc.core.worker;
+
+/** Why a call did not produce a result; each maps to one problem type and HTTP status. */
+public enum FailureKind {
+  /** The arguments do not bind to the function's signature. */
+  BAD_ARGUMENTS,
+  /** The function (or importing its module) raised. */
+  RAISED,
+  /** The result cannot be JSON (a set, NaN, Infinity, bytes, a cycle...). */
+  NOT_SERIALIZABLE,
+  /** The module exists but does not define a callable of its name. */
+  NOT_CALLABLE,
+  /** The call ran past its timeout; its worker was killed and replaced. */
+  TIMEOUT,
+  /** The worker process died during the call ({@code os._exit}, a signal, the OOM killer). */
+  WORKER_CRASHED,
+  /** The queue is full; retry later. */
+  OVERLOADED,
+  /** The pool is shut down or cannot start workers. */
+  UNAVAILABLE
+}

@@ -1,0 +1,156 @@
+package io.globalfunc.core.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a {@link WorkerPool} runs its Python processes.
+ *
+ * @param python the interpreter, e.g. {@code python3}
+ * @param libraryDir the library root put on {@code sys.path}
+ * @param workDir the workers' current directory (files a function writes land here)
+ * @param workers how many Python processes
+ * @param queueLimit calls waiting for a worker beyond which new calls are refused (overloaded)
+ * @param pipelineDepth calls written ahead to one worker (1 = none); small frames only
+ * @param maxCallsPerWorker recycle a worker after this many calls (0 = never)
+ * @param memoryCapBytes address-space cap per worker ({@code RLIMIT_AS}; 0 = none)
+ * @param defaultTimeout per-call timeout when a request names none
+ */
+public record PoolConfig(
+    String python,
+    Path libraryDir,
+    Path workDir,
+    int workers,
+    int queueLimit,
+    int pipelineDepth,
+    long maxCallsPerWorker,
+    long memoryCapBytes,
+    Duration defaultTimeout) {
+
+  public PoolConfig {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1");
+    }
+    if (queueLimit < 0 || pipelineDepth < 1 || maxCallsPerWorker < 0 || memoryCapBytes < 0) {
+      throw new IllegalArgumentException("negative pool limits");
+    }
+  }
+
+  /** Defaults for a library folder: one worker per core, 60 s timeout, no recycling or cap. */
+  public static PoolConfig defaults(Path libraryDir) {
+    return new PoolConfig(
+        "python3",
+        libraryDir,
+        libraryDir,
+        Runtime.getRuntime().availableProcessors(),
+        1024,
+        2,
+        0,
+        0,
+        Duration.ofSeconds(60));
+  }
+
+  public PoolConfig withWorkers(int n) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        workDir,
+        n,
+        queueLimit,
+        pipelineDepth,
+        maxCallsPerWorker,
+        memoryCapBytes,
+        defaultTimeout);
+  }
+
+  public PoolConfig withPython(String p) {
+    return new PoolConfig(
+        p,
+        libraryDir,
+        workDir,
+        workers,
+        queueLimit,
+        pipelineDepth,
+        maxCallsPerWorker,
+        memoryCapBytes,
+        defaultTimeout);
+  }
+
+  public PoolConfig withWorkDir(Path dir) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        dir,
+        workers,
+        queueLimit,
+        pipelineDepth,
+        maxCallsPerWorker,
+        memoryCapBytes,
+        defaultTimeout);
+  }
+
+  public PoolConfig withQueueLimit(int n) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        workDir,
+        workers,
+        n,
+        pipelineDepth,
+        maxCallsPerWorker,
+        memoryCapBytes,
+        defaultTimeout);
+  }
+
+  public PoolConfig withPipelineDepth(int n) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        workDir,
+        workers,
+        queueLimit,
+        n,
+        maxCallsPerWorker,
+        memoryCapBytes,
+        defaultTimeout);
+  }
+
+  public PoolConfig withMaxCallsPerWorker(long n) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        workDir,
+        workers,
+        queueLimit,
+        pipelineDepth,
+        n,
+        memoryCapBytes,
+        defaultTimeout);
+  }
+
+  public PoolConfig withMemoryCapBytes(long n) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        workDir,
+        workers,
+        queueLimit,
+        pipelineDepth,
+        maxCallsPerWorker,
+        n,
+        defaultTimeout);
+  }
+
+  public PoolConfig withDefaultTimeout(Duration d) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        workDir,
+        workers,
+        queueLimit,
+        pipelineDepth,
+        maxCallsPerWorker,
+        memoryCapBytes,
+        d);
+  }
+}

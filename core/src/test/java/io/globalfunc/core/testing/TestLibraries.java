@@ -1,0 +1,95 @@
+package io.globalfunc.core.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Function libraries written by tests: good functions and every way a function can misbehave. */
+public final class TestLibraries {
+
+  private TestLibraries() {}
+
+  /** Files of a library with well-behaved and badly-behaved functions, by relative path. */
+  public static Map<String, String> misbehaving() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(
+        "Base/inverse_time_str.py",
+        """
+        import time
+
+
+        def inverse_time_str(time_str=None, bias_hours=0):
+            \"\"\"Time string to timestamp. 时间字符串转时间戳。\"\"\"
+            ts = time.mktime(time.strptime(time_str, "%Y-%m-%d %H:%M:%S")) + bias_hours * 3600
+            return int(ts) if ts == int(ts) else ts
+        """);
+    files.put("Base/add.py", "def add(a, b=2):\n    return a + b\n");
+    files.put(
+        "Base/helper_user.py",
+        "from Base._helpers import double\n\n\ndef helper_user(x=1):\n    return double(x)\n");
+    files.put("Base/_helpers.py", "def double(x):\n    return 2 * x\n");
+    files.put("Base/mismatch.py", "def something_else():\n    return 1\n");
+    files.put("Base/not_callable.py", "not_callable = 42\n");
+    files.put("Base/notes.md", "# notes\n");
+    files.put("Base/data.pkl", "binary");
+    files.put("_private/hidden.py", "def hidden():\n    return 'hidden'\n");
+    files.put(".hidden/secret.py", "def secret():\n    return 'secret'\n");
+    files.put("Base/os_user.py", "import os\n\n\ndef os_user():\n    return os.getcwd() != ''\n");
+    files.put("Bad/raises.py", "def raises(message='boom'):\n    raise ValueError(message)\n");
+    files.put(
+        "Bad/chatty.py",
+        "def chatty(lines=5000):\n    for i in range(lines):\n        print('line', i)\n    return lines\n");
+    files.put(
+        "Bad/sleepy.py",
+        "import time\n\n\ndef sleepy(seconds=10):\n    time.sleep(seconds)\n    return seconds\n");
+    files.put("Bad/exits.py", "import os\n\n\ndef exits(code=3):\n    os._exit(code)\n");
+    files.put("Bad/segfault.py", "import ctypes\n\n\ndef segfault():\n    ctypes.string_at(0)\n");
+    files.put("Bad/returns_set.py", "def returns_set():\n    return {1, 2, 3}\n");
+    files.put("Bad/returns_nan.py", "def returns_nan():\n    return float('nan')\n");
+    files.put("Bad/returns_inf.py", "def returns_inf():\n    return [float('inf')]\n");
+    files.put(
+        "Bad/big_result.py", "def big_result(mib=5):\n    return 'x' * (mib * 1024 * 1024)\n");
+    files.put("Bad/echo.py", "def echo(value=None):\n    return value\n");
+    files.put("Bad/sys_exit.py", "import sys\n\n\ndef sys_exit():\n    sys.exit(4)\n");
+    files.put(
+        "Bad/import_fails.py",
+        "raise RuntimeError('module-level failure')\n\n\ndef import_fails():\n    return 1\n");
+    files.put("Bad/syntax_error.py", "def syntax_error(:\n    return 1\n");
+    files.put(
+        "Bad/env_reader.py",
+        "import os\n\n\ndef env_reader(name='GF_SECRET_TEST'):\n    return os.environ.get(name)\n");
+    files.put(
+        "Bad/writes_stdout_fd.py",
+        "import os\n\n\ndef writes_stdout_fd():\n    os.write(1, b'garbage on fd 1\\n')\n    return 'ok'\n");
+    files.put(
+        "Bad/hog.py",
+        "def hog(mib=512):\n    block = bytearray(mib * 1024 * 1024)\n    return len(block)\n");
+    files.put(
+        "中文包/时间戳.py",
+        "def 时间戳(文本='2024-02-15 11:11:11'):\n    \"\"\"返回文本长度\"\"\"\n    return len(文本)\n");
+    return files;
+  }
+
+  /** Writes {@link #misbehaving()} under {@code root}. */
+  public static Path writeMisbehaving(Path root) {
+    return write(root, misbehaving());
+  }
+
+  /** Writes files under {@code root}. */
+  public static Path write(Path root, Map<String, String> files) {
+    try {
+      for (Map.Entry<String, String> e : files.entrySet()) {
+        Path file = root.resolve(e.getKey());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, e.getValue(), StandardCharsets.UTF_8);
+      }
+      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
