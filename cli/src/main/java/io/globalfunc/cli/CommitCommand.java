@@ -49,18 +49,20 @@ final class CommitCommand extends GfCommand {
     try (Workspace ws = workspace();
         Git git = new Git(ws.repo())) {
       String branch = ws.requireBranch("commit");
-      RepositoryState state = ws.repo().getRepositoryState();
-      if (!state.canCommit() || state != RepositoryState.SAFE) {
-        throw new GfException(
-            "the repository is in the middle of "
-                + state.getDescription().toLowerCase()
-                + "; finish or abort it before gf commit");
-      }
       Status before = git.status().call();
       Set<String> conflicting = before.getConflicting();
       if (!conflicting.isEmpty()) {
         throw new GfException(
-            "unresolved conflicts in " + String.join(", ", conflicting) + "; resolve them first");
+            "unresolved conflicts in "
+                + String.join(", ", conflicting)
+                + "; resolve them (or abort the merge) before gf commit");
+      }
+      RepositoryState state = ws.repo().getRepositoryState();
+      if (state != RepositoryState.SAFE) {
+        throw new GfException(
+            "the repository is not in a plain state ("
+                + state.getDescription()
+                + "): finish or abort the merge, rebase, cherry-pick or revert before gf commit");
       }
       String pattern = ws.prefix().isEmpty() ? "." : ws.prefix();
       git.add().addFilepattern(pattern).call();
