@@ -77,6 +77,20 @@ public interface RuntimeConfig {
   /** Where {@link #fetchOnly()} writes the library. */
   Optional<Path> fetchTarget();
 
+  /** Redis for durable batches: when set, this runtime consumes its release's batch stream. */
+  Optional<String> redisUri();
+
+  /** Share of the Python workers that batch items may hold at once (0-1]. */
+  @WithDefault("0.5")
+  double batchShare();
+
+  /** Deliveries after which an item that keeps killing its worker goes to the dead letters. */
+  @WithDefault("3")
+  int batchMaxDeliveries();
+
+  /** Idle time after which another runtime reclaims a task (default: timeout + 10 s). */
+  Optional<Duration> batchReclaimIdle();
+
   /** Visible for tests: positive pipeline depth per worker. */
   @WithDefault("2")
   int pipelineDepth();

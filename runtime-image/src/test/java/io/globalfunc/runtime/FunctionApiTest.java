@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -265,6 +266,51 @@ class FunctionApiTest {
         assertThat(answers.get(i).body()).isEqualTo(Integer.toString(i + 2));
       }
     }
+  }
+
+  @Test
+  void mapRunsEveryItemInOrderWithProblemsInPlace() {
+    StringBuilder body = new StringBuilder("[");
+    for (int i = 0; i < 300; i++) {
+      body.append(i == 0 ? "" : ",")
+          .append(i == 150 ? "{\"a\":\"x\"}" : i == 151 ? "[1]" : "{\"a\":" + i + "}");
+    }
+    body.append("]");
+    Response r =
+        given().contentType("application/json").body(body.toString()).post("/v1/map/Base/add");
+    r.then().statusCode(200);
+    List<Map<String, Object>> out = r.jsonPath().getList("$");
+    assertThat(out).hasSize(300);
+    for (int i = 0; i < 300; i++) {
+      if (i == 150) {
+        assertThat(out.get(i)).containsEntry("ok", false);
+        assertThat(r.jsonPath().getString("[150].problem.type"))
+            .isEqualTo(TYPES + "function-raised");
+      } else if (i == 151) {
+        assertThat(r.jsonPath().getString("[151].problem.type"))
+            .isEqualTo(TYPES + "invalid-request");
+      } else {
+        assertThat(out.get(i)).containsEntry("ok", true).containsEntry("result", i + 2);
+      }
+    }
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post("/v1/map/Base/add")
+        .then()
+        .statusCode(400);
+    given()
+        .contentType("application/json")
+        .body("[]")
+        .post("/v1/map/Base/nope")
+        .then()
+        .statusCode(404);
+    given()
+        .contentType("application/json")
+        .body("[{}]")
+        .post("/v1/batches/Base/add")
+        .then()
+        .statusCode(503);
   }
 
   @Test

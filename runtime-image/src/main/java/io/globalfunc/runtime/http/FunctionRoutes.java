@@ -1,11 +1,8 @@
 package io.globalfunc.runtime.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FunctionRef;
@@ -19,15 +16,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * The HTTP API: {@code POST /gfgo/} (seed-compatible), {@code POST /v1/functions/{p}/{f}} and the
@@ -39,31 +32,29 @@ public class FunctionRoutes {
 
   private static final String JSON_TYPE = "application/json";
 
-  private final ObjectMapper json =
-      new ObjectMapper()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
-
+  private final ObjectMapper json = Requests.JSON;
   private final ServedLibrary library;
   private final RuntimeConfig config;
   private final CallMetrics metrics;
+  private final Requests requests;
 
-  FunctionRoutes(ServedLibrary library, RuntimeConfig config, CallMetrics metrics) {
+  FunctionRoutes(
+      ServedLibrary library, RuntimeConfig config, CallMetrics metrics, Requests requests) {
     this.library = library;
     this.config = config;
     this.metrics = metrics;
+    this.requests = requests;
   }
 
   void register(@Observes Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBody());
-    router.post("/gfgo").handler(body).handler(this::gfgo).failureHandler(this::failure);
-    router.post("/gfgo/").handler(body).handler(this::gfgo).failureHandler(this::failure);
+    router.post("/gfgo").handler(body).handler(this::gfgo).failureHandler(requests::failure);
+    router.post("/gfgo/").handler(body).handler(this::gfgo).failureHandler(requests::failure);
     router
         .post("/v1/functions/:package/:function")
         .handler(body)
         .handler(this::invoke)
-        .failureHandler(this::failure);
+        .failureHandler(requests::failure);
     router.get("/v1/functions").handler(this::list);
     router.get("/v1/functions/:package/:function").handler(this::describe);
   }
@@ -73,27 +64,30 @@ public class FunctionRoutes {
    * result.
    */
   private void gfgo(RoutingContext rc) {
-    JsonNode body = parse(rc);
+    JsonNode body = requests.parse(rc);
     if (body == null) {
       return;
     }
     if (!body.isObject()) {
-      problem(rc, Problem.INVALID_REQUEST, "the body must be a JSON object with pack_func", null);
+      requests.problem(
+          rc, Problem.INVALID_REQUEST, "the body must be a JSON object with pack_func", null);
       return;
     }
     JsonNode packFunc = body.get("pack_func");
     if (packFunc == null || !packFunc.isTextual()) {
-      problem(rc, Problem.INVALID_REQUEST, "pack_func (\"Package.function\") is required", null);
+      requests.problem(
+          rc, Problem.INVALID_REQUEST, "pack_func (\"Package.function\") is required", null);
       return;
     }
     JsonNode args = body.get("args");
     JsonNode kwargs = body.get("kwargs");
     if (args != null && !args.isArray() && !args.isNull()) {
-      problem(rc, Problem.INVALID_REQUEST, "args must be a JSON array", packFunc.asText());
+      requests.problem(rc, Problem.INVALID_REQUEST, "args must be a JSON array", packFunc.asText());
       return;
     }
     if (kwargs != null && !kwargs.isObject() && !kwargs.isNull()) {
-      problem(rc, Problem.INVALID_REQUEST, "kwargs must be a JSON object", packFunc.asText());
+      requests.problem(
+          rc, Problem.INVALID_REQUEST, "kwargs must be a JSON object", packFunc.asText());
       return;
     }
     call(rc, packFunc.asText(), FunctionRef.parseOrNull(packFunc.asText()), args, kwargs);
@@ -104,12 +98,12 @@ public class FunctionRoutes {
     String name = rc.pathParam("package") + "." + rc.pathParam("function");
     JsonNode kwargs = null;
     if (rc.body().length() > 0) {
-      kwargs = parse(rc);
+      kwargs = requests.parse(rc);
       if (kwargs == null) {
         return;
       }
       if (!kwargs.isObject()) {
-        problem(
+        requests.problem(
             rc,
             Problem.INVALID_REQUEST,
             "the body must be a JSON object of keyword arguments",
@@ -137,11 +131,12 @@ public class FunctionRoutes {
     WorkerPool pool = library.pool();
     if (fn == null) {
       metrics.unknown();
-      problem(rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+      requests.problem(
+          rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
       return;
     }
     if (pool == null) {
-      problem(rc, Problem.UNAVAILABLE, "the library is not loaded", name);
+      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", name);
       return;
     }
     long start = System.nanoTime();
@@ -167,7 +162,7 @@ public class FunctionRoutes {
       rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(Buffer.buffer(s.json()));
     } else {
       CallOutcome.Failure f = (CallOutcome.Failure) outcome;
-      send(rc, Problem.of(f.kind()), Problem.body(json, f, fn.ref().callName()));
+      requests.send(rc, Problem.of(f.kind()), Problem.body(json, f, fn.ref().callName()));
     }
   }
 
@@ -183,7 +178,8 @@ public class FunctionRoutes {
     String name = rc.pathParam("package") + "." + rc.pathParam("function");
     ServedFunction fn = library.function(FunctionRef.parseOrNull(name));
     if (fn == null) {
-      problem(rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+      requests.problem(
+          rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
       return;
     }
     rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(describe(fn).toString());
@@ -218,55 +214,5 @@ public class FunctionRoutes {
       sig.put("returns", info.signature().returns());
     }
     return n;
-  }
-
-  private JsonNode parse(RoutingContext rc) {
-    Buffer b = rc.body().buffer();
-    if (b == null || b.length() == 0) {
-      problem(rc, Problem.BAD_JSON, "the request body is empty", null);
-      return null;
-    }
-    try {
-      return json.readTree(b.getBytes());
-    } catch (JsonProcessingException e) {
-      problem(rc, Problem.BAD_JSON, e.getOriginalMessage(), null);
-      return null;
-    } catch (IOException e) {
-      problem(rc, Problem.BAD_JSON, e.getMessage(), null);
-      return null;
-    }
-  }
-
-  private void failure(RoutingContext rc) {
-    if (rc.statusCode() == 413) {
-      problem(
-          rc,
-          Problem.PAYLOAD_TOO_LARGE,
-          "the body is larger than " + config.maxBody() + " bytes",
-          null);
-    } else {
-      rc.next();
-    }
-  }
-
-  private void problem(RoutingContext rc, Problem p, String detail, String function) {
-    send(rc, p, p.body(json, detail, function));
-  }
-
-  private void send(RoutingContext rc, Problem p, ObjectNode body) {
-    HttpServerResponse r = rc.response();
-    if (r.ended()) {
-      return;
-    }
-    r.setStatusCode(p.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE);
-    Integer retry = p.retryAfterSeconds();
-    if (retry != null) {
-      r.putHeader(HttpHeaders.RETRY_AFTER, retry.toString());
-    }
-    r.end(body.toString());
-  }
-
-  static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode n) {
-    return n.fields();
   }
 }

@@ -13,6 +13,7 @@ public enum Problem {
   BAD_JSON(400, "bad-json", "The request body is not valid JSON"),
   INVALID_REQUEST(400, "invalid-request", "The request is not of the expected shape"),
   UNKNOWN_FUNCTION(404, "unknown-function", "No such function in this library"),
+  UNKNOWN_BATCH(404, "unknown-batch", "No such batch (never submitted, or expired)"),
   BAD_ARGUMENTS(422, "bad-arguments", "The arguments do not fit the function's signature"),
   FUNCTION_RAISED(500, "function-raised", "The function raised an exception"),
   NOT_SERIALIZABLE(500, "result-not-serializable", "The function's result cannot be JSON"),

@@ -42,6 +42,7 @@ public class ServedLibrary {
   private volatile WorkerPool pool;
   private volatile Library library;
   private volatile String loadError;
+  private volatile String branch;
 
   ServedLibrary(RuntimeConfig config) {
     this.config = config;
@@ -120,6 +121,7 @@ public class ServedLibrary {
             .withDefaultTimeout(config.timeout());
     this.pool = WorkerPool.start(poolConfig);
     this.library = lib;
+    this.branch = branch;
     this.functions = Collections.unmodifiableMap(served);
     LOG.infof(
         "serving %d functions from %s%s with %d Python workers",
@@ -197,6 +199,11 @@ public class ServedLibrary {
 
   public Library library() {
     return library;
+  }
+
+  /** The branch served (a folder outside Git serves {@code local}). */
+  public String branch() {
+    return branch;
   }
 
   /** Why the library is not served, or {@code null}. */

@@ -1,0 +1,122 @@
+package io.globalfunc.cli;
+
+import io.globalfunc.core.catalog.CatalogConfig;
+import io.globalfunc.core.catalog.CatalogException;
+import io.globalfunc.core.library.LibraryException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gf}: the command line of GlobalFunc for function authors (the seed's GFBase/GFGo). */
+@Command(
+    name = "gf",
+    mixinStandardHelpOptions = true,
+    version = "gf 0.1.0",
+    description =
+        "Save, search, regenerate, commit and call the functions of a GlobalFunc library.",
+    subcommands = {
+      BranchCommand.class,
+      ScanCommand.class,
+      InitCommand.class,
+      ListCommand.class,
+      SaveCommand.class,
+      GenCommand.class,
+      SearchCommand.class,
+      DescribeCommand.class,
+      CommitCommand.class,
+      CallCommand.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Configuration: GF_MONGO_URI, GF_REDIS_URI, GF_SPACE, GF_HOME (default ~/.globalfunc),",
+      "or $GF_HOME/config.properties (mongo.uri, redis.uri, space). Without a MongoDB URI the",
+      "catalog is embedded in $GF_HOME/catalog.mv.db.",
+      "Exit status: 0 ok, 1 failure, 2 usage error."
+    })
+public final class Gf implements Runnable {
+
+  @Option(names = "-C", paramLabel = "DIR", description = "Run as if gf was started in DIR.")
+  Path directory;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The folder commands work from. */
+  Path cwd() {
+    return directory != null ? directory : Path.of("").toAbsolutePath();
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs gf and returns its exit status (0 ok, 1 failure, 2 usage). */
+  public static int run(String... args) {
+    quietLogging();
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    CommandLine cl = new CommandLine(new Gf());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(
+        (ex, ignored) -> {
+          err.println("gf: " + CatalogConfig.redact(ex.getMessage()));
+          err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return CommandLine.ExitCode.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          err.println("gf: " + CatalogConfig.redact(message(ex)));
+          if (System.getenv("GF_DEBUG") != null) {
+            ex.printStackTrace(err);
+          }
+          return CommandLine.ExitCode.SOFTWARE;
+        });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String message(Exception ex) {
+    if (ex instanceof GfException
+        || ex instanceof CatalogException
+        || ex instanceof LibraryException
+        || ex instanceof IllegalArgumentException) {
+      return ex.getMessage();
+    }
+    return "unexpected "
+        + ex.getClass().getSimpleName()
+        + ": "
+        + ex.getMessage()
+        + " (GF_DEBUG=1 shows the stack)";
+  }
+
+  /** Libraries log through java.util.logging; gf speaks for itself unless GF_DEBUG is set. */
+  private static void quietLogging() {
+    Level level = System.getenv("GF_DEBUG") != null ? Level.INFO : Level.OFF;
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    root.setLevel(level);
+    if (level != Level.OFF) {
+      java.util.logging.ConsoleHandler h = new java.util.logging.ConsoleHandler();
+      h.setLevel(level);
+      root.addHandler(h);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.globalfunc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.globalfunc.core.catalog.Catalog;
+import io.globalfunc.core.catalog.CatalogConfig;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.naming.FunctionName;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** What every gf command shares: output, {@code --json}, the workspace and the catalog. */
+abstract class GfCommand implements Callable<Integer> {
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @ParentCommand Gf gf;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--json", description = "Print JSON for programs instead of text for people.")
+  boolean json;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  Workspace workspace() {
+    return Workspace.find(gf.cwd(), System.getenv("GF_LIBRARY"));
+  }
+
+  static CatalogConfig catalogConfig() {
+    return CatalogConfig.load();
+  }
+
+  static Catalog connect() {
+    return Catalog.connect(catalogConfig());
+  }
+
+  void printJson(Object value) {
+    try {
+      out().println(JSON.writeValueAsString(value));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new GfException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** A usage error (exit status 2) for this command. */
+  CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  /**
+   * A function named {@code Package.function} (also the seed's {@code Package.function.py}) on
+   * {@code branch}, or a full three-tier name {@code space.Package_branch.function}.
+   */
+  static FunctionName functionName(String text, String space, String branch) {
+    String t = text.endsWith(".py") ? text.substring(0, text.length() - 3) : text;
+    long dots = t.chars().filter(c -> c == '.').count();
+    if (dots == 2) {
+      try {
+        return FunctionName.parse(t);
+      } catch (IllegalArgumentException e) {
+        throw new GfException("not a function name: " + text + " (" + e.getMessage() + ")");
+      }
+    }
+    FunctionRef ref = FunctionRef.parseOrNull(t);
+    if (ref == null) {
+      throw new GfException("not a function name: " + text + " (expected Package.function)");
+    }
+    return ref.at(space, branch);
+  }
+
+  /** The branch to use: the option when given, else the current branch of the workspace. */
+  String branchOr(String option, String toDo) {
+    if (option != null) {
+      return option;
+    }
+    try (Workspace ws = workspace()) {
+      return ws.requireBranch(toDo);
+    } catch (GfException e) {
+      throw new GfException(e.getMessage() + " (or give --branch)");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.globalfunc.cli;
+
+import io.globalfunc.core.catalog.Catalog;
+import io.globalfunc.core.catalog.CatalogEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gf list [PACKAGE]}: what the catalog holds for the current branch. */
+@Command(name = "list", description = "List the saved functions of the branch (or of one package).")
+final class ListCommand extends GfCommand {
+
+  @Parameters(arity = "0..1", paramLabel = "PACKAGE", description = "Only this package.")
+  String pkg;
+
+  @Option(names = "--branch", description = "Branch to list (default: the current branch).")
+  String branch;
+
+  @Override
+  public Integer call() {
+    String b = branchOr(branch, "list its functions");
+    try (Catalog catalog = connect()) {
+      List<CatalogEntry> entries = catalog.list(b, pkg);
+      if (json) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CatalogEntry e : entries) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("name", e.name().callName());
+          m.put("full_name", e.name().fullName());
+          m.put("commit", e.commit());
+          m.put("hash", e.meta().hash());
+          m.put("callable", e.callable());
+          m.put("removed", e.removed());
+          m.put("removed_in", e.removedIn());
+          m.put("summary", e.summary());
+          rows.add(m);
+        }
+        printJson(rows);
+        return 0;
+      }
+      if (entries.isEmpty()) {
+        out()
+            .println(
+                "nothing saved"
+                    + (pkg == null ? "" : " in package " + pkg)
+                    + " for branch "
+                    + b
+                    + " in space "
+                    + catalog.space()
+                    + " (gf save --all saves it)");
+        return 0;
+      }
+      int width = entries.stream().mapToInt(e -> e.name().callName().length()).max().orElse(10);
+      for (CatalogEntry e : entries) {
+        String status =
+            e.removed()
+                ? "removed in " + Workspace.abbrev(e.removedIn())
+                : e.callable() ? Workspace.abbrev(e.commit()) : "not callable";
+        out().printf("%-" + width + "s  %-16s  %s%n", e.name().callName(), status, e.summary());
+      }
+      return 0;
+    }
+  }
+}

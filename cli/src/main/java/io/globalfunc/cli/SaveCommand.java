@@ -1,0 +1,153 @@
+package io.globalfunc.cli;
+
+import io.globalfunc.core.catalog.Catalog;
+import io.globalfunc.core.catalog.SaveReport;
+import io.globalfunc.core.introspect.FunctionInfo;
+import io.globalfunc.core.introspect.PythonIntrospector;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.Library;
+import io.globalfunc.core.library.LibraryFile;
+import io.globalfunc.core.naming.FunctionName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.StatusCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gf save NAME|--all}: stores functions as committed at the head of the current branch (the
+ * seed's {@code _save_a_file_rom}, but from Git objects and in bulk).
+ */
+@Command(
+    name = "save",
+    description = "Save functions as committed at HEAD of the current branch into the catalog.")
+final class SaveCommand extends GfCommand {
+
+  @Parameters(arity = "0..*", paramLabel = "NAME", description = "Package.function to save.")
+  List<String> names = new ArrayList<>();
+
+  @Option(names = "--all", description = "Save every function of the branch; mark removed ones.")
+  boolean all;
+
+  @Override
+  public Integer call() {
+    if (all == !names.isEmpty()) {
+      throw usage("give either NAME... or --all");
+    }
+    try (Workspace ws = workspace()) {
+      Library library = ws.readCommitted("save from it");
+      if (library.functionFiles().isEmpty()) {
+        throw new GfException(
+            "not a function library: no Package/function.py files committed in "
+                + ws.root()
+                + " at "
+                + Workspace.abbrev(library.commit())
+                + " (a library root below the repository's top needs a "
+                + Workspace.MARKER
+                + " file)");
+      }
+      String python = System.getenv().getOrDefault("GF_PYTHON", "python3");
+      SaveReport report;
+      List<String> notes = new ArrayList<>();
+      try (Catalog catalog = connect()) {
+        if (all) {
+          Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(python).describe(library);
+          uncommitted(ws, null).ifPresent(notes::add);
+          report =
+              catalog.saveRelease(
+                  library, infos, json ? (d, t) -> {} : new ProgressBar(err(), "saving"));
+        } else {
+          Set<FunctionRef> refs = new LinkedHashSet<>();
+          for (String n : names) {
+            FunctionName fn = functionName(n, catalog.space(), library.branch());
+            refs.add(new FunctionRef(fn.pkg(), fn.function()));
+          }
+          List<LibraryFile> chosen = new ArrayList<>();
+          for (FunctionRef ref : refs) {
+            library.file(ref.path()).ifPresent(chosen::add);
+            uncommitted(ws, ref.path()).ifPresent(notes::add);
+          }
+          Library subset =
+              new Library(library.source(), library.branch(), library.commit(), chosen);
+          Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(python).describe(subset);
+          report = catalog.saveFunctions(library, infos, refs);
+        }
+        report(report, catalog, notes);
+      }
+      return 0;
+    }
+  }
+
+  private void report(SaveReport r, Catalog catalog, List<String> notes) {
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("space", r.space());
+      m.put("branch", r.branch());
+      m.put("commit", r.commit());
+      m.put("saved", r.saved());
+      m.put("changed", r.changed());
+      m.put("removed", r.removed());
+      m.put("not_callable", r.notCallable());
+      m.put("skipped_files", r.skippedFiles());
+      m.put("warnings", r.warnings());
+      m.put("notes", notes);
+      m.put("catalog", catalog.config().describeLocation());
+      m.put("elapsed_ms", r.elapsed().toMillis());
+      printJson(m);
+      return;
+    }
+    notes.forEach(n -> err().println("note: " + n));
+    r.warnings().forEach(w -> err().println("warning: " + w));
+    out()
+        .printf(
+            "saved %d function%s of %s at %s to %s in %s: %d changed, %d removed, %d not"
+                + " callable (%d ms)%n",
+            r.saved(),
+            r.saved() == 1 ? "" : "s",
+            r.branch(),
+            Workspace.abbrev(r.commit()),
+            r.space(),
+            catalog.config().describeLocation(),
+            r.changed(),
+            r.removed(),
+            r.notCallable(),
+            r.elapsed().toMillis());
+  }
+
+  /** A note when the working tree differs from what is saved (the committed version). */
+  private static java.util.Optional<String> uncommitted(Workspace ws, String path) {
+    try (Git git = new Git(ws.repo())) {
+      StatusCommand status = git.status();
+      String prefix = ws.prefix().isEmpty() ? "" : ws.prefix() + "/";
+      status.addPath(path == null ? (prefix.isEmpty() ? "." : ws.prefix()) : prefix + path);
+      Status s = status.call();
+      Set<String> changed = new LinkedHashSet<>();
+      changed.addAll(s.getModified());
+      changed.addAll(s.getChanged());
+      changed.addAll(s.getAdded());
+      changed.addAll(s.getUntracked());
+      changed.addAll(s.getMissing());
+      changed.addAll(s.getRemoved());
+      if (changed.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          path != null
+              ? path + " has uncommitted changes; saved the committed version"
+              : changed.size()
+                  + " uncommitted change"
+                  + (changed.size() == 1 ? "" : "s")
+                  + " in the library not saved (gf commit first)");
+    } catch (GitAPIException e) {
+      return java.util.Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,652 @@
+package io.globalfunc.core.catalog;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.globalfunc.core.catalog.search.CatalogIndex;
+import io.globalfunc.core.introspect.FunctionInfo;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.Library;
+import io.globalfunc.core.library.LibraryFile;
+import io.globalfunc.core.library.ScanRules;
+import io.globalfunc.core.naming.CatalogKeys;
+import io.globalfunc.core.naming.FunctionName;
+import io.globalfunc.core.naming.FunctionName.PackageBranch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.bson.Document;
+import org.jboss.logging.Logger;
+
+/**
+ * The function catalog: MongoDB as the durable store under three-tier names, Redis as the read
+ * cache, a local Lucene index for search, and regeneration of committed files. This facade is what
+ * the CLI and the operator call.
+ */
+public final class Catalog implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Catalog.class);
+  private static final Duration CACHE_TTL = Duration.ofMinutes(10);
+
+  private final CatalogConfig config;
+  private final EmbeddedMongo embedded;
+  private final MongoClient client;
+  private final MongoCatalogStore store;
+  private final RedisCache cache;
+  private final Path indexDir;
+  private CatalogIndex index;
+
+  private Catalog(
+      CatalogConfig config, EmbeddedMongo embedded, MongoClient client, RedisCache cache) {
+    this.config = config;
+    this.embedded = embedded;
+    this.client = client;
+    this.store = new MongoCatalogStore(client, config.space());
+    this.cache = cache;
+    this.indexDir = config.home().resolve("index").resolve(indexKey(config));
+  }
+
+  /**
+   * Connects to the configured MongoDB (or starts the embedded catalog) and, when configured, to
+   * Redis. MongoDB must answer; Redis may be down (reads then go to MongoDB).
+   *
+   * @throws CatalogException {@code MONGO_UNAVAILABLE} when MongoDB does not answer in time
+   */
+  public static Catalog connect(CatalogConfig config) {
+    EmbeddedMongo embedded =
+        config.isEmbedded() ? EmbeddedMongo.start(config.embeddedFile()) : null;
+    String uri = embedded != null ? embedded.uri() : config.mongoUri();
+    MongoClient client;
+    try {
+      ConnectionString cs = new ConnectionString(uri);
+      long timeout = config.timeout().toMillis();
+      MongoClientSettings.Builder settings =
+          MongoClientSettings.builder().applyConnectionString(cs);
+      if (cs.getServerSelectionTimeout() == null) {
+        settings.applyToClusterSettings(
+            b -> b.serverSelectionTimeout(timeout, TimeUnit.MILLISECONDS));
+      }
+      if (cs.getConnectTimeout() == null) {
+        settings.applyToSocketSettings(b -> b.connectTimeout((int) timeout, TimeUnit.MILLISECONDS));
+      }
+      client = MongoClients.create(settings.build());
+    } catch (IllegalArgumentException e) {
+      closeQuietly(embedded);
+      throw new CatalogException(
+          CatalogException.Reason.INVALID,
+          "not a valid MongoDB URI: " + CatalogConfig.redact(uri),
+          null);
+    }
+    RedisCache cache = null;
+    try {
+      new MongoCatalogStore(client, config.space()).ping();
+      if (config.redisUri() != null) {
+        cache =
+            new RedisCache(
+                config.redisUri(),
+                Duration.ofMillis(Math.min(1000, config.timeout().toMillis())),
+                CACHE_TTL);
+      }
+      return new Catalog(config, embedded, client, cache);
+    } catch (MongoException e) {
+      client.close();
+      closeQuietly(embedded);
+      throw unavailable(config, e);
+    }
+  }
+
+  public CatalogConfig config() {
+    return config;
+  }
+
+  public String space() {
+    return config.space();
+  }
+
+  /** True when a Redis cache is configured and answered a PING just now. */
+  public boolean cacheAvailable() {
+    return cache != null && cache.ping();
+  }
+
+  /**
+   * Saves a whole release: every {@code package/name.py} of {@code library} at its commit, with
+   * what introspection said of it. Idempotent; functions of the branch that the release no longer
+   * has are marked removed (they stay readable at older commits).
+   *
+   * @param library read through Git, so it has a branch and a commit
+   * @param infos introspection results keyed by function; a missing entry saves the file as not
+   *     callable
+   */
+  public SaveReport saveRelease(Library library, Map<FunctionRef, FunctionInfo> infos) {
+    return saveRelease(library, infos, SaveListener.NONE);
+  }
+
+  /** As {@link #saveRelease(Library, Map)}, reporting progress. */
+  public SaveReport saveRelease(
+      Library library, Map<FunctionRef, FunctionInfo> infos, SaveListener listener) {
+    return save(library, infos, null, listener);
+  }
+
+  /** Saves only {@code refs} of the release; nothing is marked removed. */
+  public SaveReport saveFunctions(
+      Library library, Map<FunctionRef, FunctionInfo> infos, Collection<FunctionRef> refs) {
+    Set<String> paths = new HashSet<>();
+    for (FunctionRef ref : refs) {
+      if (library.file(ref.path()).isEmpty()) {
+        throw new CatalogException(
+            CatalogException.Reason.NOT_FOUND,
+            ref.callName()
+                + " is not in the committed tree of "
+                + library.branch()
+                + " at "
+                + abbrev(library.commit())
+                + " (no "
+                + ref.path()
+                + "; commit it first)");
+      }
+      paths.add(ref.path());
+    }
+    return save(library, infos, paths, SaveListener.NONE);
+  }
+
+  private SaveReport save(
+      Library library,
+      Map<FunctionRef, FunctionInfo> infos,
+      Set<String> onlyPaths,
+      SaveListener listener) {
+    long started = System.nanoTime();
+    if (library.branch() == null || library.commit() == null) {
+      throw new CatalogException(
+          CatalogException.Reason.INVALID,
+          "a release needs a branch and a commit: read the library through Git");
+    }
+    String branch = library.branch();
+    String commit = library.commit();
+    Map<PackageBranch, List<LibraryFile>> byTier =
+        new TreeMap<>((a, b) -> a.tier2().compareTo(b.tier2()));
+    int skipped = 0;
+    for (LibraryFile f : library.files()) {
+      Optional<FunctionRef> ref = f.functionRef();
+      if (ref.isEmpty()) {
+        skipped++;
+        continue;
+      }
+      if (onlyPaths != null && !onlyPaths.contains(f.path())) {
+        continue;
+      }
+      byTier
+          .computeIfAbsent(PackageBranch.of(ref.get().pkg(), branch), k -> new ArrayList<>())
+          .add(f);
+    }
+    int total = byTier.values().stream().mapToInt(List::size).sum();
+    Date now = new Date();
+    List<String> warnings = new ArrayList<>();
+    AtomicInteger done = new AtomicInteger();
+    int changed = 0;
+    int notCallable = 0;
+    int removed = 0;
+    Set<String> touchedKeys = new HashSet<>();
+    List<CatalogIndex.Item> indexed = new ArrayList<>();
+    List<FunctionName> unindexed = new ArrayList<>();
+    return mongo(
+        () -> {
+          long revisionBefore = store.revision();
+          listener.progress(0, total);
+          // Contents first, then documents, manifests, removals: a failure part-way leaves only
+          // extra blobs or a partial upsert, and a re-run completes it.
+          Map<String, byte[]> blobs = new HashMap<>();
+          byTier.values().forEach(fs -> fs.forEach(f -> blobs.put(f.meta().hash(), f.bytes())));
+          store.putBlobs(blobs);
+          int changedCount = 0;
+          int notCallableCount = 0;
+          for (Map.Entry<PackageBranch, List<LibraryFile>> e : byTier.entrySet()) {
+            PackageBranch pb = e.getKey();
+            Map<String, String> before = store.hashes(pb);
+            List<Document> docs = new ArrayList<>();
+            Map<String, Document> manifest = new LinkedHashMap<>();
+            for (LibraryFile f : e.getValue()) {
+              FunctionRef ref = f.functionRef().orElseThrow();
+              FunctionName name = pb.function(config.space(), ref.function());
+              FunctionInfo info = infos.get(ref);
+              Document d = EntryCodec.savedFields(name, f, commit, info);
+              d.put("_id", name.mongoId());
+              docs.add(d);
+              manifest.put(
+                  name.mongoId(),
+                  new Document("path", f.path()).append("meta", EntryCodec.meta(f.meta())));
+              if (!f.meta().hash().equals(before.get(name.mongoId()))) {
+                changedCount++;
+              }
+              if (info == null || !info.callable()) {
+                notCallableCount++;
+              }
+              touchedKeys.add(CatalogKeys.cacheKey(name));
+              indexed.add(
+                  new CatalogIndex.Item(name, info == null ? null : info.doc(), null, f.text()));
+            }
+            store.upsert(pb, docs, now, n -> listener.progress(done.addAndGet(n), total));
+            store.putManifest(pb, commit, manifest, onlyPaths == null, now);
+          }
+          int removedCount = 0;
+          if (onlyPaths == null) {
+            for (PackageBranch pb : store.tiers(branch)) {
+              List<LibraryFile> kept = byTier.getOrDefault(pb, List.of());
+              Set<String> keep = new HashSet<>();
+              kept.forEach(f -> keep.add(f.functionRef().orElseThrow().function()));
+              Map<String, String> held = store.hashes(pb);
+              for (String id : held.keySet()) {
+                if (!keep.contains(id)) {
+                  FunctionName gone = pb.function(config.space(), id);
+                  touchedKeys.add(CatalogKeys.cacheKey(gone));
+                  unindexed.add(gone);
+                }
+              }
+              removedCount += store.markRemoved(pb, keep, commit, now);
+              if (!byTier.containsKey(pb)) {
+                store.putManifest(pb, commit, Map.of(), true, now);
+              }
+            }
+          }
+          long revision = store.bumpRevision();
+          if (cache != null && !cache.invalidate(touchedKeys)) {
+            warnings.add(
+                "Redis at "
+                    + cache.location()
+                    + " is unavailable: cached entries expire within "
+                    + CACHE_TTL.toMinutes()
+                    + " min");
+          }
+          if (revision == revisionBefore + 1) {
+            updateIndexAfterSave(indexed, unindexed, revision);
+          }
+          return new SaveReport(
+              config.space(),
+              branch,
+              commit,
+              total,
+              changedCount,
+              removedCount,
+              notCallableCount,
+              skippedCount(library, onlyPaths),
+              List.copyOf(warnings),
+              Duration.ofNanos(System.nanoTime() - started));
+        });
+  }
+
+  private static int skippedCount(Library library, Set<String> onlyPaths) {
+    return onlyPaths != null
+        ? 0
+        : (int) library.files().stream().filter(f -> f.functionRef().isEmpty()).count();
+  }
+
+  /** Keeps an existing local index current without a rebuild; descriptions come from MongoDB. */
+  private void updateIndexAfterSave(
+      List<CatalogIndex.Item> items, List<FunctionName> deletes, long revision) {
+    if (!Files.isDirectory(indexDir)) {
+      return; // no local index yet: the first search builds it
+    }
+    try {
+      CatalogIndex idx = index();
+      if (idx.revision() != revision - 1) {
+        return;
+      }
+      Map<String, String> descriptions = new HashMap<>();
+      Set<PackageBranch> tiers = new HashSet<>();
+      items.forEach(i -> tiers.add(PackageBranch.of(i.name().pkg(), i.name().branch())));
+      for (PackageBranch pb : tiers) {
+        for (Document d : store.list(pb)) {
+          if (d.getString("description") != null) {
+            descriptions.put(
+                pb.function(config.space(), d.getString("_id")).fullName(),
+                d.getString("description"));
+          }
+        }
+      }
+      List<CatalogIndex.Item> withDescriptions = new ArrayList<>(items.size());
+      for (CatalogIndex.Item i : items) {
+        withDescriptions.add(
+            new CatalogIndex.Item(
+                i.name(), i.doc(), descriptions.get(i.name().fullName()), i.code()));
+      }
+      idx.update(withDescriptions, deletes, revision);
+    } catch (RuntimeException e) {
+      // The index is derived data; the next search rebuilds it from the catalog.
+      LOG.debugf(e, "search index not updated after save");
+    }
+  }
+
+  /** The current entry of a function (through the cache), if the catalog has it. */
+  public Optional<CatalogEntry> get(FunctionName name) {
+    String key = CatalogKeys.cacheKey(name);
+    if (cache != null) {
+      Optional<String> hit = cache.get(key);
+      if (hit.isPresent()) {
+        return Optional.of(EntryCodec.entry(config.space(), Document.parse(hit.get())));
+      }
+    }
+    Optional<Document> doc = mongo(() -> store.find(name));
+    if (doc.isPresent() && cache != null) {
+      cache.put(key, doc.get().toJson());
+    }
+    return doc.map(d -> EntryCodec.entry(config.space(), d));
+  }
+
+  /** The current entry, or a {@code NOT_FOUND} failure naming what is missing. */
+  public CatalogEntry require(FunctionName name) {
+    return get(name)
+        .orElseThrow(
+            () ->
+                new CatalogException(
+                    CatalogException.Reason.NOT_FOUND,
+                    name.callName()
+                        + " is not in the catalog for branch "
+                        + name.branch()
+                        + " in space "
+                        + name.space()
+                        + " (save it with: gf save "
+                        + name.callName()
+                        + ")"));
+  }
+
+  /**
+   * The function as of {@code commit} (full id or unique prefix): path, metadata and exact bytes.
+   */
+  public CatalogEntry getAt(FunctionName name, String commit) {
+    if (!commit.matches("[0-9a-fA-F]{4,40}")) {
+      throw new CatalogException(CatalogException.Reason.INVALID, "not a commit id: " + commit);
+    }
+    PackageBranch pb = PackageBranch.of(name.pkg(), name.branch());
+    return mongo(
+        () -> {
+          Document manifest =
+              store
+                  .manifest(pb, commit.toLowerCase())
+                  .orElseThrow(
+                      () ->
+                          new CatalogException(
+                              CatalogException.Reason.NOT_FOUND,
+                              "no save of "
+                                  + name.pkg()
+                                  + " on "
+                                  + name.branch()
+                                  + " at commit "
+                                  + commit));
+          Document functions = manifest.get("functions", Document.class);
+          Document f = functions == null ? null : functions.get(name.mongoId(), Document.class);
+          if (f == null) {
+            throw new CatalogException(
+                CatalogException.Reason.NOT_FOUND,
+                name.callName() + " was not saved at commit " + abbrev(manifest.getString("_id")));
+          }
+          var meta = EntryCodec.meta(f.get("meta", Document.class));
+          byte[] bytes =
+              store
+                  .blob(meta.hash())
+                  .orElseThrow(
+                      () ->
+                          new CatalogException(
+                              CatalogException.Reason.NOT_FOUND,
+                              "the content of "
+                                  + name.callName()
+                                  + " ("
+                                  + meta.hash()
+                                  + ") is missing"));
+          Document content = new Document();
+          EntryCodec.putContent(content, bytes);
+          Object raw = content.get("raw");
+          return new CatalogEntry(
+              name,
+              f.getString("path"),
+              meta,
+              content.getString("data"),
+              raw == null ? null : bytes,
+              manifest.getString("_id"),
+              false,
+              null,
+              null,
+              null,
+              null,
+              false,
+              null,
+              null,
+              null);
+        });
+  }
+
+  /** Functions saved for {@code branch} (all packages, or one), without their contents. */
+  public List<CatalogEntry> list(String branch, String pkg) {
+    return mongo(
+        () -> {
+          List<CatalogEntry> out = new ArrayList<>();
+          for (PackageBranch pb : store.tiers(branch)) {
+            if (pkg != null && !pb.pkg().equals(pkg)) {
+              continue;
+            }
+            for (Document d : store.list(pb)) {
+              d.put("data", "");
+              out.add(EntryCodec.entry(config.space(), d));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Sets a function's free-text description (searchable); the function must be saved. */
+  public void describe(FunctionName name, String text) {
+    mongo(
+        () -> {
+          if (!store.setDescription(name, text, new Date())) {
+            throw new CatalogException(
+                CatalogException.Reason.NOT_FOUND,
+                name.callName()
+                    + " is not in the catalog for branch "
+                    + name.branch()
+                    + " (save it first)");
+          }
+          store.bumpRevision();
+          return null;
+        });
+    if (cache != null) {
+      cache.invalidate(List.of(CatalogKeys.cacheKey(name)));
+    }
+  }
+
+  /**
+   * The best functions for a free-text query (names, docstrings, descriptions, code; Chinese and
+   * English), optionally only on one branch.
+   */
+  public List<CatalogIndex.Hit> search(String query, int limit, String branch) {
+    if (limit < 1) {
+      throw new CatalogException(CatalogException.Reason.INVALID, "--limit must be at least 1");
+    }
+    long revision = mongo(store::revision);
+    try {
+      CatalogIndex idx = index();
+      if (idx.revision() != revision) {
+        idx.replaceAll(currentItems(), revision);
+      }
+      return idx.search(query, limit, branch);
+    } catch (RuntimeException e) {
+      if (!(e.getCause() instanceof LockObtainFailedException)) {
+        throw e;
+      }
+      // Another gf is writing the local index: search a private in-memory copy.
+      try (CatalogIndex mem = CatalogIndex.inMemory()) {
+        mem.replaceAll(currentItems(), revision);
+        return mem.search(query, limit, branch);
+      }
+    }
+  }
+
+  private List<CatalogIndex.Item> currentItems() {
+    List<CatalogIndex.Item> items = new ArrayList<>();
+    mongo(
+        () -> {
+          store.forEachCurrent(
+              d -> {
+                CatalogEntry e = EntryCodec.entry(config.space(), d);
+                items.add(new CatalogIndex.Item(e.name(), e.doc(), e.description(), e.data()));
+              });
+          return null;
+        });
+    return items;
+  }
+
+  private synchronized CatalogIndex index() {
+    if (index == null) {
+      try {
+        Files.createDirectories(indexDir);
+      } catch (IOException e) {
+        throw new CatalogException(
+            CatalogException.Reason.IO, "cannot create " + indexDir + ": " + e.getMessage(), e);
+      }
+      index = CatalogIndex.open(indexDir);
+    }
+    return index;
+  }
+
+  /** What {@link #gen} wrote. */
+  public record GenReport(FunctionName name, String commit, Path file, Path initPy, String md5) {}
+
+  /**
+   * Writes the function's file into {@code targetDir/<package>/} exactly as committed (md5
+   * verified) and regenerates that package's {@code __init__.py}.
+   *
+   * @param commit a commit id or prefix, or {@code null} for the current save
+   */
+  public GenReport gen(FunctionName name, String commit, Path targetDir) {
+    CatalogEntry entry;
+    if (commit == null) {
+      entry = require(name);
+      if (entry.removed()) {
+        throw new CatalogException(
+            CatalogException.Reason.REMOVED,
+            name.callName()
+                + " was removed from "
+                + name.branch()
+                + " at commit "
+                + abbrev(entry.removedIn())
+                + "; regenerate an older version with --commit");
+      }
+    } else {
+      entry = getAt(name, commit);
+    }
+    byte[] bytes = entry.bytes();
+    String expected = entry.meta().hash();
+    if (!ScanRules.md5(bytes).equals(expected)) {
+      throw new CatalogException(
+          CatalogException.Reason.HASH_MISMATCH,
+          "the catalog's copy of " + name.callName() + " does not match its md5 " + expected);
+    }
+    Path pkgDir = targetDir.resolve(name.pkg());
+    Path file = pkgDir.resolve(entry.meta().name());
+    try {
+      Files.createDirectories(pkgDir);
+      Path tmp = Files.createTempFile(pkgDir, ".gf-gen-", ".tmp");
+      try {
+        Files.write(tmp, bytes);
+        try {
+          Files.move(
+              tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      String written = ScanRules.md5(Files.readAllBytes(file));
+      if (!written.equals(expected)) {
+        throw new CatalogException(
+            CatalogException.Reason.HASH_MISMATCH,
+            file + " has md5 " + written + " after writing, expected " + expected);
+      }
+    } catch (IOException e) {
+      throw new CatalogException(
+          CatalogException.Reason.IO, "cannot write " + file + ": " + e.getMessage(), e);
+    }
+    Path init = InitPy.write(pkgDir);
+    return new GenReport(name, entry.commit(), file, init, expected);
+  }
+
+  private <T> T mongo(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (MongoException e) {
+      throw unavailable(config, e);
+    }
+  }
+
+  private static CatalogException unavailable(CatalogConfig config, MongoException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (why.length() > 160) {
+      why = why.substring(0, 157) + "...";
+    }
+    return new CatalogException(
+        CatalogException.Reason.MONGO_UNAVAILABLE,
+        "MongoDB at " + config.describeLocation() + " is unavailable: " + CatalogConfig.redact(why),
+        null);
+  }
+
+  static String abbrev(String commit) {
+    return commit == null ? "?" : commit.substring(0, Math.min(7, commit.length()));
+  }
+
+  private static String indexKey(CatalogConfig config) {
+    String id =
+        (config.isEmbedded()
+                ? "embedded:" + config.embeddedFile()
+                : CatalogConfig.redact(config.mongoUri()))
+            + "|"
+            + config.space();
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort while failing for another reason
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closeQuietly(index);
+    }
+    closeQuietly(cache);
+    client.close();
+    closeQuietly(embedded);
+  }
+}

@@ -1,0 +1,270 @@
+package io.globalfunc.core.catalog;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import io.globalfunc.core.naming.CatalogKeys;
+import io.globalfunc.core.naming.FunctionName;
+import io.globalfunc.core.naming.FunctionName.PackageBranch;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The durable catalog in MongoDB: database = space, collection = tier 2, {@code _id} = function;
+ * plus per-commit manifests ({@code <tier2>.commits}) and md5-keyed contents ({@code _blobs}) so
+ * that any saved commit can be regenerated.
+ */
+final class MongoCatalogStore {
+
+  /** Writes per bulk request: big enough to amortise round trips, small enough for 16 MB. */
+  static final int BATCH = 500;
+
+  private final MongoDatabase db;
+  private final String space;
+
+  MongoCatalogStore(MongoClient client, String space) {
+    this.db = client.getDatabase(space);
+    this.space = space;
+  }
+
+  String space() {
+    return space;
+  }
+
+  void ping() {
+    db.runCommand(new Document("ping", 1));
+  }
+
+  private MongoCollection<Document> functions(PackageBranch pb) {
+    return db.getCollection(pb.tier2());
+  }
+
+  /** Tier-2 collections of the space, optionally only those of one branch. */
+  List<PackageBranch> tiers(String branch) {
+    List<PackageBranch> out = new ArrayList<>();
+    for (String name : db.listCollectionNames()) {
+      CatalogKeys.functionCollection(name)
+          .filter(pb -> branch == null || pb.branch().equals(branch))
+          .ifPresent(out::add);
+    }
+    out.sort((a, b) -> a.tier2().compareTo(b.tier2()));
+    return out;
+  }
+
+  /** {@code _id -> meta.hash} of the functions currently held (removed or not). */
+  Map<String, String> hashes(PackageBranch pb) {
+    Map<String, String> out = new HashMap<>();
+    for (Document d : functions(pb).find().projection(Projections.include("meta.hash"))) {
+      Document meta = d.get("meta", Document.class);
+      out.put(d.getString("_id"), meta == null ? null : meta.getString("hash"));
+    }
+    return out;
+  }
+
+  /**
+   * Upserts documents ({@code _id} plus the fields a save sets) in bulk, keeping each document's
+   * {@code description} and {@code created_at}; reports each written batch to {@code progress}.
+   */
+  void upsert(PackageBranch pb, List<Document> docs, Date now, Consumer<Integer> progress) {
+    MongoCollection<Document> coll = functions(pb);
+    UpdateOptions upsert = new UpdateOptions().upsert(true);
+    for (int from = 0; from < docs.size(); from += BATCH) {
+      List<WriteModel<Document>> batch = new ArrayList<>();
+      for (Document d : docs.subList(from, Math.min(docs.size(), from + BATCH))) {
+        Document set = new Document(d);
+        Object id = set.remove("_id");
+        set.put("updated_at", now);
+        Bson update =
+            Updates.combine(new Document("$set", set), Updates.setOnInsert("created_at", now));
+        batch.add(new UpdateOneModel<>(Filters.eq("_id", id), update, upsert));
+      }
+      coll.bulkWrite(batch, new BulkWriteOptions().ordered(false));
+      progress.accept(batch.size());
+    }
+  }
+
+  /** Marks every function of {@code pb} not in {@code keep} as removed at {@code commit}. */
+  int markRemoved(PackageBranch pb, Set<String> keep, String commit, Date now) {
+    Bson filter =
+        Filters.and(Filters.ne("removed", true), Filters.nin("_id", new ArrayList<>(keep)));
+    return (int)
+        functions(pb)
+            .updateMany(
+                filter,
+                Updates.combine(
+                    Updates.set("removed", true),
+                    Updates.set("removed_in", commit),
+                    Updates.set("updated_at", now)))
+            .getModifiedCount();
+  }
+
+  Optional<Document> find(FunctionName name) {
+    return Optional.ofNullable(
+        db.getCollection(name.mongoCollection()).find(Filters.eq("_id", name.mongoId())).first());
+  }
+
+  /** Current documents of one tier 2 without their contents, in name order. */
+  List<Document> list(PackageBranch pb) {
+    List<Document> out = new ArrayList<>();
+    functions(pb)
+        .find()
+        .projection(Projections.exclude("data", "raw"))
+        .sort(new Document("_id", 1))
+        .into(out);
+    return out;
+  }
+
+  /** Every current, not removed document of the space (for the search index). */
+  void forEachCurrent(Consumer<Document> sink) {
+    for (PackageBranch pb : tiers(null)) {
+      functions(pb)
+          .find(Filters.ne("removed", true))
+          .projection(Projections.exclude("raw"))
+          .forEach(sink);
+    }
+  }
+
+  /** Sets the description; false when there is no such function. */
+  boolean setDescription(FunctionName name, String text, Date now) {
+    return db.getCollection(name.mongoCollection())
+            .updateOne(
+                Filters.eq("_id", name.mongoId()),
+                Updates.combine(Updates.set("description", text), Updates.set("updated_at", now)))
+            .getMatchedCount()
+        > 0;
+  }
+
+  /** Stores the contents whose md5 is not stored yet; {@code blobs} maps md5 to bytes. */
+  void putBlobs(Map<String, byte[]> blobs) {
+    MongoCollection<Document> coll = db.getCollection(CatalogKeys.blobsCollection());
+    List<String> hashes = new ArrayList<>(blobs.keySet());
+    Set<String> present = new HashSet<>();
+    for (int from = 0; from < hashes.size(); from += BATCH) {
+      List<String> slice = hashes.subList(from, Math.min(hashes.size(), from + BATCH));
+      for (Document d :
+          coll.find(Filters.in("_id", slice)).projection(Projections.include("_id"))) {
+        present.add(d.getString("_id"));
+      }
+    }
+    List<WriteModel<Document>> batch = new ArrayList<>();
+    UpdateOptions upsert = new UpdateOptions().upsert(true);
+    for (String hash : hashes) {
+      if (present.contains(hash)) {
+        continue;
+      }
+      Document content = new Document();
+      EntryCodec.putContent(content, blobs.get(hash));
+      // $setOnInsert keeps a concurrent writer of the same content harmless.
+      batch.add(
+          new UpdateOneModel<>(
+              Filters.eq("_id", hash), new Document("$setOnInsert", content), upsert));
+      if (batch.size() == BATCH) {
+        coll.bulkWrite(batch, new BulkWriteOptions().ordered(false));
+        batch = new ArrayList<>();
+      }
+    }
+    if (!batch.isEmpty()) {
+      coll.bulkWrite(batch, new BulkWriteOptions().ordered(false));
+    }
+  }
+
+  Optional<byte[]> blob(String hash) {
+    Document d =
+        db.getCollection(CatalogKeys.blobsCollection()).find(Filters.eq("_id", hash)).first();
+    return d == null ? Optional.empty() : Optional.of(EntryCodec.content(d));
+  }
+
+  /**
+   * Records what {@code commit} had in {@code pb}: {@code functions} maps each name to {@code
+   * {path, meta}}. A whole release replaces the manifest; a single save merges into it.
+   */
+  void putManifest(
+      PackageBranch pb, String commit, Map<String, Document> functions, boolean whole, Date now) {
+    MongoCollection<Document> coll = db.getCollection(CatalogKeys.commitsCollection(pb));
+    if (whole) {
+      Document doc =
+          new Document("_id", commit)
+              .append("branch", pb.branch())
+              .append("complete", true)
+              .append("saved_at", now)
+              .append("functions", new Document(functions));
+      coll.replaceOne(Filters.eq("_id", commit), doc, new ReplaceOptions().upsert(true));
+    } else {
+      List<Bson> sets = new ArrayList<>();
+      functions.forEach((fn, v) -> sets.add(Updates.set("functions." + fn, v)));
+      sets.add(Updates.set("branch", pb.branch()));
+      sets.add(Updates.set("saved_at", now));
+      coll.updateOne(
+          Filters.eq("_id", commit), Updates.combine(sets), new UpdateOptions().upsert(true));
+    }
+  }
+
+  /**
+   * The manifest of a commit given in full or as a unique hex prefix; empty when none matches.
+   *
+   * @throws CatalogException when a prefix matches several commits
+   */
+  Optional<Document> manifest(PackageBranch pb, String commit) {
+    MongoCollection<Document> coll = db.getCollection(CatalogKeys.commitsCollection(pb));
+    if (commit.length() == 40) {
+      return Optional.ofNullable(coll.find(Filters.eq("_id", commit)).first());
+    }
+    List<Document> found = new ArrayList<>();
+    coll.find(Filters.regex("_id", "^" + Pattern.quote(commit))).limit(2).into(found);
+    if (found.size() > 1) {
+      throw new CatalogException(
+          CatalogException.Reason.INVALID, "commit prefix " + commit + " is ambiguous");
+    }
+    return found.stream().findFirst();
+  }
+
+  /** Increments the catalog revision (any write that changes what search sees) and returns it. */
+  long bumpRevision() {
+    Document d =
+        db.getCollection(CatalogKeys.metaCollection())
+            .findOneAndUpdate(
+                Filters.eq("_id", CatalogKeys.revisionId()),
+                Updates.inc("n", 1L),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+    return d.get("n", Number.class).longValue();
+  }
+
+  long revision() {
+    Document d =
+        db.getCollection(CatalogKeys.metaCollection())
+            .find(Filters.eq("_id", CatalogKeys.revisionId()))
+            .first();
+    return d == null ? 0 : d.get("n", Number.class).longValue();
+  }
+
+  /** True for the driver's exceptions, which all mean the store could not do the operation. */
+  static boolean isStoreFailure(Throwable t) {
+    return t instanceof MongoException;
+  }
+
+  static <T> Collection<T> nonNull(Collection<T> c) {
+    return c == null ? List.of() : c;
+  }
+}

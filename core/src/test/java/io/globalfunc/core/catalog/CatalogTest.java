@@ -1,0 +1,323 @@
+package io.globalfunc.core.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.globalfunc.core.catalog.search.CatalogIndex;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.Library;
+import io.globalfunc.core.library.ScanRules;
+import io.globalfunc.core.naming.FunctionName;
+import io.globalfunc.core.testing.RedisServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The catalog against a MongoDB wire-protocol server (real driver), a real redis-server and real
+ * Git repositories.
+ */
+class CatalogTest {
+
+  static RedisServer redis;
+  MongoServer mongo;
+  String mongoUri;
+  @TempDir Path tmp;
+  TestLibraryRepo repo;
+  Catalog catalog;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    mongo = new MongoServer(H2Backend.inMemory());
+    mongoUri = mongo.bindAndGetConnectionString();
+    repo = TestLibraryRepo.create(tmp.resolve("lib"), "master");
+    catalog = Catalog.connect(config());
+  }
+
+  CatalogConfig config() {
+    return new CatalogConfig(
+        mongoUri, redis.uri(), "sp_GlobalFunc", tmp.resolve("home"), Duration.ofSeconds(2));
+  }
+
+  @AfterEach
+  void tearDown() {
+    catalog.close();
+    repo.close();
+    mongo.shutdownNow();
+  }
+
+  SaveReport saveHead() {
+    Library lib = repo.read("master");
+    return catalog.saveRelease(lib, TestLibraryRepo.introspect(lib));
+  }
+
+  static FunctionName name(String pkg, String fn) {
+    return FunctionName.of("sp_GlobalFunc", pkg, "master", fn);
+  }
+
+  @Test
+  void savesDocumentsUnderThreeTierNamesWithTheDocumentedShape() {
+    SaveReport report = saveHead();
+    assertThat(report.saved()).isEqualTo(6);
+    assertThat(report.changed()).isEqualTo(6);
+    assertThat(report.skippedFiles()).isEqualTo(1); // remark.md
+    try (MongoClient client = MongoClients.create(mongoUri)) {
+      Document d =
+          client
+              .getDatabase("sp_GlobalFunc")
+              .getCollection("Base_master")
+              .find(new Document("_id", "inverse_time_str"))
+              .first();
+      assertThat(d).isNotNull();
+      assertThat(d.getString("commit")).isEqualTo(report.commit());
+      assertThat(d.getString("path")).isEqualTo("Base/inverse_time_str.py");
+      Document meta = d.get("meta", Document.class);
+      assertThat(meta.getString("name")).isEqualTo("inverse_time_str.py");
+      assertThat(meta.getString("hash"))
+          .isEqualTo(ScanRules.md5(d.getString("data").getBytes(StandardCharsets.UTF_8)));
+      assertThat(d.getString("doc")).contains("时间戳");
+      List<Document> params =
+          d.get("signature", Document.class).getList("parameters", Document.class);
+      assertThat(params)
+          .extracting(p -> p.getString("name"))
+          .containsExactly("time_str", "bias_hours");
+      assertThat(params.get(1).getString("default")).isEqualTo("0");
+      assertThat(d.getBoolean("callable")).isTrue();
+      assertThat(d.get("created_at")).isNotNull();
+      assertThat(client.getDatabase("sp_GlobalFunc").getCollection("文本_master").countDocuments())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void savingTwiceIsIdempotentAndKeepsDescriptions() {
+    saveHead();
+    catalog.describe(name("Util", "mean"), "平均数 helper");
+    SaveReport again = saveHead();
+    assertThat(again.saved()).isEqualTo(6);
+    assertThat(again.changed()).isZero();
+    assertThat(again.removed()).isZero();
+    assertThat(catalog.list("master", null)).hasSize(6);
+    assertThat(catalog.require(name("Util", "mean")).description()).isEqualTo("平均数 helper");
+  }
+
+  @Test
+  void functionsThatLeaveTheBranchAreMarkedRemovedAndOldCommitsRegenerate() throws IOException {
+    String first = saveHead().commit();
+    repo.delete("Util/clear_digits.py");
+    String second = repo.commitAll("drop clear_digits");
+    SaveReport report = saveHead();
+    assertThat(report.commit()).isEqualTo(second);
+    assertThat(report.removed()).isEqualTo(1);
+    CatalogEntry gone = catalog.require(name("Util", "clear_digits"));
+    assertThat(gone.removed()).isTrue();
+    assertThat(gone.removedIn()).isEqualTo(second);
+    assertThat(catalog.search("clear digits", 10, null))
+        .extracting(h -> h.name().callName())
+        .doesNotContain("Util.clear_digits");
+
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> catalog.gen(name("Util", "clear_digits"), null, out))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("removed")
+        .extracting(e -> ((CatalogException) e).reason())
+        .isEqualTo(CatalogException.Reason.REMOVED);
+    Catalog.GenReport gen = catalog.gen(name("Util", "clear_digits"), first.substring(0, 8), out);
+    assertThat(gen.commit()).isEqualTo(first);
+    assertThat(Files.readAllBytes(gen.file()))
+        .isEqualTo(Files.readAllBytes(TestLibraryRepo.examples().resolve("Util/clear_digits.py")));
+    assertThatThrownBy(() -> catalog.gen(name("Util", "clear_digits"), second, out))
+        .hasMessageContaining("not saved at commit");
+  }
+
+  @Test
+  void genReproducesTheCommittedBytesAndWritesInitPy() throws IOException {
+    saveHead();
+    Path out = tmp.resolve("out");
+    Catalog.GenReport gen = catalog.gen(name("Base", "inverse_time_str"), null, out);
+    byte[] original =
+        Files.readAllBytes(TestLibraryRepo.examples().resolve("Base/inverse_time_str.py"));
+    assertThat(Files.readAllBytes(out.resolve("Base/inverse_time_str.py"))).isEqualTo(original);
+    assertThat(gen.md5()).isEqualTo(ScanRules.md5(original));
+    assertThat(Files.readString(out.resolve("Base/__init__.py")))
+        .isEqualTo("from .inverse_time_str import inverse_time_str\n");
+    catalog.gen(name("Base", "flat_dict"), null, out);
+    assertThat(Files.readString(out.resolve("Base/__init__.py")))
+        .isEqualTo(
+            "from .flat_dict import flat_dict\nfrom .inverse_time_str import inverse_time_str\n");
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AndCrlfRoundTripExactly() throws IOException {
+    byte[] latin1 = "def odd():\r\n    return '\u00e9'\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    repo.write("Base/odd.py", latin1);
+    repo.commitAll("latin-1 file");
+    saveHead();
+    Catalog.GenReport gen = catalog.gen(name("Base", "odd"), null, tmp.resolve("out"));
+    assertThat(Files.readAllBytes(gen.file())).isEqualTo(latin1);
+  }
+
+  @Test
+  void searchFindsChineseAndEnglishRanked() {
+    saveHead();
+    List<CatalogIndex.Hit> zh = catalog.search("时间戳", 5, null);
+    assertThat(zh).isNotEmpty();
+    assertThat(zh.get(0).name().callName()).isEqualTo("Base.inverse_time_str");
+    List<CatalogIndex.Hit> en = catalog.search("mean average", 5, null);
+    assertThat(en.get(0).name().callName()).isEqualTo("Util.mean");
+    assertThat(catalog.search("字数", 5, null).get(0).name().callName()).isEqualTo("文本.字数统计");
+    assertThat(catalog.search("flat dict", 5, null).get(0).name().callName())
+        .isEqualTo("Base.flat_dict");
+    assertThat(catalog.search("zzqx nothing", 5, null)).isEmpty();
+  }
+
+  @Test
+  void descriptionsAreSearchableAtOnce() {
+    saveHead();
+    assertThat(catalog.search("斑马", 5, null)).isEmpty();
+    catalog.describe(name("Util", "clear_digits"), "去掉斑马线上的数字");
+    assertThat(catalog.search("斑马", 5, null).get(0).name().callName())
+        .isEqualTo("Util.clear_digits");
+    assertThatThrownBy(() -> catalog.describe(name("Util", "nope"), "x"))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Util.nope is not in the catalog");
+  }
+
+  @Test
+  void readsGoThroughRedisAndSavesInvalidate() {
+    saveHead();
+    FunctionName mean = name("Util", "mean");
+    String key = "sp_GlobalFunc.Util_master.mean";
+    try (var jedisLike = new RawRedis(redis.port())) {
+      assertThat(jedisLike.exists(key)).isFalse();
+      assertThat(catalog.require(mean).doc()).contains("平均值");
+      assertThat(jedisLike.exists(key)).isTrue();
+      // A hit is served from Redis: prove it by changing MongoDB behind the cache's back.
+      try (MongoClient client = MongoClients.create(mongoUri)) {
+        client
+            .getDatabase("sp_GlobalFunc")
+            .getCollection("Util_master")
+            .updateOne(
+                new Document("_id", "mean"), new Document("$set", new Document("doc", "changed")));
+      }
+      assertThat(catalog.require(mean).doc()).contains("平均值");
+      catalog.describe(mean, "new words");
+      assertThat(jedisLike.exists(key)).isFalse();
+      assertThat(catalog.require(mean).doc()).isEqualTo("changed");
+      saveHead();
+      assertThat(jedisLike.exists(key)).isFalse();
+    }
+  }
+
+  @Test
+  void redisDownIsNotFatal() {
+    saveHead();
+    redis.stop();
+    try {
+      assertThat(catalog.require(name("Util", "mean")).doc()).contains("平均值");
+      SaveReport report = saveHead();
+      assertThat(report.saved()).isEqualTo(6);
+      assertThat(report.warnings()).singleElement().asString().contains("unavailable");
+      assertThat(catalog.cacheAvailable()).isFalse();
+    } finally {
+      redis.restart();
+    }
+  }
+
+  @Test
+  void unreachableMongoFailsFastWithARedactedMessage() {
+    String uri = "mongodb://admin:s3cret@127.0.0.1:" + RedisServer.freePort() + "/";
+    CatalogConfig bad = new CatalogConfig(uri, null, null, tmp, Duration.ofMillis(500));
+    assertThat(bad.toString()).doesNotContain("s3cret");
+    assertThatThrownBy(() -> Catalog.connect(bad))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageStartingWith("MongoDB at mongodb://***@127.0.0.1")
+        .hasMessageNotContaining("s3cret")
+        .extracting(e -> ((CatalogException) e).reason())
+        .isEqualTo(CatalogException.Reason.MONGO_UNAVAILABLE);
+  }
+
+  @Test
+  void unknownNamesAndCommitsAreClearErrors() {
+    saveHead();
+    assertThatThrownBy(() -> catalog.require(name("Base", "nope")))
+        .hasMessage(
+            "Base.nope is not in the catalog for branch master in space sp_GlobalFunc (save it"
+                + " with: gf save Base.nope)");
+    assertThatThrownBy(() -> catalog.gen(name("Base", "to_pickle"), "deadbeef", tmp))
+        .hasMessageContaining("no save of Base on master at commit deadbeef");
+    assertThatThrownBy(() -> catalog.gen(name("Base", "to_pickle"), "not-a-sha", tmp))
+        .hasMessage("not a commit id: not-a-sha");
+    Library lib = repo.read("master");
+    assertThatThrownBy(
+            () ->
+                catalog.saveFunctions(
+                    lib, TestLibraryRepo.introspect(lib), List.of(new FunctionRef("Base", "nope"))))
+        .hasMessageContaining("Base.nope is not in the committed tree of master");
+  }
+
+  @Test
+  void branchesWithSlashesAndUnderscoresGetTheirOwnCollections() throws Exception {
+    repo.git.branchCreate().setName("release/1.2").call();
+    repo.git.branchCreate().setName("feat_x").call();
+    Library rel = repo.read("release/1.2");
+    catalog.saveRelease(rel, TestLibraryRepo.introspect(rel));
+    Library feat = repo.read("feat_x");
+    catalog.saveRelease(feat, TestLibraryRepo.introspect(feat));
+    try (MongoClient client = MongoClients.create(mongoUri)) {
+      List<String> names =
+          client
+              .getDatabase("sp_GlobalFunc")
+              .listCollectionNames()
+              .into(new java.util.ArrayList<>());
+      assertThat(names).contains("Base_release~2F1~2E2", "Base_feat~5Fx");
+    }
+    assertThat(catalog.list("release/1.2", "Base")).hasSize(3);
+    assertThat(catalog.search("时间戳", 5, "feat_x").get(0).name().branch()).isEqualTo("feat_x");
+  }
+
+  @Test
+  void embeddedCatalogPersistsInAFileThroughTheSameDriver() {
+    catalog.close();
+    Path home = tmp.resolve("embedded-home");
+    try (Catalog embedded = Catalog.connect(CatalogConfig.embedded(home, null))) {
+      Library lib = repo.read("master");
+      embedded.saveRelease(lib, TestLibraryRepo.introspect(lib));
+      assertThatThrownBy(() -> Catalog.connect(CatalogConfig.embedded(home, null)))
+          .isInstanceOf(CatalogException.class)
+          .extracting(e -> ((CatalogException) e).reason())
+          .isEqualTo(CatalogException.Reason.EMBEDDED_LOCKED);
+    }
+    assertThat(home.resolve("catalog.mv.db")).isRegularFile();
+    try (Catalog reopened = Catalog.connect(CatalogConfig.embedded(home, null))) {
+      assertThat(reopened.list("master", null)).hasSize(6);
+      assertThat(reopened.search("时间戳", 3, null).get(0).name().callName())
+          .isEqualTo("Base.inverse_time_str");
+    }
+    catalog = Catalog.connect(config());
+  }
+}
