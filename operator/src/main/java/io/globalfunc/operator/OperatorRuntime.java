@@ -53,6 +53,9 @@ public class OperatorRuntime {
   @ConfigProperty(name = "gf.operator.enabled", defaultValue = "true")
   boolean enabled;
 
+  @ConfigProperty(name = "gf.catalog.enabled", defaultValue = "true")
+  boolean catalogEnabled;
+
   @ConfigProperty(name = "gf.operator.namespaces", defaultValue = "")
   Optional<String> namespaces;
 
@@ -98,7 +101,7 @@ public class OperatorRuntime {
             client,
             new GitLibraryReader(ZoneOffset.UTC),
             new PythonIntrospector(python),
-            catalog.isResolvable() ? Optional.of(catalog.get()) : Optional.empty(),
+            catalogEnabled ? Optional.of(catalog.get()) : Optional.empty(),
             events,
             gitCache),
         namespaces(watched));

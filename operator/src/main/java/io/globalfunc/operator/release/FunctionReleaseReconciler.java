@@ -164,8 +164,8 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
               status.getConditions(),
               Conditions.CATALOGED,
               false,
-              "CatalogNotConfigured",
-              "no catalog writer is configured in this operator build",
+              "CatalogDisabled",
+              "catalog writing is disabled (gf.catalog.enabled=false)",
               generation));
       return true;
     }

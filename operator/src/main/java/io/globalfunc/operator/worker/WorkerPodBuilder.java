@@ -35,10 +35,11 @@ import java.util.Map;
  *
  * <p>Env contract with the runtime image (see docs/operator.md): the init container gets {@code
  * GF_FETCH_ONLY=true}, {@code GF_REPOSITORY_URL}, {@code GF_BRANCH}, {@code GF_COMMIT}, {@code
- * GF_FETCH_TARGET} and optional {@code GF_GIT_USERNAME}/{@code GF_GIT_PASSWORD}/{@code
- * GF_GIT_TOKEN}; the runtime container gets {@code GF_FUNCTIONS_DIR}, {@code GF_SPACE}, {@code
- * GF_BRANCH}, {@code GF_COMMIT}, {@code GF_PYTHON_WORKERS}, optional {@code GF_TIMEOUT}, {@code
- * QUARKUS_HTTP_PORT} and {@code TZ=UTC}.
+ * GF_FETCH_TARGET}, {@code GF_CACHE_DIR} and optional {@code GF_GIT_USERNAME}/{@code
+ * GF_GIT_PASSWORD}/{@code GF_GIT_TOKEN}; the runtime container gets {@code GF_FUNCTIONS_DIR},
+ * {@code GF_SPACE}, {@code GF_BRANCH}, {@code GF_COMMIT}, {@code GF_PYTHON_WORKERS}, optional
+ * {@code GF_TIMEOUT}, {@code GF_WORK_DIR}, {@code GF_CACHE_DIR}, {@code QUARKUS_HTTP_PORT} and
+ * {@code TZ=UTC}. Both run as the image's uid 10001 with a read-only root and a writable /tmp.
  */
 public final class WorkerPodBuilder {
 
@@ -47,8 +48,14 @@ public final class WorkerPodBuilder {
   public static final String RUNTIME_CONTAINER = "runtime";
   public static final String PORT_NAME = "http";
 
-  /** Numeric non-root user the pods run as; the runtime image must work under it. */
-  public static final long RUN_AS_USER = 1000L;
+  /** Numeric non-root user the pods run as: the runtime image's {@code gf} user. */
+  public static final long RUN_AS_USER = 10001L;
+
+  /** Git mirrors of the init container: inside the writable /tmp volume (the root is read-only). */
+  public static final String CACHE_DIR = "/tmp/globalfunc-cache";
+
+  /** The Python workers' working folder, where files functions write land. */
+  public static final String WORK_DIR = "/tmp/globalfunc-work";
 
   private WorkerPodBuilder() {}
 
@@ -164,6 +171,7 @@ public final class WorkerPodBuilder {
     env.add(env("GF_BRANCH", release.branch()));
     env.add(env("GF_COMMIT", release.commit()));
     env.add(env("GF_FETCH_TARGET", LIBRARY_DIR));
+    env.add(env("GF_CACHE_DIR", CACHE_DIR));
     env.add(env("TZ", "UTC"));
     if (release.secretName() != null) {
       // Only this container reads the Secret; optional keys so username/password or token work.
@@ -196,6 +204,8 @@ public final class WorkerPodBuilder {
     if (spec.getTimeoutSeconds() != null) {
       env.add(env("GF_TIMEOUT", Integer.toString(spec.getTimeoutSeconds())));
     }
+    env.add(env("GF_WORK_DIR", WORK_DIR));
+    env.add(env("GF_CACHE_DIR", CACHE_DIR));
     env.add(env("QUARKUS_HTTP_PORT", Integer.toString(port)));
     env.add(env("TZ", "UTC"));
 

@@ -30,6 +30,7 @@ class ReleaseReconcileTest {
   static final Duration LONG = Duration.ofSeconds(90);
 
   @Inject KubernetesClient client;
+  @Inject CoreReleaseCatalog catalog;
 
   @Test
   void resolvesTheBranchAndFollowsItWhenItMoves() {
