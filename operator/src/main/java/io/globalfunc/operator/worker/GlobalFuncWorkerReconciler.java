@@ -515,7 +515,8 @@ public class GlobalFuncWorkerReconciler
     return byPort;
   }
 
-  static Integer port(Pod pod) {
+  /** The port a managed pod holds (its label), or null. */
+  public static Integer port(Pod pod) {
     try {
       return Integer.valueOf(pod.getMetadata().getLabels().get(Labels.PORT));
     } catch (RuntimeException e) {
