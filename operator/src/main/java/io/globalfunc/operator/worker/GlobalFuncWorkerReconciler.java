@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -209,68 +208,31 @@ public class GlobalFuncWorkerReconciler
       setDegraded(status, false, "AsExpected", "", generation);
     }
 
-    // Pods no longer wanted (scale down, range change): deregister, delete, give the port back.
-    for (Integer port : List.copyOf(pods.keySet())) {
-      if (!assignment.keep().contains(port)) {
-        Pod pod = pods.remove(port);
-        removePod(worker, release.space(), pod, status, "ScaledDown");
+    ensureService(worker, context);
+
+    Map<Integer, Pod> desired = new LinkedHashMap<>();
+    for (Integer port : assignment.keep()) {
+      desired.put(port, WorkerPodBuilder.build(worker, release, port));
+    }
+    RolloutPlanner.Plan plan = RolloutPlanner.plan(desired, pods);
+    // Deregister before delete, so no caller is sent to a pod that is going away.
+    for (RolloutPlanner.Removal removal : plan.remove()) {
+      removePod(worker, release.space(), removal.pod(), status, removal.reason());
+      Integer port = port(removal.pod());
+      pods.remove(port);
+      if (!desired.containsKey(port)) {
         ports.release(ns, name, port);
       }
     }
+    // Surplus ports whose pods are already gone go back to the namespace.
     for (Integer port : assignment.surplus()) {
       if (!pods.containsKey(port)) {
         ports.release(ns, name, port);
       }
     }
+    plan.create().forEach(pod -> createPod(worker, pod, context));
 
-    ensureService(worker, context);
-
-    // Desired pods; failed ones are removed so they come back on the same port.
-    Map<Integer, Pod> desired = new LinkedHashMap<>();
-    for (Integer port : assignment.keep()) {
-      desired.put(port, WorkerPodBuilder.build(worker, release, port));
-    }
-    boolean changed = false;
-    for (var entry : desired.entrySet()) {
-      Pod live = pods.get(entry.getKey());
-      if (live != null && failed(live)) {
-        removePod(worker, release.space(), live, status, "PodFailed");
-        pods.remove(entry.getKey());
-        changed = true;
-      } else if (live == null) {
-        createPod(worker, entry.getValue(), context);
-        changed = true;
-      }
-    }
-
-    // One-at-a-time replacement of outdated pods, never while another replica is unavailable
-    // (except an outdated pod that is not Ready anyway: replacing it costs no capacity).
-    List<Pod> outdated =
-        desired.entrySet().stream()
-            .filter(e -> pods.containsKey(e.getKey()))
-            .filter(e -> !hash(pods.get(e.getKey())).equals(hash(e.getValue())))
-            .map(e -> pods.get(e.getKey()))
-            .toList();
-    boolean allAvailable =
-        desired.keySet().stream().allMatch(p -> pods.containsKey(p) && ready(pods.get(p)))
-            && pods.values().stream()
-                .noneMatch(p -> p.getMetadata().getDeletionTimestamp() != null);
-    if (!outdated.isEmpty()) {
-      Optional<Pod> victim =
-          outdated.stream()
-              .filter(p -> !ready(p))
-              .findFirst()
-              .or(() -> allAvailable ? Optional.of(outdated.get(0)) : Optional.empty());
-      victim.ifPresent(
-          p -> {
-            removePod(worker, release.space(), p, status, "Replacing");
-            pods.remove(port(p));
-          });
-      changed = true;
-    }
-
-    boolean rolledOut = outdated.isEmpty() && !changed && allAvailable;
-    if (rolledOut) {
+    if (plan.rolledOut()) {
       status.setCommit(release.commit());
       setProgressing(
           status,
@@ -282,8 +244,8 @@ public class GlobalFuncWorkerReconciler
       setProgressing(
           status,
           true,
-          outdated.isEmpty() ? "ScalingPods" : "ReplacingPods",
-          outdated.size()
+          plan.outdated() == 0 ? "ScalingPods" : "ReplacingPods",
+          plan.outdated()
               + " pods outdated, "
               + status.getReadyReplicas()
               + "/"
@@ -531,17 +493,6 @@ public class GlobalFuncWorkerReconciler
         && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static boolean failed(Pod pod) {
-    return pod.getStatus() != null
-        && ("Failed".equals(pod.getStatus().getPhase())
-            || "Succeeded".equals(pod.getStatus().getPhase()));
-  }
-
-  private static String hash(Pod pod) {
-    var a = pod.getMetadata().getAnnotations();
-    return a == null ? "" : a.getOrDefault(Labels.SPEC_HASH, "");
   }
 
   private static String shortCommit(String commit) {
