@@ -206,9 +206,6 @@ public final class Catalog implements AutoCloseable {
     Date now = new Date();
     List<String> warnings = new ArrayList<>();
     AtomicInteger done = new AtomicInteger();
-    int changed = 0;
-    int notCallable = 0;
-    int removed = 0;
     Set<String> touchedKeys = new HashSet<>();
     List<CatalogIndex.Item> indexed = new ArrayList<>();
     List<FunctionName> unindexed = new ArrayList<>();
@@ -216,16 +213,25 @@ public final class Catalog implements AutoCloseable {
         () -> {
           long revisionBefore = store.revision();
           listener.progress(0, total);
-          // Contents first, then documents, manifests, removals: a failure part-way leaves only
-          // extra blobs or a partial upsert, and a re-run completes it.
-          Map<String, byte[]> blobs = new HashMap<>();
-          byTier.values().forEach(fs -> fs.forEach(f -> blobs.put(f.meta().hash(), f.bytes())));
-          store.putBlobs(blobs);
+          // A content lives in its current document; only contents a save displaces (changed
+          // functions) move to _blobs first. So any saved commit stays regenerable, a failure
+          // part-way leaves at most extra blobs or a partial upsert, and a re-run completes it.
           int changedCount = 0;
           int notCallableCount = 0;
           for (Map.Entry<PackageBranch, List<LibraryFile>> e : byTier.entrySet()) {
             PackageBranch pb = e.getKey();
             Map<String, String> before = store.hashes(pb);
+            List<String> displaced = new ArrayList<>();
+            for (LibraryFile f : e.getValue()) {
+              String id = f.functionRef().orElseThrow().function();
+              String old = before.get(id);
+              if (old != null && !old.equals(f.meta().hash())) {
+                displaced.add(id);
+              }
+            }
+            if (!displaced.isEmpty()) {
+              store.putBlobs(store.contents(pb, displaced));
+            }
             List<Document> docs = new ArrayList<>();
             Map<String, Document> manifest = new LinkedHashMap<>();
             for (LibraryFile f : e.getValue()) {
@@ -403,9 +409,14 @@ public final class Catalog implements AutoCloseable {
                 name.callName() + " was not saved at commit " + abbrev(manifest.getString("_id")));
           }
           var meta = EntryCodec.meta(f.get("meta", Document.class));
+          Optional<Document> current = store.find(name);
+          Optional<byte[]> inCurrent =
+              current
+                  .filter(d -> meta.hash().equals(d.get("meta", Document.class).getString("hash")))
+                  .map(EntryCodec::content);
           byte[] bytes =
-              store
-                  .blob(meta.hash())
+              inCurrent
+                  .or(() -> store.blob(meta.hash()))
                   .orElseThrow(
                       () ->
                           new CatalogException(
