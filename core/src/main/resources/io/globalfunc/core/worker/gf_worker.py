@@ -75,15 +75,34 @@ def _write_all(fd, data):
         view = view[written:]
 
 
-def _read_exact(fd, n):
-    chunks = []
-    while n:
-        chunk = os.read(fd, min(n, 1 << 20))
-        if not chunk:
+class _FrameReader:
+    """Reads length-prefixed frames with few system calls: pipelined frames arrive together."""
+
+    def __init__(self, fd):
+        self._fd = fd
+        self._buf = bytearray()
+        self._pos = 0
+
+    def _fill(self, need):
+        while len(self._buf) - self._pos < need:
+            if self._pos:
+                del self._buf[: self._pos]
+                self._pos = 0
+            chunk = os.read(self._fd, max(1 << 16, need - len(self._buf)))
+            if not chunk:
+                return False
+            self._buf += chunk
+        return True
+
+    def next_frame(self):
+        if not self._fill(4):
             return None
-        chunks.append(chunk)
-        n -= len(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        (length,) = _HEADER.unpack_from(self._buf, self._pos)
+        if not self._fill(4 + length):
+            return None
+        start = self._pos + 4
+        self._pos = start + length
+        return bytes(self._buf[start : self._pos])
 
 
 def _take_protocol_channel():
@@ -107,6 +126,20 @@ def _apply_memory_cap(limit_bytes):
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
     except (ImportError, ValueError, OSError) as exc:  # not fatal: report and go on
         sys.stderr.write("memory cap not applied: %s\n" % exc)
+
+
+_ENCODER = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+
+
+def _binding_error(fn, args, kwargs):
+    """Confirms with inspect that the arguments really do not bind (only on the error path)."""
+    try:
+        inspect.signature(fn).bind(*args, **kwargs)
+    except TypeError:
+        return True
+    except ValueError:
+        return True  # no signature to check (a builtin): the call site raised, so it is binding
+    return False
 
 
 def _error(kind, exc=None, message=None, with_traceback=True):
@@ -152,19 +185,18 @@ class Worker:
         except BaseException as exc:  # an import that raises is the function's own failure
             return STATUS_ERROR, _error("raised", exc)
         try:
-            inspect.signature(fn).bind(*args, **kwargs)
-        except TypeError as exc:
-            return STATUS_ERROR, _error("bad_arguments", exc, with_traceback=False)
-        except ValueError:
-            pass  # builtins without a signature: let the call decide
-        try:
             result = fn(*args, **kwargs)
+        except TypeError as exc:
+            # Arguments that do not bind fail at the call itself, before the function's first
+            # line runs: the traceback then has no frame inside the function. Binding up front
+            # with inspect.signature would cost more than most calls.
+            if exc.__traceback__.tb_next is None and _binding_error(fn, args, kwargs):
+                return STATUS_ERROR, _error("bad_arguments", exc, with_traceback=False)
+            return STATUS_ERROR, _error("raised", exc)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the worker lives on
             return STATUS_ERROR, _error("raised", exc)
         try:
-            return STATUS_OK, json.dumps(
-                result, allow_nan=False, ensure_ascii=False, separators=(",", ":")
-            ).encode("utf-8")
+            return STATUS_OK, _ENCODER.encode(result).encode("utf-8")
         except (TypeError, ValueError, RecursionError, OverflowError) as exc:
             return STATUS_ERROR, _error(
                 "not_serializable",
@@ -189,14 +221,11 @@ def main(argv):
         _write_all(proto_out, _RESPONSE_HEAD.pack(len(payload) + 9, status, call_id) + payload)
 
     send(STATUS_READY, 0, json.dumps({"pid": os.getpid()}).encode("utf-8"))
+    frames = _FrameReader(proto_in)
     while True:
-        head = _read_exact(proto_in, 4)
-        if head is None:
-            return 0  # the runtime closed the channel: a clean retirement
-        (length,) = _HEADER.unpack(head)
-        body = _read_exact(proto_in, length)
+        body = frames.next_frame()
         if body is None:
-            return 0
+            return 0  # the runtime closed the channel: a clean retirement
         request = json.loads(body)
         call_id = request["id"]
         out_stream.call_id = err_stream.call_id = call_id

@@ -68,6 +68,7 @@ public final class TestLibraries {
     files.put(
         "Bad/hog.py",
         "def hog(mib=512):\n    block = bytearray(mib * 1024 * 1024)\n    return len(block)\n");
+    files.put("Bad/pid.py", "import os\n\n\ndef pid():\n    return os.getpid()\n");
     files.put(
         "中文包/时间戳.py",
         "def 时间戳(文本='2024-02-15 11:11:11'):\n    \"\"\"返回文本长度\"\"\"\n    return len(文本)\n");

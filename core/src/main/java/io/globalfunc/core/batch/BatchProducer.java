@@ -1,0 +1,156 @@
+package io.globalfunc.core.batch;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives one durable batch from the producer's side: queues its items, hands results to a sink
+ * strictly in input order as they arrive, and re-sends what Redis lost (a restart without
+ * persistence drops the stream, the results and the batch itself). Resumable: given the batch id
+ * and how many results the sink already has, it carries on where an interrupted run stopped.
+ */
+public final class BatchProducer {
+
+  private static final Logger LOG = Logger.getLogger(BatchProducer.class);
+  private static final int CHUNK = 1000;
+
+  private final BatchStore store;
+  private final Duration poll;
+  private final Duration stall;
+
+  /** Receives results in input order. */
+  public interface Sink {
+    void accept(int item, String envelope) throws Exception;
+  }
+
+  /** Hears about progress: results delivered so far out of the total. */
+  public interface Progress {
+    void update(long delivered, long total);
+  }
+
+  /**
+   * @param poll how often to look for new results
+   * @param stall how long without any new result before checking whether Redis lost items
+   */
+  public BatchProducer(BatchStore store, Duration poll, Duration stall) {
+    this.store = store;
+    this.poll = poll;
+    this.stall = stall;
+  }
+
+  /** Creates a new batch for {@code function} and queues every item; returns its id. */
+  public String submit(String function, List<String> items) {
+    String id = store.create(function, items.size());
+    queue(id, function, items, 0, null);
+    return id;
+  }
+
+  /** Queues items from {@code from} on; when {@code missing} is given, only those it marks. */
+  private void queue(String id, String function, List<String> items, int from, boolean[] missing) {
+    List<String> chunk = new ArrayList<>(CHUNK);
+    int chunkStart = -1;
+    for (int i = from; i < items.size(); i++) {
+      boolean send = missing == null || missing[i - from];
+      if (send) {
+        if (chunkStart >= 0 && chunkStart + chunk.size() != i) {
+          store.add(id, function, chunkStart, chunk);
+          chunk = new ArrayList<>(CHUNK);
+          chunkStart = -1;
+        }
+        if (chunkStart < 0) {
+          chunkStart = i;
+        }
+        chunk.add(items.get(i));
+        if (chunk.size() == CHUNK) {
+          store.add(id, function, chunkStart, chunk);
+          chunk = new ArrayList<>(CHUNK);
+          chunkStart = -1;
+        }
+      }
+    }
+    if (!chunk.isEmpty()) {
+      store.add(id, function, chunkStart, chunk);
+    }
+  }
+
+  /**
+   * Waits for every result from {@code delivered} on, handing each to the sink in order; returns
+   * when all {@code items.size()} results are delivered. Redis outages are waited out.
+   */
+  public void await(
+      String id, String function, List<String> items, int delivered, Sink sink, Progress progress)
+      throws Exception {
+    int total = items.size();
+    long lastProgress = System.nanoTime();
+    while (delivered < total) {
+      int window = Math.min(CHUNK, total - delivered);
+      List<String> results;
+      try {
+        results = store.results(id, delivered, window);
+      } catch (BatchStoreException e) {
+        LOG.warnf("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
+        sleep(poll.multipliedBy(5));
+        continue;
+      }
+      int before = delivered;
+      for (String r : results) {
+        if (r == null) {
+          break;
+        }
+        sink.accept(delivered, r);
+        delivered++;
+      }
+      if (delivered > before) {
+        lastProgress = System.nanoTime();
+        progress.update(delivered, total);
+        continue;
+      }
+      if (System.nanoTime() - lastProgress > stall.toNanos()) {
+        try {
+          resendLost(id, function, items, delivered);
+        } catch (BatchStoreException e) {
+          LOG.warnf("Redis unavailable while checking batch %s: %s", id, e.getMessage());
+        }
+        lastProgress = System.nanoTime();
+      }
+      sleep(poll);
+    }
+  }
+
+  /**
+   * Re-queues items that have no result and are nowhere in the queue: the batch is gone (Redis lost
+   * it), or the release's stream is empty while results are missing.
+   */
+  private void resendLost(String id, String function, List<String> items, int delivered) {
+    boolean batchLost = store.status(id).map(BatchStore.Status::lost).orElse(true);
+    if (!batchLost && store.queued() > 0) {
+      return; // still queued or running somewhere: keep waiting
+    }
+    int total = items.size();
+    boolean[] missing = new boolean[total - delivered];
+    int count = 0;
+    for (int from = delivered; from < total; from += CHUNK) {
+      List<String> rs = store.results(id, from, Math.min(CHUNK, total - from));
+      for (int i = 0; i < rs.size(); i++) {
+        if (rs.get(i) == null) {
+          missing[from + i - delivered] = true;
+          count++;
+        }
+      }
+    }
+    if (count == 0) {
+      return;
+    }
+    LOG.warnf("batch %s: %d items were lost by Redis; sending them again", id, count);
+    if (batchLost) {
+      store.create(id, function, total);
+    }
+    queue(id, function, items, delivered, missing);
+  }
+
+  private static void sleep(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
+  }
+}

@@ -1,0 +1,61 @@
+package io.globalfunc.core.naming;
+
+import java.util.regex.Pattern;
+
+/**
+ * The single owner of how batch queues are spelled in Redis, under the three tiers: tier 1 is the
+ * space, tier 2 is {@code ~batch_<escaped branch>} (a Python package never starts with {@code ~},
+ * so no function key can collide), tier 3 names the object.
+ *
+ * <ul>
+ *   <li>{@link #tasks}: the release's stream of tasks, consumed by every runtime serving it
+ *   <li>{@link #functions}: the set of {@code Package.function} names the consumers serve
+ *   <li>{@link #meta}, {@link #results}, {@link #deadLetters}: one batch's state hash, its results
+ *       hash (field = item index) and its dead-letter list
+ * </ul>
+ */
+public record BatchKeys(String space, String branch) {
+
+  /** The consumer group every runtime of a release joins. */
+  public static final String GROUP = "gf-runtimes";
+
+  private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+  public BatchKeys {
+    // Validates both through the owner of names.
+    FunctionName.PackageBranch.of("x", branch);
+    FunctionName.of(space, "x", branch, "x");
+  }
+
+  private String prefix() {
+    return space + ".~batch_" + FunctionName.escapeBranch(branch) + ".";
+  }
+
+  public String tasks() {
+    return prefix() + "tasks";
+  }
+
+  public String functions() {
+    return prefix() + "functions";
+  }
+
+  public String meta(String batchId) {
+    return prefix() + requireId(batchId) + ":meta";
+  }
+
+  public String results(String batchId) {
+    return prefix() + requireId(batchId) + ":results";
+  }
+
+  public String deadLetters(String batchId) {
+    return prefix() + requireId(batchId) + ":dead";
+  }
+
+  /** Batch ids are letters, digits and {@code -}: never a {@code .} that would add a tier. */
+  public static String requireId(String batchId) {
+    if (batchId == null || !BATCH_ID.matcher(batchId).matches()) {
+      throw new IllegalArgumentException("a batch id is 1-64 letters, digits or '-': " + batchId);
+    }
+    return batchId;
+  }
+}

@@ -1,0 +1,42 @@
+package io.globalfunc.runtime;
+
+import io.globalfunc.core.worker.WorkerPool;
+import io.globalfunc.runtime.library.ServedLibrary;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the library is loaded and at least one Python worker has started. */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+  private final ServedLibrary library;
+
+  ReadinessCheck(ServedLibrary library) {
+    this.library = library;
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    HealthCheckResponseBuilder b = HealthCheckResponse.named("function-library");
+    WorkerPool pool = library.pool();
+    if (library.loadError() != null) {
+      return b.down().withData("error", library.loadError()).build();
+    }
+    if (pool == null || !pool.isReady()) {
+      return b.down().withData("workers", "starting").build();
+    }
+    WorkerPool.Stats s = pool.stats();
+    b.withData("functions", library.functions().size())
+        .withData("workers", s.workers())
+        .withData("ready", s.ready())
+        .withData("queued", s.queued());
+    if (library.library() != null && library.library().commit() != null) {
+      b.withData("commit", library.library().commit());
+    }
+    return b.up().build();
+  }
+}

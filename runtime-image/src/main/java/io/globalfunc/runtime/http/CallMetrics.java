@@ -1,0 +1,76 @@
+package io.globalfunc.runtime.http;
+
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.WorkerPool;
+import io.globalfunc.runtime.library.ServedLibrary;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Prometheus metrics: per-function calls, errors and latency ({@code gf_calls_seconds} tagged by
+ * function and outcome), unknown-name requests, and the worker pool's gauges. Tags only ever hold
+ * catalogued names, so cardinality is bounded by the library.
+ */
+@ApplicationScoped
+public class CallMetrics {
+
+  private final MeterRegistry registry;
+  private final ServedLibrary library;
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Counter unknown;
+
+  CallMetrics(MeterRegistry registry, ServedLibrary library) {
+    this.registry = registry;
+    this.library = library;
+    this.unknown =
+        Counter.builder("gf.calls.unknown")
+            .description("Calls naming no served function")
+            .register(registry);
+    gauge("gf.pool.workers", s -> s.workers());
+    gauge("gf.pool.ready", s -> s.ready());
+    gauge("gf.pool.busy", s -> s.busy());
+    gauge("gf.pool.queued", s -> s.queued());
+    gauge("gf.pool.restarts", s -> s.restarts());
+    gauge("gf.pool.crashes", s -> s.crashes());
+    gauge("gf.pool.timeouts", s -> s.timeouts());
+    gauge("gf.pool.recycled", s -> s.recycled());
+  }
+
+  private void gauge(String name, ToDoubleFunction<WorkerPool.Stats> f) {
+    Gauge.builder(
+            name,
+            library,
+            l -> {
+              WorkerPool p = l.pool();
+              return p == null ? 0 : f.applyAsDouble(p.stats());
+            })
+        .register(registry);
+  }
+
+  void unknown() {
+    unknown.increment();
+  }
+
+  void record(FunctionRef ref, CallOutcome outcome, long nanos) {
+    String outcomeTag =
+        outcome instanceof CallOutcome.Failure f ? f.kind().name().toLowerCase() : "ok";
+    String key = ref.callName() + "|" + outcomeTag;
+    timers
+        .computeIfAbsent(
+            key,
+            k ->
+                Timer.builder("gf.calls")
+                    .description("Function calls by outcome")
+                    .tag("function", ref.callName())
+                    .tag("outcome", outcomeTag)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+}

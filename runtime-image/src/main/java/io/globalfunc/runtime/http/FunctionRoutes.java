@@ -1,0 +1,218 @@
+package io.globalfunc.runtime.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.introspect.FunctionInfo;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.CallRequest;
+import io.globalfunc.core.worker.WorkerPool;
+import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.library.ServedFunction;
+import io.globalfunc.runtime.library.ServedLibrary;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The HTTP API: {@code POST /gfgo/} (seed-compatible), {@code POST /v1/functions/{p}/{f}} and the
+ * catalog of what is served. Handlers run on the event loop and never block: a call is handed to
+ * the {@link WorkerPool} and answered when its future completes.
+ */
+@ApplicationScoped
+public class FunctionRoutes {
+
+  private static final String JSON_TYPE = "application/json";
+
+  private final ObjectMapper json = Requests.JSON;
+  private final ServedLibrary library;
+  private final RuntimeConfig config;
+  private final CallMetrics metrics;
+  private final Requests requests;
+
+  FunctionRoutes(
+      ServedLibrary library, RuntimeConfig config, CallMetrics metrics, Requests requests) {
+    this.library = library;
+    this.config = config;
+    this.metrics = metrics;
+    this.requests = requests;
+  }
+
+  void register(@Observes Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBody());
+    router.post("/gfgo").handler(body).handler(this::gfgo).failureHandler(requests::failure);
+    router.post("/gfgo/").handler(body).handler(this::gfgo).failureHandler(requests::failure);
+    router
+        .post("/v1/functions/:package/:function")
+        .handler(body)
+        .handler(this::invoke)
+        .failureHandler(requests::failure);
+    router.get("/v1/functions").handler(this::list);
+    router.get("/v1/functions/:package/:function").handler(this::describe);
+  }
+
+  /**
+   * {@code {"pack_func": "Base.f", "kwargs": {...}} or {"args": [...]}}; success is the bare
+   * result.
+   */
+  private void gfgo(RoutingContext rc) {
+    JsonNode body = requests.parse(rc);
+    if (body == null) {
+      return;
+    }
+    if (!body.isObject()) {
+      requests.problem(
+          rc, Problem.INVALID_REQUEST, "the body must be a JSON object with pack_func", null);
+      return;
+    }
+    JsonNode packFunc = body.get("pack_func");
+    if (packFunc == null || !packFunc.isTextual()) {
+      requests.problem(
+          rc, Problem.INVALID_REQUEST, "pack_func (\"Package.function\") is required", null);
+      return;
+    }
+    JsonNode args = body.get("args");
+    JsonNode kwargs = body.get("kwargs");
+    if (args != null && !args.isArray() && !args.isNull()) {
+      requests.problem(rc, Problem.INVALID_REQUEST, "args must be a JSON array", packFunc.asText());
+      return;
+    }
+    if (kwargs != null && !kwargs.isObject() && !kwargs.isNull()) {
+      requests.problem(
+          rc, Problem.INVALID_REQUEST, "kwargs must be a JSON object", packFunc.asText());
+      return;
+    }
+    call(rc, packFunc.asText(), FunctionRef.parseOrNull(packFunc.asText()), args, kwargs);
+  }
+
+  /** The body is the kwargs object (empty body: no arguments). */
+  private void invoke(RoutingContext rc) {
+    String name = rc.pathParam("package") + "." + rc.pathParam("function");
+    JsonNode kwargs = null;
+    if (rc.body().length() > 0) {
+      kwargs = requests.parse(rc);
+      if (kwargs == null) {
+        return;
+      }
+      if (!kwargs.isObject()) {
+        requests.problem(
+            rc,
+            Problem.INVALID_REQUEST,
+            "the body must be a JSON object of keyword arguments",
+            name);
+        return;
+      }
+    }
+    call(
+        rc,
+        name,
+        new RefOrNull(rc.pathParam("package"), rc.pathParam("function")).ref(),
+        null,
+        kwargs);
+  }
+
+  private record RefOrNull(String pkg, String function) {
+    FunctionRef ref() {
+      return FunctionRef.parseOrNull(pkg + "." + function);
+    }
+  }
+
+  private void call(
+      RoutingContext rc, String name, FunctionRef ref, JsonNode args, JsonNode kwargs) {
+    ServedFunction fn = library.function(ref);
+    WorkerPool pool = library.pool();
+    if (fn == null) {
+      metrics.unknown();
+      requests.problem(
+          rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+      return;
+    }
+    if (pool == null) {
+      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", name);
+      return;
+    }
+    long start = System.nanoTime();
+    Context context = Vertx.currentContext();
+    pool.submit(new CallRequest(ref, args, kwargs, null))
+        .thenAccept(
+            outcome -> {
+              metrics.record(fn.ref(), outcome, System.nanoTime() - start);
+              if (context == null
+                  || Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+                answer(rc, fn, outcome);
+              } else {
+                context.runOnContext(v -> answer(rc, fn, outcome));
+              }
+            });
+  }
+
+  private void answer(RoutingContext rc, ServedFunction fn, CallOutcome outcome) {
+    if (rc.response().ended() || rc.response().closed()) {
+      return;
+    }
+    if (outcome instanceof CallOutcome.Success s) {
+      rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(Buffer.buffer(s.json()));
+    } else {
+      CallOutcome.Failure f = (CallOutcome.Failure) outcome;
+      requests.send(rc, Problem.of(f.kind()), Problem.body(json, f, fn.ref().callName()));
+    }
+  }
+
+  private void list(RoutingContext rc) {
+    ArrayNode out = json.createArrayNode();
+    for (ServedFunction fn : library.functions().values()) {
+      out.add(describe(fn));
+    }
+    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(out.toString());
+  }
+
+  private void describe(RoutingContext rc) {
+    String name = rc.pathParam("package") + "." + rc.pathParam("function");
+    ServedFunction fn = library.function(FunctionRef.parseOrNull(name));
+    if (fn == null) {
+      requests.problem(
+          rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+      return;
+    }
+    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(describe(fn).toString());
+  }
+
+  private ObjectNode describe(ServedFunction fn) {
+    ObjectNode n = json.createObjectNode();
+    n.put("name", fn.ref().callName());
+    n.put("fullName", fn.name().fullName());
+    n.put("package", fn.ref().pkg());
+    n.put("function", fn.ref().function());
+    n.put("branch", fn.name().branch());
+    n.put("path", fn.path());
+    n.put("hash", fn.meta().hash());
+    n.put("modifiedTime", fn.meta().modifiedTime());
+    n.put("lineCount", fn.meta().lineCount());
+    n.put("commit", fn.commit());
+    FunctionInfo info = fn.info();
+    n.put("kind", info.kind());
+    n.put("doc", info.doc());
+    if (info.signature() != null) {
+      ObjectNode sig = n.putObject("signature");
+      ArrayNode params = sig.putArray("parameters");
+      for (FunctionInfo.Parameter p : info.signature().parameters()) {
+        ObjectNode pn = params.addObject();
+        pn.put("name", p.name());
+        pn.put("kind", p.kind());
+        pn.put("default", p.defaultValue());
+        pn.put("annotation", p.annotation());
+        pn.put("required", p.defaultValue() == null && !p.kind().startsWith("VAR_"));
+      }
+      sig.put("returns", info.signature().returns());
+    }
+    return n;
+  }
+}

@@ -1,0 +1,166 @@
+package io.globalfunc.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.globalfunc.core.batch.BatchProducer;
+import io.globalfunc.core.batch.BatchStore;
+import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.testing.RedisServer;
+import io.globalfunc.core.testing.TestLibraries;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durable batches across several real runtime processes sharing one real Redis: a runtime killed
+ * mid-batch, Redis restarted mid-batch, and an item that always crashes its worker.
+ */
+class BatchClusterIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path tmp;
+  private static RedisServer redis;
+  private static RuntimeProcesses runtimes;
+  private static Map<String, String> env;
+  private static final List<RuntimeProcesses.Runtime> started = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() {
+    redis = RedisServer.start();
+    Path lib =
+        TestLibraries.write(
+            tmp.resolve("lib"),
+            Map.of(
+                "Base/square.py", "def square(x=0):\n    return x * x\n",
+                "Base/slow_square.py",
+                    "import time\n\n\ndef slow_square(x=0):\n    time.sleep(0.002)\n    return x * x\n",
+                "Bad/crash_on.py",
+                    "import os\n\n\ndef crash_on(x=0, bad=-1):\n    if x == bad:\n        os._exit(1)\n    return x\n"));
+    env =
+        Map.of(
+            "GF_FUNCTIONS_DIR", lib.toString(),
+            "GF_REDIS_URI", redis.uri(),
+            "GF_TIMEOUT", "5s",
+            "GF_BATCH_RECLAIM_IDLE", "2s",
+            "GF_BATCH_SHARE", "1",
+            "GF_PYTHON_WORKERS", "2",
+            "GF_WORK_DIR", tmp.resolve("work").toString());
+    runtimes = new RuntimeProcesses();
+    for (int i = 0; i < 3; i++) {
+      started.add(runtimes.start(tmp, env));
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    runtimes.close();
+    redis.close();
+  }
+
+  private static BatchStore store() {
+    return BatchStore.connect(null, redis.uri(), new BatchKeys("sp_GlobalFunc", "local"));
+  }
+
+  private static List<String> items(int n) {
+    List<String> items = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      items.add("{\"x\":" + i + "}");
+    }
+    return items;
+  }
+
+  @Test
+  void aRuntimeKilledMidBatchLosesAndDuplicatesNothing() throws Exception {
+    try (BatchStore store = store()) {
+      assertThat(store.functions()).contains("Base.square");
+      BatchProducer producer =
+          new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(10));
+      List<String> items = items(10_000);
+      String id = producer.submit("Base.square", items);
+      while (store.status(id).orElseThrow().finished() < 1500) {
+        Thread.sleep(20);
+      }
+      started.get(0).process().destroyForcibly().waitFor();
+
+      JsonNode[] results = new JsonNode[items.size()];
+      producer.await(
+          id, "Base.square", items, 0, (i, env) -> results[i] = JSON.readTree(env), (d, t) -> {});
+      for (int i = 0; i < results.length; i++) {
+        assertThat(results[i].path("ok").asBoolean()).as("item %d", i).isTrue();
+        assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
+      }
+      BatchStore.Status s = store.status(id).orElseThrow();
+      assertThat(s.done()).as("each item counted once").isEqualTo(10_000);
+      assertThat(s.failed() + s.deadLettered()).isZero();
+      assertThat(store.queued()).isZero();
+    }
+  }
+
+  @Test
+  void anItemThatAlwaysCrashesIsDeadLetteredAndTheBatchFinishes() throws Exception {
+    try (BatchStore store = store()) {
+      BatchProducer producer =
+          new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(30));
+      List<String> items = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        items.add("{\"x\":" + i + ",\"bad\":7}");
+      }
+      String id = producer.submit("Bad.crash_on", items);
+      JsonNode[] results = new JsonNode[items.size()];
+      producer.await(
+          id, "Bad.crash_on", items, 0, (i, env) -> results[i] = JSON.readTree(env), (d, t) -> {});
+      assertThat(results[7].path("ok").asBoolean()).isFalse();
+      assertThat(results[7].path("problem").path("type").asText()).endsWith("/worker-crashed");
+      for (int i = 0; i < 20; i++) {
+        if (i != 7) {
+          assertThat(results[i].path("result").asInt()).isEqualTo(i);
+        }
+      }
+      assertThat(store.deadLetters(id)).containsExactly(7);
+      assertThat(store.status(id).orElseThrow().deadLettered()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBatchCompletesAfterRedisRestartsAndLosesEverything() throws Exception {
+    try (BatchStore store = store()) {
+      BatchProducer producer =
+          new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(3));
+      List<String> items = items(3000);
+      String id = producer.submit("Base.slow_square", items);
+      JsonNode[] results = new JsonNode[items.size()];
+      Thread restarter =
+          new Thread(
+              () -> {
+                try {
+                  while (store.status(id).map(BatchStore.Status::finished).orElse(0L) < 300) {
+                    Thread.sleep(20);
+                  }
+                  redis.restart();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      restarter.start();
+      producer.await(
+          id,
+          "Base.slow_square",
+          items,
+          0,
+          (i, env) -> results[i] = JSON.readTree(env),
+          (d, t) -> {});
+      restarter.join();
+      for (int i = 0; i < results.length; i++) {
+        assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.globalfunc.runtime;
+
+import io.globalfunc.core.testing.RedisServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real runtime processes ({@code java -jar quarkus-run.jar}) on loopback, for multi-process tests.
+ */
+final class RuntimeProcesses implements AutoCloseable {
+
+  /** One running runtime. */
+  record Runtime(Process process, int port, Path log) {
+    URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + port + path);
+    }
+  }
+
+  private final List<Runtime> started = new ArrayList<>();
+
+  Runtime start(Path logDir, Map<String, String> env) {
+    int port = RedisServer.freePort();
+    Path log = logDir.resolve("runtime-" + port + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "java",
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-jar",
+                System.getProperty("gf.runtime.jar"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    pb.environment().put("GF_PYTHON", System.getProperty("gf.python", "python3"));
+    pb.environment().put("TZ", "UTC");
+    try {
+      Runtime rt = new Runtime(pb.start(), port, log);
+      started.add(rt);
+      awaitReady(rt);
+      return rt;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void awaitReady(Runtime rt) {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!rt.process().isAlive()) {
+        throw new IllegalStateException("runtime exited; see " + rt.log());
+      }
+      try {
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(rt.uri("/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    throw new IllegalStateException("runtime not ready in 90 s; see " + rt.log());
+  }
+
+  @Override
+  public void close() {
+    for (Runtime rt : started) {
+      rt.process().destroy();
+    }
+    for (Runtime rt : started) {
+      try {
+        rt.process().waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
