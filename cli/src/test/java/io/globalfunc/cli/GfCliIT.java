@@ -419,6 +419,24 @@ class GfCliIT {
   }
 
   @Test
+  void saveAllDrawsProgressAndSavesSingleFunctionsToo() throws Exception {
+    GfProcess.Result all = gf.env("GF_PROGRESS", "1").run(repo, "save", "--all");
+    assertThat(all.exit()).as(all.toString()).isZero();
+    assertThat(all.err()).contains("saving [##############################] 6/6");
+    Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 0\n");
+    GfProcess.Result one = gf.run(repo, "save", "Util.mean.py");
+    assertThat(one.exit()).as(one.toString()).isZero();
+    assertThat(one.err()).contains("note: Util/mean.py has uncommitted changes; saved the committed version");
+    assertThat(one.out()).contains("saved 1 function of master");
+  }
+
+  @Test
+  void serveNeedsAFolder() {
+    assertOneLineFailure(gf.run(repo, "serve", "no/such/dir"), 1, "not a folder");
+    assertOneLineFailure(gf.run(repo, "serve", ".", "--port", "0"), 2, "--port");
+  }
+
+  @Test
   void theLauncherRunsFromAnyFolderInsideTheRepository() {
     Path launcher = GfProcess.jar().getParent().getParent().getParent().resolve("bin/gf");
     GfProcess.Result r =

@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +36,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -51,6 +58,9 @@ public final class Catalog implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Catalog.class);
   private static final Duration CACHE_TTL = Duration.ofMinutes(10);
+
+  /** Packages written at once by a save. */
+  private static final int WRITERS = 4;
 
   private final CatalogConfig config;
   private final EmbeddedMongo embedded;
@@ -206,51 +216,39 @@ public final class Catalog implements AutoCloseable {
     Date now = new Date();
     List<String> warnings = new ArrayList<>();
     AtomicInteger done = new AtomicInteger();
-    int changed = 0;
-    int notCallable = 0;
-    int removed = 0;
-    Set<String> touchedKeys = new HashSet<>();
-    List<CatalogIndex.Item> indexed = new ArrayList<>();
+    Set<String> touchedKeys = ConcurrentHashMap.newKeySet();
+    List<CatalogIndex.Item> indexed = Collections.synchronizedList(new ArrayList<>());
     List<FunctionName> unindexed = new ArrayList<>();
     return mongo(
         () -> {
           long revisionBefore = store.revision();
           listener.progress(0, total);
-          // Contents first, then documents, manifests, removals: a failure part-way leaves only
-          // extra blobs or a partial upsert, and a re-run completes it.
-          Map<String, byte[]> blobs = new HashMap<>();
-          byTier.values().forEach(fs -> fs.forEach(f -> blobs.put(f.meta().hash(), f.bytes())));
-          store.putBlobs(blobs);
-          int changedCount = 0;
-          int notCallableCount = 0;
+          // A content lives in its current document; only contents a save displaces (changed
+          // functions) move to _blobs first. So any saved commit stays regenerable, a failure
+          // part-way leaves at most extra blobs or a partial upsert, and a re-run completes it.
+          AtomicInteger changedCount = new AtomicInteger();
+          AtomicInteger notCallableCount = new AtomicInteger();
+          // Packages are independent collections: write a few at once to use every core.
+          List<Callable<Void>> writes = new ArrayList<>();
           for (Map.Entry<PackageBranch, List<LibraryFile>> e : byTier.entrySet()) {
-            PackageBranch pb = e.getKey();
-            Map<String, String> before = store.hashes(pb);
-            List<Document> docs = new ArrayList<>();
-            Map<String, Document> manifest = new LinkedHashMap<>();
-            for (LibraryFile f : e.getValue()) {
-              FunctionRef ref = f.functionRef().orElseThrow();
-              FunctionName name = pb.function(config.space(), ref.function());
-              FunctionInfo info = infos.get(ref);
-              Document d = EntryCodec.savedFields(name, f, commit, info);
-              d.put("_id", name.mongoId());
-              docs.add(d);
-              manifest.put(
-                  name.mongoId(),
-                  new Document("path", f.path()).append("meta", EntryCodec.meta(f.meta())));
-              if (!f.meta().hash().equals(before.get(name.mongoId()))) {
-                changedCount++;
-              }
-              if (info == null || !info.callable()) {
-                notCallableCount++;
-              }
-              touchedKeys.add(CatalogKeys.cacheKey(name));
-              indexed.add(
-                  new CatalogIndex.Item(name, info == null ? null : info.doc(), null, f.text()));
-            }
-            store.upsert(pb, docs, now, n -> listener.progress(done.addAndGet(n), total));
-            store.putManifest(pb, commit, manifest, onlyPaths == null, now);
+            writes.add(
+                () -> {
+                  saveTier(
+                      e.getKey(),
+                      e.getValue(),
+                      infos,
+                      commit,
+                      onlyPaths == null,
+                      now,
+                      changedCount,
+                      notCallableCount,
+                      touchedKeys,
+                      indexed,
+                      n -> listener.progress(done.addAndGet(n), total));
+                  return null;
+                });
           }
+          runAll(writes);
           int removedCount = 0;
           if (onlyPaths == null) {
             for (PackageBranch pb : store.tiers(branch)) {
@@ -288,13 +286,104 @@ public final class Catalog implements AutoCloseable {
               branch,
               commit,
               total,
-              changedCount,
+              changedCount.get(),
               removedCount,
-              notCallableCount,
+              notCallableCount.get(),
               skippedCount(library, onlyPaths),
               List.copyOf(warnings),
               Duration.ofNanos(System.nanoTime() - started));
         });
+  }
+
+  /** Saves one package of a release: displaced contents, documents, the commit's manifest. */
+  private void saveTier(
+      PackageBranch pb,
+      List<LibraryFile> files,
+      Map<FunctionRef, FunctionInfo> infos,
+      String commit,
+      boolean wholeRelease,
+      Date now,
+      AtomicInteger changedCount,
+      AtomicInteger notCallableCount,
+      Set<String> touchedKeys,
+      List<CatalogIndex.Item> indexed,
+      java.util.function.Consumer<Integer> progress) {
+    Map<String, String> before = store.hashes(pb);
+    List<String> displaced = new ArrayList<>();
+    for (LibraryFile f : files) {
+      String old = before.get(f.functionRef().orElseThrow().function());
+      if (old != null && !old.equals(f.meta().hash())) {
+        displaced.add(f.functionRef().orElseThrow().function());
+      }
+    }
+    if (!displaced.isEmpty()) {
+      store.putBlobs(store.contents(pb, displaced));
+    }
+    List<Document> docs = new ArrayList<>();
+    Map<String, Document> manifest = new LinkedHashMap<>();
+    for (LibraryFile f : files) {
+      FunctionRef ref = f.functionRef().orElseThrow();
+      FunctionName name = pb.function(config.space(), ref.function());
+      FunctionInfo info = infos.get(ref);
+      Document d = EntryCodec.savedFields(name, f, commit, info);
+      d.put("_id", name.mongoId());
+      docs.add(d);
+      manifest.put(
+          name.mongoId(), new Document("path", f.path()).append("meta", EntryCodec.meta(f.meta())));
+      if (!f.meta().hash().equals(before.get(name.mongoId()))) {
+        changedCount.incrementAndGet();
+      }
+      if (info == null || !info.callable()) {
+        notCallableCount.incrementAndGet();
+      }
+      touchedKeys.add(CatalogKeys.cacheKey(name));
+      indexed.add(new CatalogIndex.Item(name, info == null ? null : info.doc(), null, f.text()));
+    }
+    store.upsert(pb, docs, now, progress);
+    store.putManifest(pb, commit, manifest, wholeRelease, now);
+  }
+
+  /** Runs the writes on a few threads; the first failure is rethrown as it was thrown. */
+  private static void runAll(List<Callable<Void>> tasks) {
+    if (tasks.size() <= 1) {
+      for (Callable<Void> t : tasks) {
+        callUnchecked(t);
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(WRITERS, tasks.size()));
+    try {
+      List<Future<Void>> futures = new ArrayList<>();
+      for (Callable<Void> t : tasks) {
+        futures.add(pool.submit(t));
+      }
+      for (Future<Void> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          futures.forEach(other -> other.cancel(true));
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CatalogException(CatalogException.Reason.IO, "interrupted while saving");
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void callUnchecked(Callable<Void> task) {
+    try {
+      task.call();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int skippedCount(Library library, Set<String> onlyPaths) {
@@ -403,9 +492,14 @@ public final class Catalog implements AutoCloseable {
                 name.callName() + " was not saved at commit " + abbrev(manifest.getString("_id")));
           }
           var meta = EntryCodec.meta(f.get("meta", Document.class));
+          Optional<Document> current = store.find(name);
+          Optional<byte[]> inCurrent =
+              current
+                  .filter(d -> meta.hash().equals(d.get("meta", Document.class).getString("hash")))
+                  .map(EntryCodec::content);
           byte[] bytes =
-              store
-                  .blob(meta.hash())
+              inCurrent
+                  .or(() -> store.blob(meta.hash()))
                   .orElseThrow(
                       () ->
                           new CatalogException(

@@ -1,6 +1,5 @@
 package io.globalfunc.core.catalog;
 
-import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -156,6 +155,18 @@ final class MongoCatalogStore {
         > 0;
   }
 
+  /** {@code md5 -> bytes} of the current contents of {@code ids}. */
+  Map<String, byte[]> contents(PackageBranch pb, Collection<String> ids) {
+    Map<String, byte[]> out = new HashMap<>();
+    for (Document d :
+        functions(pb)
+            .find(Filters.in("_id", new ArrayList<>(ids)))
+            .projection(Projections.include("meta.hash", "data", "raw"))) {
+      out.put(d.get("meta", Document.class).getString("hash"), EntryCodec.content(d));
+    }
+    return out;
+  }
+
   /** Stores the contents whose md5 is not stored yet; {@code blobs} maps md5 to bytes. */
   void putBlobs(Map<String, byte[]> blobs) {
     MongoCollection<Document> coll = db.getCollection(CatalogKeys.blobsCollection());
@@ -257,14 +268,5 @@ final class MongoCatalogStore {
             .find(Filters.eq("_id", CatalogKeys.revisionId()))
             .first();
     return d == null ? 0 : d.get("n", Number.class).longValue();
-  }
-
-  /** True for the driver's exceptions, which all mean the store could not do the operation. */
-  static boolean isStoreFailure(Throwable t) {
-    return t instanceof MongoException;
-  }
-
-  static <T> Collection<T> nonNull(Collection<T> c) {
-    return c == null ? List.of() : c;
   }
 }

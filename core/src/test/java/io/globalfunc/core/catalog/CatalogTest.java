@@ -155,6 +155,31 @@ class CatalogTest {
   }
 
   @Test
+  void changedFunctionsKeepTheirOlderVersionsRegenerable() throws Exception {
+    String first = saveHead().commit();
+    byte[] v1 = Files.readAllBytes(repo.dir.resolve("Util/mean.py"));
+    repo.write("Util/mean.py", "def mean(values):\n    return sum(values) / len(values)\n");
+    String second = repo.commitAll("simpler mean");
+    SaveReport report = saveHead();
+    assertThat(report.changed()).isEqualTo(1);
+    Path out = tmp.resolve("out");
+    catalog.gen(name("Util", "mean"), first, out.resolve("v1"));
+    assertThat(Files.readAllBytes(out.resolve("v1/Util/mean.py"))).isEqualTo(v1);
+    catalog.gen(name("Util", "mean"), second, out.resolve("v2"));
+    catalog.gen(name("Util", "mean"), null, out.resolve("now"));
+    assertThat(Files.readString(out.resolve("v2/Util/mean.py")))
+        .isEqualTo(Files.readString(out.resolve("now/Util/mean.py")))
+        .startsWith("def mean(values):");
+    // Saving the old commit again restores it, and the second version stays regenerable.
+    repo.git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(first).call();
+    saveHead();
+    assertThat(catalog.require(name("Util", "mean")).bytes()).isEqualTo(v1);
+    catalog.gen(name("Util", "mean"), second, out.resolve("v2again"));
+    assertThat(Files.readString(out.resolve("v2again/Util/mean.py")))
+        .startsWith("def mean(values):");
+  }
+
+  @Test
   void genReproducesTheCommittedBytesAndWritesInitPy() throws IOException {
     saveHead();
     Path out = tmp.resolve("out");
