@@ -111,6 +111,9 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
     } catch (MissingSecretException | GitSecrets.UnusableSecretException e) {
       return failed(release, before, status, "SecretNotFound", e.getMessage(), generation);
     } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw e; // the operator is stopping: this is no verdict on the release
+      }
       // Introspection (python) or an unexpected I/O problem: reported, retried, never rethrown.
       LOG.warnf(
           "release %s/%s: %s",
