@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.Manifests;
@@ -102,9 +101,9 @@ class ReleaseReconcileTest {
       FunctionRelease unknownBranch = Manifests.release(ns, "branch", git.url(), "1h");
       unknownBranch.getSpec().setBranch("no-such-branch");
       client.resource(unknownBranch).create();
-      FunctionRelease unreachable =
-          Manifests.release(
-              ns, "down", "http://127.0.0.1:" + RedisServer.freePort() + "/x.git", "1h");
+      // Port 1 on loopback: nothing listens there, so the connection is refused (a "free" port
+      // picked at random could be taken by another process in the meantime).
+      FunctionRelease unreachable = Manifests.release(ns, "down", "http://127.0.0.1:1/x.git", "1h");
       client.resource(unreachable).create();
       FunctionRelease badCommit = Manifests.release(ns, "commit", git.url(), "1h");
       badCommit.getSpec().setCommit("deadbeefdeadbeefdeadbeefdeadbeefdeadbeef");

@@ -185,6 +185,12 @@ class WorkerReconcileTest {
     assertThat(Conditions.isTrue(worker.getStatus().getConditions(), Conditions.READY)).isTrue();
     assertThat(worker.getStatus().getReadyReplicas()).isEqualTo(2);
 
+    // The periodic resync makes Redis equal what Kubernetes says: a stray entry is removed.
+    String ghost = EndpointKeys.endpoint(SPACE, ns, "m7-v101-30g-0g-26999");
+    redis.hash(String.class).hset(ghost, Map.of("port", "26999"));
+    redis.set(String.class).sadd(EndpointKeys.workerIndex(SPACE, ns, "m7"), "m7-v101-30g-0g-26999");
+    await().atMost(LONG).until(() -> !redis.key().exists(ghost));
+
     markNotReady(client.pods().inNamespace(ns).withName("m7-v101-30g-0g-26001").get());
     await()
         .atMost(LONG)
