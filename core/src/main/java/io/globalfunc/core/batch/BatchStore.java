@@ -351,42 +351,30 @@ public final class BatchStore implements AutoCloseable {
    * atomically; returns false when the item already had a result.
    */
   public boolean complete(Task t, String envelope, Outcome outcome) {
-    Response r =
-        send(
-            Request.cmd(Command.EVAL)
-                .arg(COMPLETE)
-                .arg(4)
-                .arg(keys.results(t.batchId()))
-                .arg(keys.meta(t.batchId()))
-                .arg(keys.tasks())
-                .arg(keys.deadLetters(t.batchId()))
-                .arg(t.item())
-                .arg(envelope)
-                .arg(outcome.counter)
-                .arg(BatchKeys.GROUP)
-                .arg(t.streamId())
-                .arg(RETENTION.toSeconds()));
-    return r.toInteger() == 1;
+    return send(completion(t, envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8), outcome))
+            .toInteger()
+        == 1;
   }
 
   /** {@link #complete} without blocking: for completions arriving on worker threads. */
   public Future<Boolean> completeAsync(Task t, byte[] envelope, Outcome outcome) {
-    return redis
-        .send(
-            Request.cmd(Command.EVAL)
-                .arg(COMPLETE)
-                .arg(4)
-                .arg(keys.results(t.batchId()))
-                .arg(keys.meta(t.batchId()))
-                .arg(keys.tasks())
-                .arg(keys.deadLetters(t.batchId()))
-                .arg(t.item())
-                .arg(io.vertx.core.buffer.Buffer.buffer(envelope))
-                .arg(outcome.counter)
-                .arg(BatchKeys.GROUP)
-                .arg(t.streamId())
-                .arg(RETENTION.toSeconds()))
-        .map(r -> r.toInteger() == 1);
+    return redis.send(completion(t, envelope, outcome)).map(r -> r.toInteger() == 1);
+  }
+
+  private Request completion(Task t, byte[] envelope, Outcome outcome) {
+    return Request.cmd(Command.EVAL)
+        .arg(COMPLETE)
+        .arg(4)
+        .arg(keys.results(t.batchId()))
+        .arg(keys.meta(t.batchId()))
+        .arg(keys.tasks())
+        .arg(keys.deadLetters(t.batchId()))
+        .arg(t.item())
+        .arg(envelope)
+        .arg(outcome.counter)
+        .arg(BatchKeys.GROUP)
+        .arg(t.streamId())
+        .arg(RETENTION.toSeconds());
   }
 
   /** Acknowledges and deletes a task without a result (a malformed entry). */

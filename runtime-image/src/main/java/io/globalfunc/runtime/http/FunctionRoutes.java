@@ -111,18 +111,7 @@ public class FunctionRoutes {
         return;
       }
     }
-    call(
-        rc,
-        name,
-        new RefOrNull(rc.pathParam("package"), rc.pathParam("function")).ref(),
-        null,
-        kwargs);
-  }
-
-  private record RefOrNull(String pkg, String function) {
-    FunctionRef ref() {
-      return FunctionRef.parseOrNull(pkg + "." + function);
-    }
+    call(rc, name, FunctionRef.parseOrNull(name), null, kwargs);
   }
 
   private void call(
