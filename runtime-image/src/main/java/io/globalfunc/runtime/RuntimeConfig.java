@@ -70,6 +70,9 @@ public interface RuntimeConfig {
   /** Git credentials for {@link #repositoryUrl()}: password or token. */
   Optional<String> gitPassword();
 
+  /** Git credentials for {@link #repositoryUrl()}: a token alone (sent as the password). */
+  Optional<String> gitToken();
+
   /** Init-container mode: fetch the pinned commit into {@link #fetchTarget()} and exit. */
   @WithDefault("false")
   boolean fetchOnly();

@@ -201,7 +201,8 @@ public final class WorkerPool implements AutoCloseable {
   // ---- dispatch (all *Locked methods run holding `lock`) ----
 
   private boolean hasFreeWorkerLocked() {
-    return workers.stream().anyMatch(w -> w.state == State.READY && w.inflight.isEmpty());
+    return workers.stream()
+        .anyMatch(w -> w.state == State.READY && w.inflight.isEmpty() && !w.killedForTimeout);
   }
 
   private void dispatchLocked() {
@@ -209,7 +210,7 @@ public final class WorkerPool implements AutoCloseable {
       Pending next = queue.peekFirst();
       Worker target = null;
       for (Worker w : workers) {
-        if (w.state == State.READY && w.inflight.isEmpty() && !w.writing) {
+        if (w.state == State.READY && w.inflight.isEmpty() && !w.writing && !w.killedForTimeout) {
           target = w;
           break;
         }
@@ -218,6 +219,7 @@ public final class WorkerPool implements AutoCloseable {
         for (Worker w : workers) {
           if (w.state == State.READY
               && !w.writing
+              && !w.killedForTimeout
               && w.inflight.size() < config.pipelineDepth()
               && (target == null || w.inflight.size() < target.inflight.size())) {
             target = w;

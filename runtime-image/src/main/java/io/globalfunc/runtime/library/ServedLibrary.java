@@ -136,6 +136,7 @@ public class ServedLibrary {
         config
             .gitPassword()
             .map(p -> new GitCredentials(config.gitUsername().orElse("git"), p))
+            .or(() -> config.gitToken().map(GitCredentials::token))
             .orElse(null);
     return reader.fetch(
         config.repositoryUrl().get(),
