@@ -426,7 +426,8 @@ class GfCliIT {
     Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 0\n");
     GfProcess.Result one = gf.run(repo, "save", "Util.mean.py");
     assertThat(one.exit()).as(one.toString()).isZero();
-    assertThat(one.err()).contains("note: Util/mean.py has uncommitted changes; saved the committed version");
+    assertThat(one.err())
+        .contains("note: Util/mean.py has uncommitted changes; saved the committed version");
     assertThat(one.out()).contains("saved 1 function of master");
   }
 
