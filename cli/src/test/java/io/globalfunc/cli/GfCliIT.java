@@ -432,6 +432,57 @@ class GfCliIT {
   }
 
   @Test
+  void serveStartsTheRuntimeAndCallReachesIt() throws Exception {
+    Path project = GfProcess.jar().getParent().getParent().getParent();
+    Path runtimeJar = project.resolve("runtime-image/target/quarkus-app/quarkus-run.jar");
+    // The reactor packages runtime-image before cli; a lone `-pl cli` build has no runtime.
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isRegularFile(runtimeJar), "runtime-image not built");
+    int port = RedisServer.freePort();
+    Path log = tmp.resolve("serve.log");
+    Process serve =
+        gf.env("GF_PROJECT_ROOT", project.toString())
+            .start(repo, log, "serve", repo.toString(), "--port", Integer.toString(port));
+    try {
+      var http = java.net.http.HttpClient.newHttpClient();
+      var ready =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+              .build();
+      boolean up = false;
+      for (int i = 0; i < 600 && !up && serve.isAlive(); i++) {
+        try {
+          up =
+              http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()
+                  == 200;
+        } catch (IOException notYet) {
+          Thread.sleep(200);
+        }
+      }
+      assertThat(up).as(Files.readString(log)).isTrue();
+      GfProcess.Result call =
+          gf.run(
+              tmp,
+              "call",
+              "Base.inverse_time_str",
+              "time_str=2024-02-15 11:11:11",
+              "bias_hours=-8",
+              "--url",
+              "http://127.0.0.1:" + port);
+      assertThat(call.exit()).as(call.toString()).isZero();
+      assertThat(call.out().strip()).isEqualTo("1707966671");
+      assertOneLineFailure(
+          gf.run(tmp, "call", "Util.mean", "values=[]", "--url", "http://127.0.0.1:" + port),
+          1,
+          "Util.mean: ");
+    } finally {
+      serve.descendants().forEach(ProcessHandle::destroy);
+      serve.destroy();
+      serve.waitFor();
+    }
+  }
+
+  @Test
   void serveNeedsAFolder() {
     assertOneLineFailure(gf.run(repo, "serve", "no/such/dir"), 1, "not a folder");
     assertOneLineFailure(gf.run(repo, "serve", ".", "--port", "0"), 2, "--port");
