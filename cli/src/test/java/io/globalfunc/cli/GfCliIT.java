@@ -170,10 +170,13 @@ class GfCliIT {
 
       // Redis down: reads and saves still work, with a warning.
       redis.stop();
+      Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 1\n");
+      commitAll("new mean");
       GfProcess.Result again = gf.run(repo, "save", "--all");
       assertThat(again.exit()).as(again.toString()).isZero();
       assertThat(again.err()).contains("warning: Redis at redis://127.0.0.1");
       assertThat(gf.run(repo, "gen", "Util.mean", "--to", out.toString()).exit()).isZero();
+      assertThat(Files.readString(out.resolve("Util/mean.py"))).contains("return 1");
     } finally {
       mongo.shutdownNow();
     }

@@ -72,12 +72,20 @@ final class MongoCatalogStore {
     return out;
   }
 
-  /** {@code _id -> meta.hash} of the functions currently held (removed or not). */
-  Map<String, String> hashes(PackageBranch pb) {
-    Map<String, String> out = new HashMap<>();
-    for (Document d : functions(pb).find().projection(Projections.include("meta.hash"))) {
+  /** What a save needs to know of a held function: its content hash and whether it is removed. */
+  record Held(String hash, boolean removed) {}
+
+  /** The functions currently held for {@code pb} (removed or not), by {@code _id}. */
+  Map<String, Held> held(PackageBranch pb) {
+    Map<String, Held> out = new HashMap<>();
+    for (Document d :
+        functions(pb).find().projection(Projections.include("meta.hash", "removed"))) {
       Document meta = d.get("meta", Document.class);
-      out.put(d.getString("_id"), meta == null ? null : meta.getString("hash"));
+      out.put(
+          d.getString("_id"),
+          new Held(
+              meta == null ? null : meta.getString("hash"),
+              Boolean.TRUE.equals(d.getBoolean("removed"))));
     }
     return out;
   }
