@@ -321,6 +321,7 @@ public final class Catalog implements AutoCloseable {
       store.putBlobs(store.contents(pb, displaced));
     }
     List<Document> docs = new ArrayList<>();
+    Set<String> newIds = new HashSet<>();
     Map<String, Document> manifest = new LinkedHashMap<>();
     int unchanged = 0;
     for (LibraryFile f : files) {
@@ -342,6 +343,9 @@ public final class Catalog implements AutoCloseable {
       changedCount.incrementAndGet();
       Document d = EntryCodec.savedFields(name, f, commit, info);
       d.put("_id", name.mongoId());
+      if (old == null) {
+        newIds.add(name.mongoId());
+      }
       docs.add(d);
       touchedKeys.add(CatalogKeys.cacheKey(name));
       indexed.add(new CatalogIndex.Item(name, info == null ? null : info.doc(), null, f.text()));
@@ -349,7 +353,7 @@ public final class Catalog implements AutoCloseable {
     if (unchanged > 0) {
       progress.accept(unchanged);
     }
-    store.upsert(pb, docs, now, progress);
+    store.upsert(pb, docs, newIds, now, progress);
     store.putManifest(pb, commit, manifest, wholeRelease, now);
   }
 
