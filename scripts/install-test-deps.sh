@@ -9,5 +9,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+# helm, for the operator chart's lint/template tests: built from its Go module (needs Go).
+HELM="$(bash "$(dirname "$0")/install-helm.sh")"
 # redis-server from Debian starts a system service; tests start their own on free ports.
-echo "test dependencies ready: $(redis-server --version | cut -d' ' -f1-3), $(python3 --version)"
+echo "test dependencies ready: $(redis-server --version | cut -d' ' -f1-3), $(python3 --version), helm $("$HELM" version --template '{{.Version}}')"

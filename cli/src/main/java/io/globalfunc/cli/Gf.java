@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
       CommitCommand.class,
       CallCommand.class,
       ServeCommand.class,
+      MapCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -8,6 +8,7 @@ import io.globalfunc.core.batch.BatchProducer;
 import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.testing.RedisServer;
+import io.globalfunc.core.testing.RuntimeProcesses;
 import io.globalfunc.core.testing.TestLibraries;
 import java.nio.file.Path;
 import java.time.Duration;

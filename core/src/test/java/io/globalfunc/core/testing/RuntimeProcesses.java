@@ -1,6 +1,5 @@
-package io.globalfunc.runtime;
+package io.globalfunc.core.testing;
 
-import io.globalfunc.core.testing.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,27 +15,37 @@ import java.util.Map;
 /**
  * Real runtime processes ({@code java -jar quarkus-run.jar}) on loopback, for multi-process tests.
  */
-final class RuntimeProcesses implements AutoCloseable {
+public final class RuntimeProcesses implements AutoCloseable {
 
   /** One running runtime. */
-  record Runtime(Process process, int port, Path log) {
-    URI uri(String path) {
+  public record Runtime(Process process, int port, Path log) {
+    public URI uri(String path) {
       return URI.create("http://127.0.0.1:" + port + path);
     }
   }
 
   private final List<Runtime> started = new ArrayList<>();
+  private final Path jar;
 
-  Runtime start(Path logDir, Map<String, String> env) {
+  /** Runtimes from the packaged jar (default: the system property {@code gf.runtime.jar}). */
+  public RuntimeProcesses(Path jar) {
+    this.jar = jar;
+  }
+
+  public RuntimeProcesses() {
+    this(
+        Path.of(
+            System.getProperty(
+                "gf.runtime.jar", "../runtime-image/target/quarkus-app/quarkus-run.jar")));
+  }
+
+  /** Starts a runtime with these environment variables and waits until it is ready. */
+  public Runtime start(Path logDir, Map<String, String> env) {
     int port = RedisServer.freePort();
     Path log = logDir.resolve("runtime-" + port + ".log");
     ProcessBuilder pb =
         new ProcessBuilder(
-                "java",
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-jar",
-                System.getProperty("gf.runtime.jar"))
+                "java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toAbsolutePath().toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().putAll(env);

@@ -1,0 +1,63 @@
+{{/* The chart's full name, used for every object it creates. */}}
+{{- define "gf.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Common labels. */}}
+{{- define "gf.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Selector labels. */}}
+{{- define "gf.selector" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* The ServiceAccount name. */}}
+{{- define "gf.serviceAccount" -}}
+{{- default (include "gf.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/* The namespaces to watch: the list given, or the release namespace. */}}
+{{- define "gf.namespaces" -}}
+{{- if .Values.watch.namespaces -}}
+{{- join "," .Values.watch.namespaces -}}
+{{- else -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+{{- end -}}
+
+{{/* What the operator may do in a watched namespace (or cluster-wide). */}}
+{{- define "gf.rules" -}}
+- apiGroups: ["globalfunc.io"]
+  resources: ["functionreleases", "globalfuncworkers"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["globalfunc.io"]
+  resources: ["functionreleases/status", "globalfuncworkers/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["globalfunc.io"]
+  resources: ["globalfuncworkers/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "update", "patch"]
+# Git credentials of FunctionReleases (repository.secretRef); read one by one, never listed.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end -}}

@@ -1,0 +1,371 @@
+package io.globalfunc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.batch.BatchProducer;
+import io.globalfunc.core.batch.BatchStore;
+import io.globalfunc.core.batch.BatchStoreException;
+import io.globalfunc.core.batch.ResultEnvelope;
+import io.globalfunc.core.catalog.CatalogConfig;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.naming.BatchKeys;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gf map}: one function over every line of a JSONL file, results written in input order,
+ * resumable. With {@code --redis} the items become a durable batch that every runtime of the
+ * release works on; with {@code --url} one runtime runs them through {@code /v1/map}.
+ */
+@Command(
+    name = "map",
+    description = {
+      "Call Pack.func once per line of --input (a JSON object of keyword arguments per line) and",
+      "write one result envelope per line to --output, in input order:",
+      "  {\"ok\":true,\"result\":...} or {\"ok\":false,\"problem\":{...}}.",
+      "Re-running the same command resumes an interrupted run."
+    })
+final class MapCommand extends GfCommand {
+
+  private static final ObjectMapper PLAIN = new ObjectMapper();
+
+  @Parameters(index = "0", paramLabel = "Pack.func", description = "The function to call.")
+  String function;
+
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "FILE",
+      description = "Items, one JSON object per line.")
+  Path input;
+
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE",
+      description = "Results, one envelope per line.")
+  Path output;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description = "A runtime to run the items on (POST /v1/map).")
+  String url;
+
+  @Option(
+      names = "--redis",
+      paramLabel = "URI",
+      description = "Redis of the release: a durable batch for all its runtimes.")
+  String redis;
+
+  @Option(
+      names = "--branch",
+      paramLabel = "BRANCH",
+      description = "The release's branch (default: the current branch, or 'local').")
+  String branch;
+
+  @Option(
+      names = "--space",
+      paramLabel = "SPACE",
+      description = "The release's space (default: GF_SPACE or sp_GlobalFunc).")
+  String space;
+
+  @Option(
+      names = "--chunk",
+      defaultValue = "500",
+      description = "Items per /v1/map request with --url (default ${DEFAULT-VALUE}).")
+  int chunk;
+
+  /** The input: valid items to send, and for each input line the problem of a malformed one. */
+  private record Input(List<String> items, List<Integer> itemLine, String[] lineProblem) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if ((url == null) == (redis == null)) {
+      throw usage("give exactly one of --url URL or --redis URI");
+    }
+    FunctionRef ref = FunctionRef.parseOrNull(function);
+    if (ref == null) {
+      throw usage("not a function name: " + function + " (expected Package.function)");
+    }
+    if (!Files.isRegularFile(input)) {
+      throw new GfException("no input file " + input);
+    }
+    Input in = read();
+    int lines = in.lineProblem().length;
+    MapState state = MapState.load(output, function, lines);
+    int written = countLines(output);
+    if (state == null && written > 0) {
+      throw new GfException(
+          output + " exists and was not written by this map; remove it or choose another --output");
+    }
+    if (written > lines) {
+      throw new GfException(output + " has more lines than the input");
+    }
+    ProgressBar bar = new ProgressBar(err(), "map " + function);
+    try (BufferedWriter w =
+        Files.newBufferedWriter(
+            output, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      Writer writer = new Writer(w, in, written, bar);
+      writer.flushMalformed();
+      if (url != null) {
+        if (state == null) {
+          state = MapState.create(output, function, lines, null);
+        }
+        viaUrl(ref, in, writer);
+      } else {
+        viaRedis(ref, in, writer, state);
+      }
+    }
+    long failed =
+        Files.readAllLines(output, StandardCharsets.UTF_8).stream()
+            .filter(l -> !l.startsWith("{\"ok\":true"))
+            .count();
+    MapState.delete(output);
+    if (json) {
+      ObjectNode n = PLAIN.createObjectNode();
+      n.put("function", function);
+      n.put("items", lines);
+      n.put("failed", failed);
+      n.put("output", output.toString());
+      printJson(n);
+    } else {
+      out()
+          .println(
+              lines + " results in " + output + (failed > 0 ? " (" + failed + " failed)" : ""));
+    }
+    return failed > 0 ? 1 : 0;
+  }
+
+  /** Writes envelopes in input order, filling malformed lines' problems in place. */
+  private final class Writer {
+    private final BufferedWriter w;
+    private final Input in;
+    private final ProgressBar bar;
+    private int line; // next output line (0-based)
+
+    Writer(BufferedWriter w, Input in, int written, ProgressBar bar) {
+      this.w = w;
+      this.in = in;
+      this.line = written;
+      this.bar = bar;
+    }
+
+    /** Valid items already written, i.e. where the item stream resumes. */
+    int itemsDone() {
+      int n = 0;
+      for (int i = 0; i < line; i++) {
+        if (in.lineProblem()[i] == null) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    void flushMalformed() throws IOException {
+      while (line < in.lineProblem().length && in.lineProblem()[line] != null) {
+        w.write(in.lineProblem()[line]);
+        w.newLine();
+        line++;
+      }
+      w.flush();
+    }
+
+    void item(int item, String envelope) throws IOException {
+      if (in.itemLine().get(item) != line) {
+        throw new IllegalStateException("result " + item + " out of order at line " + (line + 1));
+      }
+      w.write(envelope);
+      w.newLine();
+      line++;
+      flushMalformed();
+      bar.progress(line, in.lineProblem().length);
+    }
+  }
+
+  private Input read() throws IOException {
+    List<String> raw = Files.readAllLines(input, StandardCharsets.UTF_8);
+    List<String> items = new ArrayList<>();
+    List<Integer> itemLine = new ArrayList<>();
+    String[] problems = new String[raw.size()];
+    for (int i = 0; i < raw.size(); i++) {
+      String text = raw.get(i).strip();
+      String problem = null;
+      try {
+        JsonNode n = PLAIN.readTree(text);
+        if (n == null || !n.isObject()) {
+          problem = "not a JSON object of keyword arguments";
+        } else {
+          items.add(n.toString());
+          itemLine.add(i);
+        }
+      } catch (IOException e) {
+        problem = "not JSON: " + e.getMessage().lines().findFirst().orElse("");
+      }
+      if (problem != null) {
+        err().println("gf: " + input + " line " + (i + 1) + ": " + problem + "; skipped");
+        ObjectNode p = PLAIN.createObjectNode();
+        p.put("type", "https://globalfunc.io/problems/invalid-request");
+        p.put("title", "The request is not of the expected shape");
+        p.put("status", 400);
+        p.put("detail", "line " + (i + 1) + ": " + problem);
+        problems[i] = new String(ResultEnvelope.failure(p), StandardCharsets.UTF_8);
+      }
+    }
+    return new Input(items, itemLine, problems);
+  }
+
+  private void viaUrl(FunctionRef ref, Input in, Writer writer) throws Exception {
+    String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    URI describe =
+        URI.create(base + "/v1/functions/" + ref.pkg() + "/" + ref.function()).normalize();
+    HttpResponse<String> probe;
+    try {
+      probe =
+          client.send(
+              HttpRequest.newBuilder(encoded(describe)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new GfException("cannot reach " + CatalogConfig.redact(base) + ": " + e.getMessage());
+    }
+    if (probe.statusCode() == 404) {
+      throw new GfException(
+          "no function " + function + " is served at " + CatalogConfig.redact(base));
+    }
+    int done = writer.itemsDone();
+    URI map = encoded(URI.create(base + "/v1/map/" + ref.pkg() + "/" + ref.function()));
+    for (int from = done; from < in.items().size(); from += chunk) {
+      List<String> slice = in.items().subList(from, Math.min(in.items().size(), from + chunk));
+      String body = "[" + String.join(",", slice) + "]";
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(map)
+                  .timeout(Duration.ofMinutes(30))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new GfException("the runtime answered " + r.statusCode() + ": " + r.body());
+      }
+      JsonNode envelopes = PLAIN.readTree(r.body());
+      for (int i = 0; i < envelopes.size(); i++) {
+        writer.item(from + i, envelopes.get(i).toString());
+      }
+    }
+  }
+
+  private static URI encoded(URI uri) {
+    return URI.create(uri.toASCIIString());
+  }
+
+  private void viaRedis(FunctionRef ref, Input in, Writer writer, MapState state) throws Exception {
+    String sp = space != null ? space : catalogConfig().space();
+    String br = branch != null ? branch : currentBranchOrLocal();
+    try (BatchStore store = BatchStore.connect(null, redis, new BatchKeys(sp, br))) {
+      BatchProducer producer =
+          new BatchProducer(store, Duration.ofMillis(100), Duration.ofSeconds(30));
+      String batch = state == null ? null : state.batch();
+      if (batch == null || store.status(batch).isEmpty() && writer.itemsDone() == 0) {
+        List<String> served;
+        try {
+          served = List.copyOf(store.functions());
+        } catch (BatchStoreException e) {
+          throw new GfException(
+              "cannot reach Redis at " + CatalogConfig.redact(redis) + ": " + e.getMessage());
+        }
+        if (served.isEmpty()) {
+          throw new GfException(
+              "no runtime takes batches for space "
+                  + sp
+                  + " branch "
+                  + br
+                  + " (are the runtimes started with GF_REDIS_URI?)");
+        }
+        if (!served.contains(ref.callName())) {
+          throw new GfException(
+              "no function " + function + " is served on branch " + br + " in space " + sp);
+        }
+        batch = producer.submit(ref.callName(), in.items());
+        MapState.create(output, function, in.lineProblem().length, batch);
+        err().println("gf: batch " + batch + " queued (" + in.items().size() + " items)");
+      } else {
+        err().println("gf: resuming batch " + batch + " at item " + writer.itemsDone());
+      }
+      producer.await(
+          batch, ref.callName(), in.items(), writer.itemsDone(), writer::item, (d, t) -> {});
+    }
+  }
+
+  private String currentBranchOrLocal() {
+    try (Workspace ws = workspace()) {
+      return ws.branch().orElse("local");
+    } catch (RuntimeException e) {
+      return "local";
+    }
+  }
+
+  private static int countLines(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return (int) lines.count();
+    }
+  }
+
+  /** What an interrupted map left behind to resume from: {@code <output>.gfmap}. */
+  record MapState(String function, int lines, String batch) {
+    static Path file(Path output) {
+      return output.resolveSibling(output.getFileName() + ".gfmap");
+    }
+
+    static MapState load(Path output, String function, int lines) {
+      Path f = file(output);
+      if (!Files.exists(f)) {
+        return null;
+      }
+      try {
+        MapState s = PLAIN.readValue(f.toFile(), MapState.class);
+        if (!s.function().equals(function) || s.lines() != lines) {
+          throw new GfException(
+              f + " belongs to another map (" + s.function() + ", " + s.lines() + " lines)");
+        }
+        return s;
+      } catch (IOException e) {
+        throw new GfException("unreadable " + f + ": " + e.getMessage());
+      }
+    }
+
+    static MapState create(Path output, String function, int lines, String batch) {
+      MapState s = new MapState(function, lines, batch);
+      try {
+        PLAIN.writeValue(file(output).toFile(), s);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return s;
+    }
+
+    static void delete(Path output) throws IOException {
+      Files.deleteIfExists(file(output));
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package io.globalfunc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.globalfunc.core.batch.BatchStore;
+import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.testing.RedisServer;
+import io.globalfunc.core.testing.RuntimeProcesses;
+import io.globalfunc.core.testing.TestLibraries;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code gf map} as a process against real runtimes and a real Redis: 100,000 inputs with one
+ * runtime killed along the way, malformed lines, an unknown function, and an interrupted run
+ * resumed.
+ */
+class GfMapIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path tmp;
+  private static RedisServer redis;
+  private static RuntimeProcesses runtimes;
+  private static final List<RuntimeProcesses.Runtime> started = new ArrayList<>();
+  private static GfProcess gf;
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServer.start();
+    Path lib =
+        TestLibraries.write(
+            tmp.resolve("lib"),
+            Map.of(
+                "Base/square.py", "def square(x=0):\n    return x * x\n",
+                "Base/slow_square.py",
+                    "import time\n\n\ndef slow_square(x=0):\n    time.sleep(0.001)\n    return x * x\n"));
+    Map<String, String> env =
+        Map.of(
+            "GF_FUNCTIONS_DIR", lib.toString(),
+            "GF_REDIS_URI", redis.uri(),
+            "GF_TIMEOUT", "5s",
+            "GF_BATCH_RECLAIM_IDLE", "2s",
+            "GF_BATCH_SHARE", "1",
+            "GF_PYTHON_WORKERS", "2",
+            "GF_WORK_DIR", tmp.resolve("work").toString());
+    runtimes = new RuntimeProcesses();
+    for (int i = 0; i < 3; i++) {
+      started.add(runtimes.start(tmp, env));
+    }
+    gf = new GfProcess(tmp.resolve("home"));
+  }
+
+  @AfterAll
+  static void stop() {
+    runtimes.close();
+    redis.close();
+  }
+
+  private static Path input(String name, int n, Map<Integer, String> replace) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(replace.getOrDefault(i, "{\"x\":" + i + "}")).append('\n');
+    }
+    Path p = tmp.resolve(name);
+    Files.writeString(p, sb.toString());
+    return p;
+  }
+
+  private static long lines(Path p) throws Exception {
+    return Files.exists(p) ? Files.readAllLines(p, StandardCharsets.UTF_8).size() : 0;
+  }
+
+  @Test
+  void hundredThousandInputsInOrderWithARuntimeKilledAlongTheWay() throws Exception {
+    int n = 100_000;
+    Path in = input("big.jsonl", n, Map.of(500, "{not json", 70_001, "[1,2]"));
+    Path out = tmp.resolve("big.out");
+    CompletableFuture<GfProcess.Result> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                gf.run(
+                    tmp,
+                    "map",
+                    "Base.square",
+                    "--input",
+                    in.toString(),
+                    "--output",
+                    out.toString(),
+                    "--redis",
+                    redis.uri(),
+                    "--branch",
+                    "local"));
+    while (lines(out) < 20_000 && !run.isDone()) {
+      Thread.sleep(100);
+    }
+    started.get(2).process().destroyForcibly().waitFor();
+    GfProcess.Result r = run.get();
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1); // the two malformed lines failed
+    assertThat(r.err()).contains("line 501").contains("line 70002");
+    List<String> got = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(got).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      JsonNode e = JSON.readTree(got.get(i));
+      if (i == 500 || i == 70_001) {
+        assertThat(e.path("ok").asBoolean()).isFalse();
+        assertThat(e.path("problem").path("detail").asText()).startsWith("line " + (i + 1));
+      } else {
+        assertThat(e.path("result").asLong()).as("line %d", i + 1).isEqualTo((long) i * i);
+      }
+    }
+    assertThat(Files.exists(out.resolveSibling("big.out.gfmap"))).isFalse();
+  }
+
+  @Test
+  void unknownFunctionIsRejectedBeforeAnythingIsQueued() throws Exception {
+    Path in = input("small.jsonl", 10, Map.of());
+    GfProcess.Result r =
+        gf.run(
+            tmp,
+            "map",
+            "Base.nope",
+            "--input",
+            in.toString(),
+            "--output",
+            tmp.resolve("nope.out").toString(),
+            "--redis",
+            redis.uri(),
+            "--branch",
+            "local");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("no function Base.nope");
+    try (BatchStore store =
+        BatchStore.connect(null, redis.uri(), new BatchKeys("sp_GlobalFunc", "local"))) {
+      assertThat(store.queued()).isZero();
+    }
+    GfProcess.Result usage =
+        gf.run(tmp, "map", "Base.square", "--input", in.toString(), "--output", "x.out");
+    assertThat(usage.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void anInterruptedMapResumesWhereItStopped() throws Exception {
+    int n = 5000;
+    Path in = input("resume.jsonl", n, Map.of());
+    Path out = tmp.resolve("resume.out");
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            GfProcess.jar().toString(),
+            "map",
+            "Base.slow_square",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--redis",
+            redis.uri(),
+            "--branch",
+            "local");
+    Process first =
+        new ProcessBuilder(cmd)
+            .directory(tmp.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("first.log").toFile())
+            .start();
+    while (lines(out) < 500 && first.isAlive()) {
+      Thread.sleep(20);
+    }
+    first.destroyForcibly().waitFor();
+    assertThat(lines(out)).isLessThan(n);
+    GfProcess.Result second =
+        gf.run(
+            tmp,
+            "map",
+            "Base.slow_square",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--redis",
+            redis.uri(),
+            "--branch",
+            "local");
+    assertThat(second.exit()).as(second.toString()).isZero();
+    assertThat(second.err()).contains("resuming batch");
+    List<String> got = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(got).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      assertThat(JSON.readTree(got.get(i)).path("result").asLong())
+          .as("line %d", i + 1)
+          .isEqualTo((long) i * i);
+    }
+  }
+
+  @Test
+  void mapThroughOneRuntimeUrl() throws Exception {
+    Path in = input("url.jsonl", 1200, Map.of(3, "7"));
+    Path out = tmp.resolve("url.out");
+    GfProcess.Result r =
+        gf.run(
+            tmp,
+            "map",
+            "Base.square",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--url",
+            started.get(0).uri("").toString(),
+            "--json");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(JSON.readTree(r.out()).path("failed").asInt()).isEqualTo(1);
+    List<String> got = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(got).hasSize(1200);
+    assertThat(JSON.readTree(got.get(1199)).path("result").asLong()).isEqualTo(1199L * 1199);
+  }
+}

@@ -1,0 +1,17 @@
+package io.globalfunc.operator.release;
+
+import io.globalfunc.core.introspect.FunctionInfo;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.Library;
+import java.util.Map;
+
+/**
+ * The catalog step of a FunctionRelease: write the library read at its commit into MongoDB and the
+ * Redis cache. Implemented over core's catalog ({@code io.globalfunc.core.catalog.Catalog}); the
+ * operator holds no catalog logic of its own.
+ */
+public interface ReleaseCatalog {
+
+  /** Saves the release idempotently; returns how many function documents were written. */
+  int save(String space, Library library, Map<FunctionRef, FunctionInfo> infos);
+}

@@ -1,0 +1,299 @@
+package io.globalfunc.operator.worker;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.globalfunc.operator.common.Labels;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the desired Pod of one worker replica on one port: an init container that fetches the
+ * release's pinned commit with the Git credentials into a shared volume, and the runtime container
+ * that serves it without ever seeing the credentials. Pure: same inputs, same Pod.
+ *
+ * <p>Env contract with the runtime image (see docs/operator.md): the init container gets {@code
+ * GF_FETCH_ONLY=true}, {@code GF_REPOSITORY_URL}, {@code GF_BRANCH}, {@code GF_COMMIT}, {@code
+ * GF_FETCH_TARGET}, {@code GF_CACHE_DIR} and optional {@code GF_GIT_USERNAME}/{@code
+ * GF_GIT_PASSWORD}/{@code GF_GIT_TOKEN}; the runtime container gets {@code GF_FUNCTIONS_DIR},
+ * {@code GF_SPACE}, {@code GF_BRANCH}, {@code GF_COMMIT}, {@code GF_PYTHON_WORKERS}, optional
+ * {@code GF_TIMEOUT}, {@code GF_WORK_DIR}, {@code GF_CACHE_DIR}, {@code QUARKUS_HTTP_PORT} and
+ * {@code TZ=UTC}. Both run as the image's uid 10001 with a read-only root and a writable /tmp.
+ */
+public final class WorkerPodBuilder {
+
+  public static final String LIBRARY_DIR = "/library";
+  public static final String INIT_CONTAINER = "fetch-library";
+  public static final String RUNTIME_CONTAINER = "runtime";
+  public static final String PORT_NAME = "http";
+
+  /** Numeric non-root user the pods run as: the runtime image's {@code gf} user. */
+  public static final long RUN_AS_USER = 10001L;
+
+  /** Git mirrors of the init container: inside the writable /tmp volume (the root is read-only). */
+  public static final String CACHE_DIR = "/tmp/globalfunc-cache";
+
+  /** The Python workers' working folder, where files functions write land. */
+  public static final String WORK_DIR = "/tmp/globalfunc-work";
+
+  private WorkerPodBuilder() {}
+
+  /** The desired pod of {@code worker} on {@code port}, serving {@code release}. */
+  public static Pod build(GlobalFuncWorker worker, ReleaseView release, int port) {
+    GlobalFuncWorkerSpec spec = worker.getSpec();
+    PodIdentity id = PodIdentity.of(worker.getMetadata().getName(), spec, port);
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(id.podName())
+            .withNamespace(worker.getMetadata().getNamespace())
+            .withLabels(labels(worker, port))
+            .addToAnnotations(Labels.IDENTITY, id.identity())
+            .addToAnnotations(Labels.COMMIT, release.commit())
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(worker.getApiVersion())
+                    .withKind(worker.getKind())
+                    .withName(worker.getMetadata().getName())
+                    .withUid(worker.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .endMetadata()
+            .withNewSpec()
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withRestartPolicy("Always")
+            .withTerminationGracePeriodSeconds(30L)
+            .withNodeSelector(nodeSelector(spec))
+            .withSecurityContext(
+                new PodSecurityContextBuilder()
+                    .withRunAsNonRoot(true)
+                    .withRunAsUser(RUN_AS_USER)
+                    .withRunAsGroup(RUN_AS_USER)
+                    .withFsGroup(RUN_AS_USER)
+                    .withNewSeccompProfile()
+                    .withType("RuntimeDefault")
+                    .endSeccompProfile()
+                    .build())
+            .withInitContainers(initContainer(spec, release))
+            .withContainers(runtimeContainer(spec, release, port))
+            .withVolumes(
+                new VolumeBuilder().withName("library").withNewEmptyDir().endEmptyDir().build(),
+                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+            .endSpec()
+            .build();
+    pod.getMetadata().getAnnotations().put(Labels.SPEC_HASH, hash(pod));
+    return pod;
+  }
+
+  /** The labels of a worker's pod on a port; the Service selects on {@link Labels#WORKER}. */
+  public static Map<String, String> labels(GlobalFuncWorker worker, int port) {
+    Map<String, String> labels = new LinkedHashMap<>(selectorLabels(worker));
+    labels.put(Labels.NAME, Labels.WORKER_APP);
+    labels.put(Labels.INSTANCE, worker.getMetadata().getName());
+    labels.put(Labels.COMPONENT, "runtime");
+    labels.put(Labels.RELEASE, worker.getSpec().getRelease());
+    labels.put(Labels.PORT, Integer.toString(port));
+    return labels;
+  }
+
+  /** The labels that select exactly one worker's pods. */
+  public static Map<String, String> selectorLabels(GlobalFuncWorker worker) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.MANAGED_BY, Labels.OPERATOR);
+    labels.put(Labels.WORKER, worker.getMetadata().getName());
+    return labels;
+  }
+
+  /** The selector as a string, for the scale subresource. */
+  public static String selector(GlobalFuncWorker worker) {
+    List<String> parts = new ArrayList<>();
+    selectorLabels(worker).forEach((k, v) -> parts.add(k + "=" + v));
+    return String.join(",", parts);
+  }
+
+  /**
+   * A digest of everything in the pod that a change of release commit or worker spec can move; pods
+   * whose annotation differs from the desired one are replaced, one at a time.
+   */
+  static String hash(Pod pod) {
+    Map<String, Object> material = new LinkedHashMap<>();
+    material.put("spec", pod.getSpec());
+    material.put("labels", pod.getMetadata().getLabels());
+    material.put("identity", pod.getMetadata().getAnnotations().get(Labels.IDENTITY));
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Serialization.asJson(material).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> nodeSelector(GlobalFuncWorkerSpec spec) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    if (spec.getNodeSelector() != null) {
+      selector.putAll(spec.getNodeSelector());
+    }
+    if (spec.getNode() != null && !spec.getNode().isBlank()) {
+      selector.put("kubernetes.io/hostname", spec.getNode());
+    }
+    return selector;
+  }
+
+  private static Container initContainer(GlobalFuncWorkerSpec spec, ReleaseView release) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("GF_FETCH_ONLY", "true"));
+    env.add(env("GF_REPOSITORY_URL", release.url()));
+    env.add(env("GF_BRANCH", release.branch()));
+    env.add(env("GF_COMMIT", release.commit()));
+    env.add(env("GF_FETCH_TARGET", LIBRARY_DIR));
+    env.add(env("GF_CACHE_DIR", CACHE_DIR));
+    env.add(env("TZ", "UTC"));
+    if (release.secretName() != null) {
+      // Only this container reads the Secret; optional keys so username/password or token work.
+      env.add(secretEnv("GF_GIT_USERNAME", release.secretName(), "username"));
+      env.add(secretEnv("GF_GIT_PASSWORD", release.secretName(), "password"));
+      env.add(secretEnv("GF_GIT_TOKEN", release.secretName(), "token"));
+    }
+    return new ContainerBuilder()
+        .withName(INIT_CONTAINER)
+        .withImage(image(spec))
+        .withEnv(env)
+        .withNewResources()
+        .addToRequests("memory", new Quantity("256Mi"))
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToLimits("memory", new Quantity("512Mi"))
+        .endResources()
+        .withVolumeMounts(mount("library", LIBRARY_DIR, false), mount("tmp", "/tmp", false))
+        .withSecurityContext(restricted())
+        .build();
+  }
+
+  private static Container runtimeContainer(
+      GlobalFuncWorkerSpec spec, ReleaseView release, int port) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("GF_FUNCTIONS_DIR", LIBRARY_DIR));
+    env.add(env("GF_SPACE", release.space()));
+    env.add(env("GF_BRANCH", release.branch()));
+    env.add(env("GF_COMMIT", release.commit()));
+    env.add(env("GF_PYTHON_WORKERS", Integer.toString(spec.getPythonWorkers())));
+    if (spec.getTimeoutSeconds() != null) {
+      env.add(env("GF_TIMEOUT", Integer.toString(spec.getTimeoutSeconds())));
+    }
+    env.add(env("GF_WORK_DIR", WORK_DIR));
+    env.add(env("GF_CACHE_DIR", CACHE_DIR));
+    env.add(env("QUARKUS_HTTP_PORT", Integer.toString(port)));
+    env.add(env("TZ", "UTC"));
+
+    var resources = spec.getResources();
+    Map<String, Quantity> limits = new LinkedHashMap<>();
+    limits.put("memory", new Quantity(resources.getMemory()));
+    if (resources.getCpu() != null) {
+      limits.put("cpu", new Quantity(resources.getCpu()));
+    }
+    if (resources.getGpu() != null && resources.getGpu() > 0) {
+      limits.put("nvidia.com/gpu", new Quantity(Integer.toString(resources.getGpu())));
+    }
+    Map<String, Quantity> requests = new LinkedHashMap<>(limits);
+
+    var containerPort = new ContainerPortBuilder().withName(PORT_NAME).withContainerPort(port);
+    if (Boolean.TRUE.equals(spec.getHostPort())) {
+      containerPort.withHostPort(port);
+    }
+    return new ContainerBuilder()
+        .withName(RUNTIME_CONTAINER)
+        .withImage(image(spec))
+        .withEnv(env)
+        .withPorts(containerPort.withProtocol("TCP").build())
+        .withNewResources()
+        .withLimits(limits)
+        .withRequests(requests)
+        .endResources()
+        .withStartupProbe(probe("/q/health/live", 2, 90))
+        .withReadinessProbe(probe("/q/health/ready", 5, 3))
+        .withLivenessProbe(probe("/q/health/live", 10, 3))
+        .withVolumeMounts(mount("library", LIBRARY_DIR, true), mount("tmp", "/tmp", false))
+        .withSecurityContext(restricted())
+        .build();
+  }
+
+  private static String image(GlobalFuncWorkerSpec spec) {
+    return spec.getImage() + ":" + spec.getVersion();
+  }
+
+  private static Probe probe(String path, int period, int failures) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withNewPort(PORT_NAME)
+        .endHttpGet()
+        .withPeriodSeconds(period)
+        .withFailureThreshold(failures)
+        .withTimeoutSeconds(2)
+        .build();
+  }
+
+  /** The Pod Security Standard "restricted" container settings. */
+  static SecurityContext restricted() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withRunAsNonRoot(true)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
+
+  private static VolumeMount mount(String name, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(name)
+        .withMountPath(path)
+        .withReadOnly(readOnly)
+        .build();
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar secretEnv(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(true)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+}

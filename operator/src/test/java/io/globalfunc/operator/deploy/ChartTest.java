@@ -1,0 +1,185 @@
+package io.globalfunc.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.globalfunc.operator.support.RepoFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Runs the real helm CLI: the chart lints and renders what the operator needs, no more. */
+class ChartTest {
+
+  static final Path CHART = RepoFiles.resolve("charts/globalfunc-operator");
+  static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  @Test
+  void lints() {
+    String out = helm("lint", "--strict", CHART.toString());
+    assertThat(out).contains("1 chart(s) linted, 0 chart(s) failed");
+  }
+
+  @Test
+  void rendersANamespacedOperatorWithRestrictedSecurity() {
+    List<HasMetadata> objects = template("--namespace", "gf-system");
+    Deployment deployment = only(objects, Deployment.class);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var c = pod.getContainers().get(0);
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(c.getResources().getLimits()).containsKey("memory");
+    assertThat(c.getEnv())
+        .anyMatch(
+            e -> e.getName().equals("GF_WATCH_NAMESPACES") && e.getValue().equals("gf-system"));
+    assertThat(c.getEnv())
+        .anyMatch(e -> e.getName().equals("GF_REDIS_URI") && e.getValue().startsWith("redis://"));
+    assertThat(objects).noneMatch(o -> o instanceof ClusterRole);
+    Role role = only(objects, Role.class);
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("gf-system");
+    assertLeastPrivilege(role.getRules());
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .contains("ServiceAccount", "RoleBinding", "CustomResourceDefinition");
+  }
+
+  @Test
+  void rendersClusterWideAndSecretsAndSeveralNamespaces() {
+    List<HasMetadata> wide =
+        template(
+            "--set",
+            "watch.clusterWide=true",
+            "--set",
+            "redis.existingSecret=redis-creds",
+            "--set",
+            "mongodb.existingSecret=mongo-creds");
+    ClusterRole role = only(wide, ClusterRole.class);
+    assertLeastPrivilege(role.getRules());
+    var env =
+        only(wide, Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getEnv();
+    assertThat(env)
+        .anyMatch(
+            e ->
+                e.getName().equals("GF_REDIS_URI")
+                    && e.getValueFrom().getSecretKeyRef().getName().equals("redis-creds"));
+    assertThat(env)
+        .anyMatch(
+            e ->
+                e.getName().equals("GF_MONGO_URI")
+                    && e.getValueFrom().getSecretKeyRef().getName().equals("mongo-creds"));
+    assertThat(env)
+        .anyMatch(e -> e.getName().equals("GF_WATCH_NAMESPACES") && e.getValue().isEmpty());
+
+    List<HasMetadata> two = template("--set", "watch.namespaces={team-a,team-b}");
+    assertThat(two)
+        .filteredOn(o -> o instanceof Role)
+        .extracting(o -> o.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+  }
+
+  @Test
+  void everyValueIsCommented() throws IOException {
+    List<String> lines = Files.readAllLines(CHART.resolve("values.yaml"), StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank() || line.strip().startsWith("#") || line.strip().startsWith("- ")) {
+        continue;
+      }
+      if (line.matches("\\s*[A-Za-z]+:.*")) {
+        assertThat(i > 0 && lines.get(i - 1).strip().startsWith("#"))
+            .as("values.yaml line %d (%s) has a comment above it", i + 1, line.strip())
+            .isTrue();
+      }
+    }
+  }
+
+  static void assertLeastPrivilege(List<PolicyRule> rules) {
+    for (PolicyRule r : rules) {
+      assertThat(r.getVerbs())
+          .doesNotContain("*", "deletecollection", "escalate", "bind", "impersonate");
+      assertThat(r.getResources()).doesNotContain("*");
+      assertThat(r.getApiGroups()).doesNotContain("*");
+      if (r.getResources().contains("secrets")) {
+        assertThat(r.getVerbs()).containsExactly("get");
+      }
+    }
+  }
+
+  static <T> T only(List<HasMetadata> objects, Class<T> type) {
+    List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(found).as("exactly one %s", type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  static List<HasMetadata> template(String... args) {
+    List<String> cmd =
+        new ArrayList<>(List.of("template", "gf", CHART.toString(), "--include-crds"));
+    cmd.addAll(List.of(args));
+    String out = helm(cmd.toArray(String[]::new));
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String doc : out.split("(?m)^---\\s*$")) {
+      if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
+        objects.add(YAML.unmarshal(doc, HasMetadata.class));
+      }
+    }
+    return objects;
+  }
+
+  static String helm(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(helmBinary());
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        fail("helm %s failed:%n%s", String.join(" ", args), out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run helm: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The helm the build names, else the one scripts/install-helm.sh installs, else PATH. */
+  static String helmBinary() {
+    String configured = System.getProperty("gf.helm", "helm");
+    List<Path> candidates = new ArrayList<>();
+    if (configured.contains("/")) {
+      candidates.add(Path.of(configured));
+    }
+    candidates.add(Path.of(System.getProperty("user.home"), ".local", "bin", "helm"));
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      candidates.add(Path.of(dir, configured));
+    }
+    return candidates.stream()
+        .filter(Files::isExecutable)
+        .findFirst()
+        .map(Path::toString)
+        .orElseThrow(() -> new AssertionError("helm not found: run scripts/install-test-deps.sh"));
+  }
+}

@@ -1,0 +1,156 @@
+package io.globalfunc.operator.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.globalfunc.operator.common.Labels;
+import io.globalfunc.operator.support.Manifests;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerPodBuilderTest {
+
+  static final ReleaseView RELEASE =
+      new ReleaseView(
+          "lib",
+          "https://git.example.com/team/functions.git",
+          "git-creds",
+          "master",
+          "a".repeat(40),
+          "sp_GlobalFunc");
+
+  static GlobalFuncWorker worker() {
+    GlobalFuncWorker w = Manifests.seedWorker("team", "fleet", "lib", 2);
+    w.getMetadata().setUid("uid-1");
+    return w;
+  }
+
+  @Test
+  void everyContainerPassesThePodSecurityStandardRestricted() {
+    Pod pod = WorkerPodBuilder.build(worker(), RELEASE, 26000);
+    assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType())
+        .isEqualTo("RuntimeDefault");
+    assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSpec().getHostNetwork()).isNull();
+    for (Container c : containers(pod)) {
+      assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+      assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+      assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+      assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
+      assertThat(c.getSecurityContext().getPrivileged()).isNull();
+    }
+    assertThat(pod.getSpec().getVolumes()).allMatch(v -> v.getEmptyDir() != null);
+  }
+
+  @Test
+  void gitCredentialsReachOnlyTheInitContainer() {
+    Pod pod = WorkerPodBuilder.build(worker(), RELEASE, 26000);
+    Container init = pod.getSpec().getInitContainers().get(0);
+    assertThat(init.getEnv())
+        .filteredOn(e -> e.getValueFrom() != null)
+        .extracting(EnvVar::getName)
+        .containsExactlyInAnyOrder("GF_GIT_USERNAME", "GF_GIT_PASSWORD", "GF_GIT_TOKEN");
+    assertThat(init.getEnv())
+        .allMatch(
+            e ->
+                e.getValueFrom() == null
+                    || e.getValueFrom().getSecretKeyRef().getName().equals("git-creds"));
+    assertThat(env(init, "GF_FETCH_ONLY")).isEqualTo("true");
+    assertThat(env(init, "GF_COMMIT")).isEqualTo("a".repeat(40));
+    assertThat(env(init, "GF_FETCH_TARGET")).isEqualTo("/library");
+    Container runtime = pod.getSpec().getContainers().get(0);
+    assertThat(runtime.getEnv()).allMatch(e -> e.getValueFrom() == null);
+    assertThat(runtime.getVolumeMounts())
+        .anyMatch(m -> m.getMountPath().equals("/library") && m.getReadOnly());
+    assertThat(runtime.getEnvFrom()).isNullOrEmpty();
+  }
+
+  @Test
+  void runtimeContainerServesTheLibraryOnItsPortWithProbes() {
+    Pod pod = WorkerPodBuilder.build(worker(), RELEASE, 26042);
+    Container runtime = pod.getSpec().getContainers().get(0);
+    assertThat(env(runtime, "GF_FUNCTIONS_DIR")).isEqualTo("/library");
+    assertThat(env(runtime, "QUARKUS_HTTP_PORT")).isEqualTo("26042");
+    assertThat(env(runtime, "TZ")).isEqualTo("UTC");
+    assertThat(env(runtime, "GF_SPACE")).isEqualTo("sp_GlobalFunc");
+    assertThat(env(runtime, "GF_PYTHON_WORKERS")).isEqualTo("2");
+    assertThat(runtime.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(26042);
+              assertThat(p.getHostPort()).isNull();
+            });
+    assertThat(runtime.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(runtime.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(runtime.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry(Labels.PORT, "26042")
+        .containsEntry(Labels.WORKER, "fleet");
+    assertThat(pod.getMetadata().getOwnerReferences().get(0).getController()).isTrue();
+  }
+
+  @Test
+  void gpuAndHostPortOnlyWhenAsked() {
+    GlobalFuncWorker w = worker();
+    w.getSpec().getResources().setGpu(1);
+    w.getSpec().getResources().setCpu("2");
+    w.getSpec().setHostPort(true);
+    Container runtime = WorkerPodBuilder.build(w, RELEASE, 26000).getSpec().getContainers().get(0);
+    assertThat(runtime.getResources().getLimits().get("nvidia.com/gpu").toString()).isEqualTo("1");
+    assertThat(runtime.getResources().getLimits().get("cpu").toString()).isEqualTo("2");
+    assertThat(runtime.getPorts().get(0).getHostPort()).isEqualTo(26000);
+  }
+
+  @Test
+  void theSpecHashIsStableAndMovesWithCommitOrSpec() {
+    String a = hash(WorkerPodBuilder.build(worker(), RELEASE, 26000));
+    assertThat(hash(WorkerPodBuilder.build(worker(), RELEASE, 26000))).isEqualTo(a);
+    ReleaseView moved =
+        new ReleaseView(
+            "lib", RELEASE.url(), RELEASE.secretName(), "master", "b".repeat(40), "sp_GlobalFunc");
+    assertThat(hash(WorkerPodBuilder.build(worker(), moved, 26000))).isNotEqualTo(a);
+    GlobalFuncWorker bigger = worker();
+    bigger.getSpec().getResources().setMemory("31Gi");
+    assertThat(hash(WorkerPodBuilder.build(bigger, RELEASE, 26000))).isNotEqualTo(a);
+    GlobalFuncWorker more = worker();
+    more.getSpec().setReplicas(9);
+    assertThat(hash(WorkerPodBuilder.build(more, RELEASE, 26000)))
+        .as("replicas do not touch a pod")
+        .isEqualTo(a);
+  }
+
+  @Test
+  void serviceRoutesToTheNamedPort() {
+    var svc = WorkerServiceBuilder.build(worker());
+    assertThat(svc.getMetadata().getName()).isEqualTo("fleet");
+    assertThat(svc.getSpec().getSelector())
+        .containsEntry(Labels.WORKER, "fleet")
+        .containsEntry(Labels.MANAGED_BY, Labels.OPERATOR);
+    assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+    assertThat(WorkerServiceBuilder.matches(svc, WorkerServiceBuilder.build(worker()))).isTrue();
+    assertThat(WorkerServiceBuilder.matches(null, svc)).isFalse();
+  }
+
+  static String hash(Pod pod) {
+    return pod.getMetadata().getAnnotations().get(Labels.SPEC_HASH);
+  }
+
+  static List<Container> containers(Pod pod) {
+    return java.util.stream.Stream.concat(
+            pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
+        .toList();
+  }
+
+  static String env(Container c, String name) {
+    return c.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
+        .map(EnvVar::getValue)
+        .orElse(null);
+  }
+}
