@@ -63,6 +63,8 @@ public class CatalogBench {
 
     // --- gf save --all: read committed tree (JGit) + introspect (Python ast) + bulk save.
     CatalogConfig config = new CatalogConfig(null, redisUri, "sp_Bench", work.resolve("home"), Duration.ofSeconds(5));
+    double load0 = loadAverage();
+    double c0 = cpu();
     long t0 = System.nanoTime();
     GitLibraryReader reader = new GitLibraryReader();
     Library library = reader.read(reader.resolveLocal(lib, "master", null), lib.toString());
@@ -75,23 +77,28 @@ public class CatalogBench {
     }
     long t3 = System.nanoTime();
     double saveAll = secs(t3 - t0);
+    double saveAllCpu = cpu() - c0;
     System.out.printf("save --all: read %.2f s, introspect %.2f s, store %.2f s; %d saved%n",
         secs(t1 - t0), secs(t2 - t1), secs(t3 - t2), report.saved());
 
     // Re-save of the same commit (idempotent; nothing changed).
+    double rc0 = cpu();
     long r0 = System.nanoTime();
     try (Catalog catalog = Catalog.connect(config)) {
       catalog.saveRelease(library, infos);
     }
     double resave = secs(System.nanoTime() - r0);
+    double resaveCpu = cpu() - rc0;
 
     // --- Baseline 1: one round trip per function (MongoDB upsert + Redis SET), as the seed's
     // _save_a_file_rom did per call, but without its full rescan per call (generous to the seed).
     MongoServer baselineServer = new MongoServer(new H2Backend(work.resolve("baseline.mv.db").toString()));
     String baselineUri = baselineServer.bindAndGetConnectionString();
     double perCall;
+    double perCallCpu;
     try (MongoClient client = MongoClients.create(baselineUri);
         Resp redis = redisUri == null ? null : new Resp(redisUri)) {
+      double bc0 = cpu();
       long b0 = System.nanoTime();
       List<LibraryFile> files = library.functionFiles();
       int limit = Integer.parseInt(arg(args, "--baseline-limit", Integer.toString(files.size())));
@@ -100,6 +107,7 @@ public class CatalogBench {
       }
       // Extrapolated to every function when --baseline-limit measures fewer.
       perCall = secs(System.nanoTime() - b0) * files.size() / Math.min(limit, files.size());
+      perCallCpu = (cpu() - bc0) * files.size() / Math.min(limit, files.size());
     }
 
     // --- Baseline 2: the seed faithfully: every call rescans the whole folder (scan_directory)
@@ -174,11 +182,16 @@ public class CatalogBench {
     System.out.println("catalog: embedded (mongo-java-server + H2 file, real MongoDB driver); cache: "
         + (redisUri == null ? "none" : "redis-server"));
     System.out.println();
+    System.out.printf("load average %.1f at start, %.1f at end (2 cores shared with other work)%n", load0, loadAverage());
+    System.out.println();
     System.out.printf("| %-58s | %12s | %10s |%n", "measure", "value", "vs gf");
     System.out.println("|" + "-".repeat(60) + "|" + "-".repeat(14) + "|" + "-".repeat(12) + "|");
     row("gf save --all (read commit + introspect + bulk save)", fmtS(saveAll), "1.0x");
+    row("  CPU time of it (Java + Python)", fmtS(saveAllCpu), "1.0x");
     row("gf save --all again, same commit (idempotent)", fmtS(resave), String.format("%.1fx", resave / saveAll));
+    row("  CPU time of it", fmtS(resaveCpu), String.format("%.1fx", resaveCpu / saveAllCpu));
     row("baseline: one upsert + one SET per function (no rescan)", fmtS(perCall), String.format("%.1fx", perCall / saveAll));
+    row("  CPU time of it (this process)", fmtS(perCallCpu), String.format("%.1fx", perCallCpu / saveAllCpu));
     row("seed faithful: rescan+git+save per function (extrapolated)", fmtS(faithful), String.format("%.0fx", faithful / saveAll));
     row("  seed faithful, measured per call (" + sample + " calls)", fmtMs(faithfulPerCall * 1e9), "");
     row("search: first query, builds the local index", fmtS(indexBuild), "");
@@ -251,6 +264,22 @@ public class CatalogBench {
     q.addAll(List.of("mean average", "parse time string", "时间戳 字符串", "flatten dict", "rolling window sum",
         "price_order", "normalize vector", "文本统计", "clear digits", "encode decode"));
     return q.toArray(new String[0]);
+  }
+
+  /** CPU seconds of this process and its waited-for children (Python), from /proc. */
+  static double cpu() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      return ticks / 100.0;
+    } catch (Exception e) {
+      return Double.NaN;
+    }
+  }
+
+  static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   static String cap(String s) {

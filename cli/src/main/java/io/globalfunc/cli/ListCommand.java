@@ -54,13 +54,15 @@ final class ListCommand extends GfCommand {
                     + " (gf save --all saves it)");
         return 0;
       }
-      int width = entries.stream().mapToInt(e -> e.name().callName().length()).max().orElse(10);
+      int width = Columns.widest(entries.stream().map(e -> e.name().callName()).toList());
       for (CatalogEntry e : entries) {
         String status =
             e.removed()
                 ? "removed in " + Workspace.abbrev(e.removedIn())
                 : e.callable() ? Workspace.abbrev(e.commit()) : "not callable";
-        out().printf("%-" + width + "s  %-16s  %s%n", e.name().callName(), status, e.summary());
+        out()
+            .printf(
+                "%s  %-16s  %s%n", Columns.pad(e.name().callName(), width), status, e.summary());
       }
       return 0;
     }

@@ -68,6 +68,19 @@ final class SaveCommand extends GfCommand {
           Set<FunctionRef> refs = new LinkedHashSet<>();
           for (String n : names) {
             FunctionName fn = functionName(n, catalog.space(), library.branch());
+            if (!fn.space().equals(catalog.space()) || !fn.branch().equals(library.branch())) {
+              throw new GfException(
+                  n
+                      + " names space "
+                      + fn.space()
+                      + " and branch "
+                      + fn.branch()
+                      + ", but gf saves the current branch "
+                      + library.branch()
+                      + " into space "
+                      + catalog.space()
+                      + " (GF_SPACE)");
+            }
             refs.add(new FunctionRef(fn.pkg(), fn.function()));
           }
           List<LibraryFile> chosen = new ArrayList<>();

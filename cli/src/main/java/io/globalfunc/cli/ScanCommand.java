@@ -44,12 +44,12 @@ final class ScanCommand extends GfCommand {
         return 0;
       }
       out().println("library " + ws.root() + " (working folder)");
-      int width = lib.files().stream().mapToInt(f -> f.key().length()).max().orElse(10);
+      int width = Columns.widest(lib.files().stream().map(LibraryFile::key).toList());
       for (LibraryFile f : lib.files()) {
         out()
             .printf(
-                "%-" + width + "s  %5d lines  %s  %s%s%n",
-                f.key(),
+                "%s  %5d lines  %s  %s%s%n",
+                Columns.pad(f.key(), width),
                 f.meta().lineCount(),
                 f.meta().hash(),
                 f.meta().modifiedTime(),

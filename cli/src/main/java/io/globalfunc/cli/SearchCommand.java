@@ -54,16 +54,13 @@ final class SearchCommand extends GfCommand {
         out().println("no functions match \"" + query + "\" in space " + catalog.space());
         return 0;
       }
-      int width = hits.stream().mapToInt(h -> h.name().callName().length()).max().orElse(10);
+      int width = Columns.widest(hits.stream().map(h -> h.name().callName()).toList());
       int i = 1;
       for (CatalogIndex.Hit h : hits) {
         out()
             .printf(
-                "%2d. %-" + width + "s  [%s]  %s%n",
-                i++,
-                h.name().callName(),
-                h.name().branch(),
-                h.summary());
+                "%2d. %s  [%s]  %s%n",
+                i++, Columns.pad(h.name().callName(), width), h.name().branch(), h.summary());
       }
       return 0;
     }

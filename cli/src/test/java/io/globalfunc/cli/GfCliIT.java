@@ -170,10 +170,13 @@ class GfCliIT {
 
       // Redis down: reads and saves still work, with a warning.
       redis.stop();
+      Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 1\n");
+      commitAll("new mean");
       GfProcess.Result again = gf.run(repo, "save", "--all");
       assertThat(again.exit()).as(again.toString()).isZero();
       assertThat(again.err()).contains("warning: Redis at redis://127.0.0.1");
       assertThat(gf.run(repo, "gen", "Util.mean", "--to", out.toString()).exit()).isZero();
+      assertThat(Files.readString(out.resolve("Util/mean.py"))).contains("return 1");
     } finally {
       mongo.shutdownNow();
     }
@@ -426,8 +429,60 @@ class GfCliIT {
     Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 0\n");
     GfProcess.Result one = gf.run(repo, "save", "Util.mean.py");
     assertThat(one.exit()).as(one.toString()).isZero();
-    assertThat(one.err()).contains("note: Util/mean.py has uncommitted changes; saved the committed version");
+    assertThat(one.err())
+        .contains("note: Util/mean.py has uncommitted changes; saved the committed version");
     assertThat(one.out()).contains("saved 1 function of master");
+  }
+
+  @Test
+  void serveStartsTheRuntimeAndCallReachesIt() throws Exception {
+    Path project = GfProcess.jar().getParent().getParent().getParent();
+    Path runtimeJar = project.resolve("runtime-image/target/quarkus-app/quarkus-run.jar");
+    // The reactor packages runtime-image before cli; a lone `-pl cli` build has no runtime.
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isRegularFile(runtimeJar), "runtime-image not built");
+    int port = RedisServer.freePort();
+    Path log = tmp.resolve("serve.log");
+    Process serve =
+        gf.env("GF_PROJECT_ROOT", project.toString())
+            .start(repo, log, "serve", repo.toString(), "--port", Integer.toString(port));
+    try {
+      var http = java.net.http.HttpClient.newHttpClient();
+      var ready =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+              .build();
+      boolean up = false;
+      for (int i = 0; i < 600 && !up && serve.isAlive(); i++) {
+        try {
+          up =
+              http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()
+                  == 200;
+        } catch (IOException notYet) {
+          Thread.sleep(200);
+        }
+      }
+      assertThat(up).as(Files.readString(log)).isTrue();
+      GfProcess.Result call =
+          gf.run(
+              tmp,
+              "call",
+              "Base.inverse_time_str",
+              "time_str=2024-02-15 11:11:11",
+              "bias_hours=-8",
+              "--url",
+              "http://127.0.0.1:" + port);
+      assertThat(call.exit()).as(call.toString()).isZero();
+      assertThat(call.out().strip()).isEqualTo("1707966671");
+      assertOneLineFailure(
+          gf.run(tmp, "call", "Util.mean", "values=[]", "--url", "http://127.0.0.1:" + port),
+          1,
+          "Util.mean: ");
+    } finally {
+      serve.descendants().forEach(ProcessHandle::destroy);
+      serve.destroy();
+      serve.waitFor();
+    }
   }
 
   @Test

@@ -50,13 +50,32 @@ final class GfProcess {
     return exec(cwd, cmd);
   }
 
-  Result exec(Path cwd, List<String> cmd) {
+  /** Starts gf in the background, its output going to {@code log}. */
+  Process start(Path cwd, Path log, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(jar().toString());
+    cmd.addAll(List.of(args));
+    try {
+      return builder(cwd, cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ProcessBuilder builder(Path cwd, List<String> cmd) {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("GF_"));
     pb.environment().put("LC_ALL", "C.UTF-8");
     pb.environment().put("TZ", "UTC");
     pb.environment().put("GF_PYTHON", System.getProperty("gf.python", "python3"));
     pb.environment().putAll(env);
+    return pb;
+  }
+
+  Result exec(Path cwd, List<String> cmd) {
+    ProcessBuilder pb = builder(cwd, cmd);
     try {
       Path out = Files.createTempFile("gf-out", ".txt");
       Path err = Files.createTempFile("gf-err", ".txt");

@@ -255,9 +255,10 @@ public final class Catalog implements AutoCloseable {
               List<LibraryFile> kept = byTier.getOrDefault(pb, List.of());
               Set<String> keep = new HashSet<>();
               kept.forEach(f -> keep.add(f.functionRef().orElseThrow().function()));
-              Map<String, String> held = store.hashes(pb);
-              for (String id : held.keySet()) {
-                if (!keep.contains(id)) {
+              Map<String, MongoCatalogStore.Held> held = store.held(pb);
+              for (Map.Entry<String, MongoCatalogStore.Held> h : held.entrySet()) {
+                String id = h.getKey();
+                if (!keep.contains(id) && !h.getValue().removed()) {
                   FunctionName gone = pb.function(config.space(), id);
                   touchedKeys.add(CatalogKeys.cacheKey(gone));
                   unindexed.add(gone);
@@ -308,11 +309,11 @@ public final class Catalog implements AutoCloseable {
       Set<String> touchedKeys,
       List<CatalogIndex.Item> indexed,
       java.util.function.Consumer<Integer> progress) {
-    Map<String, String> before = store.hashes(pb);
+    Map<String, MongoCatalogStore.Held> before = store.held(pb);
     List<String> displaced = new ArrayList<>();
     for (LibraryFile f : files) {
-      String old = before.get(f.functionRef().orElseThrow().function());
-      if (old != null && !old.equals(f.meta().hash())) {
+      MongoCatalogStore.Held old = before.get(f.functionRef().orElseThrow().function());
+      if (old != null && !f.meta().hash().equals(old.hash())) {
         displaced.add(f.functionRef().orElseThrow().function());
       }
     }
@@ -320,26 +321,39 @@ public final class Catalog implements AutoCloseable {
       store.putBlobs(store.contents(pb, displaced));
     }
     List<Document> docs = new ArrayList<>();
+    Set<String> newIds = new HashSet<>();
     Map<String, Document> manifest = new LinkedHashMap<>();
+    int unchanged = 0;
     for (LibraryFile f : files) {
       FunctionRef ref = f.functionRef().orElseThrow();
       FunctionName name = pb.function(config.space(), ref.function());
       FunctionInfo info = infos.get(ref);
-      Document d = EntryCodec.savedFields(name, f, commit, info);
-      d.put("_id", name.mongoId());
-      docs.add(d);
       manifest.put(
           name.mongoId(), new Document("path", f.path()).append("meta", EntryCodec.meta(f.meta())));
-      if (!f.meta().hash().equals(before.get(name.mongoId()))) {
-        changedCount.incrementAndGet();
-      }
       if (info == null || !info.callable()) {
         notCallableCount.incrementAndGet();
       }
+      MongoCatalogStore.Held old = before.get(name.mongoId());
+      if (old != null && !old.removed() && f.meta().hash().equals(old.hash())) {
+        // Same content: the document (and its commit, the save that brought this content)
+        // stays; the commit's manifest below still records that the release has it.
+        unchanged++;
+        continue;
+      }
+      changedCount.incrementAndGet();
+      Document d = EntryCodec.savedFields(name, f, commit, info);
+      d.put("_id", name.mongoId());
+      if (old == null) {
+        newIds.add(name.mongoId());
+      }
+      docs.add(d);
       touchedKeys.add(CatalogKeys.cacheKey(name));
       indexed.add(new CatalogIndex.Item(name, info == null ? null : info.doc(), null, f.text()));
     }
-    store.upsert(pb, docs, now, progress);
+    if (unchanged > 0) {
+      progress.accept(unchanged);
+    }
+    store.upsert(pb, docs, newIds, now, progress);
     store.putManifest(pb, commit, manifest, wholeRelease, now);
   }
 

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
@@ -72,26 +73,50 @@ final class MongoCatalogStore {
     return out;
   }
 
-  /** {@code _id -> meta.hash} of the functions currently held (removed or not). */
-  Map<String, String> hashes(PackageBranch pb) {
-    Map<String, String> out = new HashMap<>();
-    for (Document d : functions(pb).find().projection(Projections.include("meta.hash"))) {
+  /** What a save needs to know of a held function: its content hash and whether it is removed. */
+  record Held(String hash, boolean removed) {}
+
+  /** The functions currently held for {@code pb} (removed or not), by {@code _id}. */
+  Map<String, Held> held(PackageBranch pb) {
+    Map<String, Held> out = new HashMap<>();
+    for (Document d :
+        functions(pb).find().projection(Projections.include("meta.hash", "removed"))) {
       Document meta = d.get("meta", Document.class);
-      out.put(d.getString("_id"), meta == null ? null : meta.getString("hash"));
+      out.put(
+          d.getString("_id"),
+          new Held(
+              meta == null ? null : meta.getString("hash"),
+              Boolean.TRUE.equals(d.getBoolean("removed"))));
     }
     return out;
   }
 
   /**
    * Upserts documents ({@code _id} plus the fields a save sets) in bulk, keeping each document's
-   * {@code description} and {@code created_at}; reports each written batch to {@code progress}.
+   * {@code description} and {@code created_at}; {@code newIds} are not held yet and are inserted.
+   * Reports each written batch to {@code progress}.
    */
-  void upsert(PackageBranch pb, List<Document> docs, Date now, Consumer<Integer> progress) {
+  void upsert(
+      PackageBranch pb,
+      List<Document> docs,
+      Set<String> newIds,
+      Date now,
+      Consumer<Integer> progress) {
     MongoCollection<Document> coll = functions(pb);
     UpdateOptions upsert = new UpdateOptions().upsert(true);
     for (int from = 0; from < docs.size(); from += BATCH) {
       List<WriteModel<Document>> batch = new ArrayList<>();
       for (Document d : docs.subList(from, Math.min(docs.size(), from + BATCH))) {
+        if (newIds.contains(d.getString("_id"))) {
+          // Not held yet: a plain insert skips the upsert's lookup. If another writer inserted
+          // it meanwhile, the duplicate-key error fails the save and a re-run upserts it.
+          Document insert = new Document(d);
+          insert.put("created_at", now);
+          insert.put("updated_at", now);
+          insert.put("description", null);
+          batch.add(new InsertOneModel<>(insert));
+          continue;
+        }
         Document set = new Document(d);
         Object id = set.remove("_id");
         set.put("updated_at", now);

@@ -253,8 +253,14 @@ class CatalogTest {
       catalog.describe(mean, "new words");
       assertThat(jedisLike.exists(key)).isFalse();
       assertThat(catalog.require(mean).doc()).isEqualTo("changed");
+      assertThat(jedisLike.exists(key)).isTrue();
+      saveHead(); // same content: nothing written, nothing to invalidate
+      assertThat(jedisLike.exists(key)).isTrue();
+      repo.write("Util/mean.py", "def mean(values):\n    return sum(values) / len(values)\n");
+      repo.commitAll("new mean");
       saveHead();
       assertThat(jedisLike.exists(key)).isFalse();
+      assertThat(catalog.require(mean).data()).startsWith("def mean(values):");
     }
   }
 
@@ -264,8 +270,11 @@ class CatalogTest {
     redis.stop();
     try {
       assertThat(catalog.require(name("Util", "mean")).doc()).contains("平均值");
+      repo.write("Util/mean.py", "def mean(values):\n    return sum(values) / len(values)\n");
+      repo.commitAll("new mean");
       SaveReport report = saveHead();
       assertThat(report.saved()).isEqualTo(6);
+      assertThat(report.changed()).isEqualTo(1);
       assertThat(report.warnings()).singleElement().asString().contains("unavailable");
       assertThat(catalog.cacheAvailable()).isFalse();
     } finally {

@@ -211,6 +211,7 @@ public final class CatalogIndex implements AutoCloseable {
     return line.length() > 100 ? line.substring(0, 97) + "..." : line;
   }
 
+  /** Changes applied under one index writer, committed together. */
   private interface Writes {
     void apply(IndexWriter w) throws IOException;
   }
