@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxCallsPerWorker recycle a worker after this many calls (0 = never)
  * @param memoryCapBytes address-space cap per worker ({@code RLIMIT_AS}; 0 = none)
  * @param defaultTimeout per-call timeout when a request names none
+ * @param maxBackground workers that batch items may occupy at once (the rest stay free for
+ *     interactive calls)
  */
 public record PoolConfig(
     String python,
@@ -25,13 +27,18 @@ public record PoolConfig(
     int pipelineDepth,
     long maxCallsPerWorker,
     long memoryCapBytes,
-    Duration defaultTimeout) {
+    Duration defaultTimeout,
+    int maxBackground) {
 
   public PoolConfig {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1");
     }
-    if (queueLimit < 0 || pipelineDepth < 1 || maxCallsPerWorker < 0 || memoryCapBytes < 0) {
+    if (queueLimit < 0
+        || pipelineDepth < 1
+        || maxCallsPerWorker < 0
+        || memoryCapBytes < 0
+        || maxBackground < 0) {
       throw new IllegalArgumentException("negative pool limits");
     }
   }
@@ -47,7 +54,8 @@ public record PoolConfig(
         2,
         0,
         0,
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60),
+        Runtime.getRuntime().availableProcessors());
   }
 
   public PoolConfig withWorkers(int n) {
@@ -60,7 +68,8 @@ public record PoolConfig(
         pipelineDepth,
         maxCallsPerWorker,
         memoryCapBytes,
-        defaultTimeout);
+        defaultTimeout,
+        maxBackground);
   }
 
   public PoolConfig withPython(String p) {
@@ -73,7 +82,8 @@ public record PoolConfig(
         pipelineDepth,
         maxCallsPerWorker,
         memoryCapBytes,
-        defaultTimeout);
+        defaultTimeout,
+        maxBackground);
   }
 
   public PoolConfig withWorkDir(Path dir) {
@@ -86,7 +96,8 @@ public record PoolConfig(
         pipelineDepth,
         maxCallsPerWorker,
         memoryCapBytes,
-        defaultTimeout);
+        defaultTimeout,
+        maxBackground);
   }
 
   public PoolConfig withQueueLimit(int n) {
@@ -99,7 +110,8 @@ public record PoolConfig(
         pipelineDepth,
         maxCallsPerWorker,
         memoryCapBytes,
-        defaultTimeout);
+        defaultTimeout,
+        maxBackground);
   }
 
   public PoolConfig withPipelineDepth(int n) {
@@ -112,7 +124,8 @@ public record PoolConfig(
         n,
         maxCallsPerWorker,
         memoryCapBytes,
-        defaultTimeout);
+        defaultTimeout,
+        maxBackground);
   }
 
   public PoolConfig withMaxCallsPerWorker(long n) {
@@ -125,7 +138,8 @@ public record PoolConfig(
         pipelineDepth,
         n,
         memoryCapBytes,
-        defaultTimeout);
+        defaultTimeout,
+        maxBackground);
   }
 
   public PoolConfig withMemoryCapBytes(long n) {
@@ -138,7 +152,8 @@ public record PoolConfig(
         pipelineDepth,
         maxCallsPerWorker,
         n,
-        defaultTimeout);
+        defaultTimeout,
+        maxBackground);
   }
 
   public PoolConfig withDefaultTimeout(Duration d) {
@@ -151,6 +166,21 @@ public record PoolConfig(
         pipelineDepth,
         maxCallsPerWorker,
         memoryCapBytes,
-        d);
+        d,
+        maxBackground);
+  }
+
+  public PoolConfig withMaxBackground(int n) {
+    return new PoolConfig(
+        python,
+        libraryDir,
+        workDir,
+        workers,
+        queueLimit,
+        pipelineDepth,
+        maxCallsPerWorker,
+        memoryCapBytes,
+        defaultTimeout,
+        n);
   }
 }

@@ -45,6 +45,7 @@ public final class WorkerPool implements AutoCloseable {
   private final PoolConfig config;
   private final Object lock = new Object();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final ArrayDeque<Pending> backgroundQueue = new ArrayDeque<>();
   private final List<Worker> workers = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final ScheduledExecutorService watchdog;
@@ -114,6 +115,10 @@ public final class WorkerPool implements AutoCloseable {
     synchronized (lock) {
       if (closed) {
         refused = CallOutcome.Failure.of(FailureKind.UNAVAILABLE, "the worker pool is shut down");
+      } else if (request.background()) {
+        // Batch items are bounded by their producer (the batch consumer's permits).
+        backgroundQueue.addLast(p);
+        dispatchLocked();
       } else if (queue.size() >= config.queueLimit() && !hasFreeWorkerLocked()) {
         refused =
             CallOutcome.Failure.of(
@@ -149,7 +154,14 @@ public final class WorkerPool implements AutoCloseable {
         }
       }
       return new Stats(
-          workers.size(), ready, busy, queue.size(), restarts, crashes, timeouts, recycled);
+          workers.size(),
+          ready,
+          busy,
+          queue.size() + backgroundQueue.size(),
+          restarts,
+          crashes,
+          timeouts,
+          recycled);
     }
   }
 
@@ -170,7 +182,9 @@ public final class WorkerPool implements AutoCloseable {
       }
       closed = true;
       abandoned.addAll(queue);
+      abandoned.addAll(backgroundQueue);
       queue.clear();
+      backgroundQueue.clear();
       all = new ArrayList<>(workers);
       for (Worker w : all) {
         abandoned.addAll(w.inflight);
@@ -231,6 +245,35 @@ public final class WorkerPool implements AutoCloseable {
       }
       queue.pollFirst();
       sendLocked(target, next);
+    }
+    dispatchBackgroundLocked();
+  }
+
+  /**
+   * Batch items go only to idle workers (never written ahead of an interactive call) and to at most
+   * {@code maxBackground} workers at once, after every waiting interactive call.
+   */
+  private void dispatchBackgroundLocked() {
+    if (backgroundQueue.isEmpty() || !queue.isEmpty()) {
+      return;
+    }
+    int running = 0;
+    for (Worker w : workers) {
+      for (Pending p : w.inflight) {
+        if (p.request.background()) {
+          running++;
+        }
+      }
+    }
+    int limit = Math.min(config.maxBackground(), config.workers());
+    for (Worker w : workers) {
+      if (backgroundQueue.isEmpty() || running >= limit) {
+        return;
+      }
+      if (w.state == State.READY && w.inflight.isEmpty() && !w.writing && !w.killedForTimeout) {
+        sendLocked(w, backgroundQueue.pollFirst());
+        running++;
+      }
     }
   }
 
@@ -351,10 +394,12 @@ public final class WorkerPool implements AutoCloseable {
 
   private void failQueueIfHopelessLocked() {
     boolean anyUsable = workers.stream().anyMatch(w -> w.state == State.READY);
-    if (!anyUsable && startFailures >= 3 && !queue.isEmpty()) {
+    if (!anyUsable && startFailures >= 3 && !(queue.isEmpty() && backgroundQueue.isEmpty())) {
       String msg = "Python workers cannot start: " + lastStartError;
       List<Pending> failed = new ArrayList<>(queue);
+      failed.addAll(backgroundQueue);
       queue.clear();
+      backgroundQueue.clear();
       watchdog.execute(
           () ->
               failed.forEach(
@@ -418,7 +463,8 @@ public final class WorkerPool implements AutoCloseable {
       // Calls written ahead had not started: they go back to the front, in order.
       Iterator<Pending> back = w.inflight.descendingIterator();
       while (back.hasNext()) {
-        queue.addFirst(back.next());
+        Pending p = back.next();
+        (p.request.background() ? backgroundQueue : queue).addFirst(p);
       }
       w.inflight.clear();
       if (closed) {

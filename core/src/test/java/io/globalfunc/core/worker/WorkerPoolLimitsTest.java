@@ -53,6 +53,35 @@ class WorkerPoolLimitsTest {
   }
 
   @Test
+  void batchItemsHoldOnlyTheirShareOfWorkersAndYieldToInteractiveCalls() throws Exception {
+    try (WorkerPool pool = WorkerPool.start(config().withWorkers(2).withMaxBackground(1))) {
+      java.util.List<java.util.concurrent.CompletableFuture<CallOutcome>> batch =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        batch.add(
+            pool.submit(
+                new CallRequest(
+                    new FunctionRef("Bad", "sleepy"),
+                    null,
+                    JSON.readTree("{\"seconds\":2}"),
+                    null,
+                    true)));
+      }
+      // The second worker stays free for interactive calls while three batch items wait.
+      for (int i = 0; i < 3; i++) {
+        assertThat(call(pool, "Base", "add", "{\"a\":" + i + "}"))
+            .isInstanceOf(CallOutcome.Success.class);
+      }
+      assertThat(batch.stream().filter(f -> f.isDone()).count())
+          .as("interactive calls did not wait for a batch item")
+          .isZero();
+      for (var f : batch) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isInstanceOf(CallOutcome.Success.class);
+      }
+    }
+  }
+
+  @Test
   void memoryCapTurnsAHogIntoAnErrorAndTheWorkerLives() throws Exception {
     try (WorkerPool pool = WorkerPool.start(config().withMemoryCapBytes(512L * 1024 * 1024))) {
       CallOutcome out = call(pool, "Bad", "hog", "{\"mib\":2048}");

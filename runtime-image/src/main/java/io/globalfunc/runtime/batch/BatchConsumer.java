@@ -42,6 +42,7 @@ public class BatchConsumer {
   private static final Logger LOG = Logger.getLogger(BatchConsumer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READ_BLOCK = Duration.ofMillis(1000);
+  private static final int PREFETCH_PER_WORKER = 8;
 
   private final RuntimeConfig config;
   private final ServedLibrary library;
@@ -64,10 +65,9 @@ public class BatchConsumer {
       return;
     }
     WorkerPool pool = library.pool();
-    int workers = pool.config().workers();
-    int share =
-        Math.max(1, (int) Math.floor(workers * Math.min(1.0, Math.max(0.0, config.batchShare()))));
-    permits = new Semaphore(share * pool.config().pipelineDepth());
+    // The pool keeps batch items to their share of workers and behind interactive calls; the
+    // permits only bound how many tasks this runtime has taken from the stream (a prefetch).
+    permits = new Semaphore(Math.max(1, pool.config().maxBackground()) * PREFETCH_PER_WORKER);
     store =
         BatchStore.connect(
             vertx, config.redisUri().get(), new BatchKeys(config.space(), library.branch()));
@@ -232,7 +232,7 @@ public class BatchConsumer {
     }
     library
         .pool()
-        .submit(new CallRequest(ref, null, kwargs, null))
+        .submit(new CallRequest(ref, null, kwargs, null, true))
         .thenAccept(
             outcome -> {
               if (outcome instanceof CallOutcome.Success s) {

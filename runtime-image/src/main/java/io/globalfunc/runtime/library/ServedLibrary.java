@@ -109,11 +109,13 @@ public class ServedLibrary {
                     ref.at(config.space(), branch), ref, f.path(), f.meta(), info, lib.commit()));
           }
         });
+    int workers = config.pythonWorkers().orElse(Runtime.getRuntime().availableProcessors());
     PoolConfig poolConfig =
         PoolConfig.defaults(libraryDir)
             .withPython(config.python())
             .withWorkDir(config.workDir().orElse(cacheDir().resolve("work")))
-            .withWorkers(config.pythonWorkers().orElse(Runtime.getRuntime().availableProcessors()))
+            .withWorkers(workers)
+            .withMaxBackground(batchWorkers(workers, config.batchShare()))
             .withQueueLimit(config.queueLimit())
             .withPipelineDepth(config.pipelineDepth())
             .withMaxCallsPerWorker(config.maxCallsPerWorker())
@@ -172,6 +174,11 @@ public class ServedLibrary {
             Path.of(
                 System.getProperty("java.io.tmpdir"),
                 "globalfunc-" + System.getProperty("user.name")));
+  }
+
+  /** Workers batch items may hold: the configured share of them, at least one. */
+  static int batchWorkers(int workers, double share) {
+    return Math.max(1, (int) Math.floor(workers * Math.min(1.0, Math.max(0.0, share))));
   }
 
   /** The branch of a working folder inside Git, or {@code local} outside Git. */
