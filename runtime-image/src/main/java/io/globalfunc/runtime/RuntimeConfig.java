@@ -20,9 +20,11 @@ public interface RuntimeConfig {
   /** Serve the library of this Git repository (read through JGit at a pinned commit). */
   Optional<String> repositoryUrl();
 
-  /** The branch to serve from {@link #repositoryUrl()}. */
-  @WithDefault("master")
-  String branch();
+  /**
+   * The branch to serve from {@link #repositoryUrl()} (default {@code master}); with {@link
+   * #functionsDir()}, the branch the folder holds (default: its Git branch, or {@code local}).
+   */
+  Optional<String> branch();
 
   /** Pin this commit instead of the branch's head. */
   Optional<String> commit();

@@ -75,8 +75,10 @@ public class ServedLibrary {
     String branch;
     if (config.functionsDir().isPresent()) {
       libraryDir = config.functionsDir().get().toAbsolutePath().normalize();
-      lib = new DirectoryLibraryReader().read(libraryDir);
-      branch = localBranch(libraryDir);
+      Library read = new DirectoryLibraryReader().read(libraryDir);
+      // A folder fetched by an init container has no .git: the pod says what it holds.
+      lib = new Library(read.source(), read.branch(), config.commit().orElse(null), read.files());
+      branch = config.branch().orElseGet(() -> localBranch(libraryDir));
     } else if (config.repositoryUrl().isPresent()) {
       GitLibraryReader reader = new GitLibraryReader();
       GitLibraryReader.Resolved resolved = fetch(reader);
@@ -142,7 +144,7 @@ public class ServedLibrary {
             .orElse(null);
     return reader.fetch(
         config.repositoryUrl().get(),
-        config.branch(),
+        config.branch().orElse("master"),
         config.commit().orElse(null),
         credentials,
         cacheDir().resolve("mirrors"));
