@@ -243,6 +243,8 @@ public final class Catalog implements AutoCloseable {
     Set<String> touchedKeys = ConcurrentHashMap.newKeySet();
     List<CatalogIndex.Item> indexed = Collections.synchronizedList(new ArrayList<>());
     List<String> unindexed = new ArrayList<>();
+    // What each written home held before the save (read once, reused to find removals).
+    Map<String, Map<String, MongoCatalogStore.Held>> heldBefore = new ConcurrentHashMap<>();
     return mongo(
         () -> {
           long revisionBefore = store.revision();
@@ -259,6 +261,7 @@ public final class Catalog implements AutoCloseable {
                 () -> {
                   saveHome(
                       e.getValue(),
+                      heldBefore,
                       branch,
                       slots.get(e.getKey()),
                       infos,
@@ -282,14 +285,19 @@ public final class Catalog implements AutoCloseable {
             for (Home home : held) {
               Set<String> keep = new HashSet<>();
               slots.getOrDefault(home.collection(), List.of()).forEach(sl -> keep.add(sl.id()));
-              for (Map.Entry<String, MongoCatalogStore.Held> h :
-                  store.held(home.collection()).entrySet()) {
+              Map<String, MongoCatalogStore.Held> before = heldBefore.get(home.collection());
+              if (before == null) {
+                before = store.held(home.collection());
+              }
+              List<String> gone = new ArrayList<>();
+              for (Map.Entry<String, MongoCatalogStore.Held> h : before.entrySet()) {
                 String id = h.getKey();
                 if (!keep.contains(id) && !h.getValue().removed()) {
+                  gone.add(id);
                   if (home.pb() != null && FunctionName.isIdentifier(id)) {
-                    FunctionName gone = home.pb().function(space, id);
-                    touchedKeys.add(CatalogKeys.cacheKey(gone));
-                    unindexed.add(gone.fullName());
+                    FunctionName fn = home.pb().function(space, id);
+                    touchedKeys.add(CatalogKeys.cacheKey(fn));
+                    unindexed.add(fn.fullName());
                   } else {
                     unindexed.add(
                         new CatalogKeys.FileName(
@@ -298,7 +306,9 @@ public final class Catalog implements AutoCloseable {
                   }
                 }
               }
-              removedCount += store.markRemoved(home.collection(), keep, commit, now);
+              if (!gone.isEmpty()) {
+                removedCount += store.markRemoved(home.collection(), gone, commit, now);
+              }
               if (!homes.containsKey(home.collection())) {
                 store.putManifest(
                     home.collection(), branch, commit, Map.of(), List.of(), true, now);
@@ -347,6 +357,7 @@ public final class Catalog implements AutoCloseable {
   /** Saves one home of a release: displaced contents, documents, the commit's manifest. */
   private void saveHome(
       Home home,
+      Map<String, Map<String, MongoCatalogStore.Held>> heldBefore,
       String branch,
       List<Slot> slots,
       Map<FunctionRef, FunctionInfo> infos,
@@ -359,6 +370,7 @@ public final class Catalog implements AutoCloseable {
       List<CatalogIndex.Item> indexed,
       java.util.function.Consumer<Integer> progress) {
     Map<String, MongoCatalogStore.Held> before = store.held(home.collection());
+    heldBefore.put(home.collection(), before);
     List<String> displaced = new ArrayList<>();
     for (Slot sl : slots) {
       MongoCatalogStore.Held old = before.get(sl.id());

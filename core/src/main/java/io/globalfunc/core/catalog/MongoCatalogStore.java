@@ -141,10 +141,9 @@ final class MongoCatalogStore {
     }
   }
 
-  /** Marks every document of {@code coll} not in {@code keep} as removed at {@code commit}. */
-  int markRemoved(String coll, Set<String> keep, String commit, Date now) {
-    Bson filter =
-        Filters.and(Filters.ne("removed", true), Filters.nin("_id", new ArrayList<>(keep)));
+  /** Marks the documents {@code ids} of {@code coll} as removed at {@code commit}. */
+  int markRemoved(String coll, Collection<String> ids, String commit, Date now) {
+    Bson filter = Filters.and(Filters.in("_id", new ArrayList<>(ids)), Filters.ne("removed", true));
     return (int)
         db.getCollection(coll)
             .updateMany(

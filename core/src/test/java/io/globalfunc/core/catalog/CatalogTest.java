@@ -223,10 +223,12 @@ class CatalogTest {
 
     // Removal marking applies to files; older commits stay regenerable.
     repo.delete("Base/notes.md");
+    repo.delete("debug_pys/sub/x.py"); // a whole home the new release no longer has
     repo.write("remark.md", "changed remark\n");
     String second = repo.commitAll("drop notes, change remark");
     SaveReport again = saveHead();
-    assertThat(again.removed()).isEqualTo(1);
+    assertThat(again.removed()).isEqualTo(2);
+    assertThat(catalog.file("master", "debug_pys.sub.x.py").orElseThrow().removed()).isTrue();
     assertThat(again.changed()).isEqualTo(1);
     CatalogFile gone = catalog.file("master", "Base.notes.md").orElseThrow();
     assertThat(gone.removed()).isTrue();
