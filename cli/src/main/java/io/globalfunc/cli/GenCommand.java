@@ -1,6 +1,7 @@
 package io.globalfunc.cli;
 
 import io.globalfunc.core.catalog.Catalog;
+import io.globalfunc.core.catalog.CatalogException;
 import io.globalfunc.core.naming.FunctionName;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ final class GenCommand extends GfCommand {
 
   @Parameters(
       paramLabel = "NAME",
-      description = "Package.function, or space.Package_branch.function.")
+      description =
+          "Package.function, space.Package_branch.function, or the scan key of another"
+              + " catalogued file (remark.md, Base.notes.md).")
   String name;
 
   @Option(names = "--to", required = true, paramLabel = "DIR", description = "Target folder.")
@@ -37,14 +40,48 @@ final class GenCommand extends GfCommand {
   @Override
   public Integer call() {
     String space = catalogConfig().space();
-    FunctionName fn =
-        name.chars().filter(c -> c == '.').count() == 2 && !name.endsWith(".py")
-            ? functionName(name, space, "unused")
-            : functionName(name, space, branchOr(branch, "regenerate from it"));
+    boolean fullName = name.chars().filter(c -> c == '.').count() == 2 && !name.endsWith(".py");
+    FunctionName fn;
+    String notAFunction = null;
+    try {
+      fn =
+          fullName
+              ? functionName(name, space, "unused")
+              : functionName(name, space, branchOr(branch, "regenerate from it"));
+    } catch (GfException e) {
+      fn = null; // not a function name: a file's scan key such as Base.notes.md
+      notAFunction = e.getMessage();
+    }
     String sha = commit == null ? null : fullCommit(commit);
     Path target = gf.cwd().resolve(to).normalize();
+    if (fn == null) {
+      String b = branchOr(branch, "regenerate from it");
+      try (Catalog catalog = Catalog.connect(catalogConfig())) {
+        return reportFile(catalog.genFile(b, name, sha, target));
+      } catch (CatalogException e) {
+        if (e.reason() == CatalogException.Reason.NOT_FOUND && sha == null) {
+          throw new GfException(notAFunction + ", nor a catalogued file (" + e.getMessage() + ")");
+        }
+        throw e;
+      }
+    }
     try (Catalog catalog = Catalog.connect(catalogConfig().withSpace(fn.space()))) {
-      Catalog.GenReport r = catalog.gen(fn, sha, target);
+      Catalog.GenReport r;
+      try {
+        r = catalog.gen(fn, sha, target);
+      } catch (CatalogException e) {
+        // Package.name may also be the scan key of a file that is not a function (Base.notes).
+        if (e.reason() != CatalogException.Reason.NOT_FOUND || fullName) {
+          throw e;
+        }
+        Catalog.FileGenReport f;
+        try {
+          f = catalog.genFile(fn.branch(), name, sha, target);
+        } catch (CatalogException notAFile) {
+          throw e;
+        }
+        return reportFile(f);
+      }
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", r.name().fullName());
@@ -68,6 +105,30 @@ final class GenCommand extends GfCommand {
       }
       return 0;
     }
+  }
+
+  private int reportFile(Catalog.FileGenReport r) {
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", r.name().key());
+      m.put("full_name", r.name().fullName());
+      m.put("commit", r.commit());
+      m.put("file", r.file().toString());
+      m.put("md5", r.md5());
+      m.put("verified", true);
+      printJson(m);
+    } else {
+      out()
+          .println(
+              "wrote "
+                  + r.file()
+                  + " (md5 "
+                  + r.md5()
+                  + " verified, commit "
+                  + Workspace.abbrev(r.commit())
+                  + ")");
+    }
+    return 0;
   }
 
   /** Expands an abbreviated commit through the repository when there is one. */

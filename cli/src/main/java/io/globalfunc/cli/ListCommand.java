@@ -2,6 +2,7 @@ package io.globalfunc.cli;
 
 import io.globalfunc.core.catalog.Catalog;
 import io.globalfunc.core.catalog.CatalogEntry;
+import io.globalfunc.core.catalog.CatalogFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ final class ListCommand extends GfCommand {
     String b = branchOr(branch, "list its functions");
     try (Catalog catalog = connect()) {
       List<CatalogEntry> entries = catalog.list(b, pkg);
+      List<CatalogFile> files = catalog.listFiles(b, pkg);
       if (json) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CatalogEntry e : entries) {
@@ -39,10 +41,24 @@ final class ListCommand extends GfCommand {
           m.put("summary", e.summary());
           rows.add(m);
         }
+        for (CatalogFile f : files) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("name", f.name().key());
+          m.put("full_name", f.name().fullName());
+          m.put("file", true);
+          m.put("path", f.path());
+          m.put("commit", f.commit());
+          m.put("hash", f.meta().hash());
+          m.put("callable", false);
+          m.put("removed", f.removed());
+          m.put("removed_in", f.removedIn());
+          m.put("summary", "");
+          rows.add(m);
+        }
         printJson(rows);
         return 0;
       }
-      if (entries.isEmpty()) {
+      if (entries.isEmpty() && files.isEmpty()) {
         out()
             .println(
                 "nothing saved"
@@ -54,7 +70,10 @@ final class ListCommand extends GfCommand {
                     + " (gf save --all saves it)");
         return 0;
       }
-      int width = Columns.widest(entries.stream().map(e -> e.name().callName()).toList());
+      List<String> names = new ArrayList<>();
+      entries.forEach(e -> names.add(e.name().callName()));
+      files.forEach(f -> names.add(f.name().key()));
+      int width = Columns.widest(names);
       for (CatalogEntry e : entries) {
         String status =
             e.removed()
@@ -63,6 +82,11 @@ final class ListCommand extends GfCommand {
         out()
             .printf(
                 "%s  %-16s  %s%n", Columns.pad(e.name().callName(), width), status, e.summary());
+      }
+      for (CatalogFile f : files) {
+        String status =
+            f.removed() ? "removed in " + Workspace.abbrev(f.removedIn()) : "not callable";
+        out().printf("%s  %-16s  file %s%n", Columns.pad(f.name().key(), width), status, f.path());
       }
       return 0;
     }

@@ -109,7 +109,7 @@ final class SaveCommand extends GfCommand {
       m.put("changed", r.changed());
       m.put("removed", r.removed());
       m.put("not_callable", r.notCallable());
-      m.put("skipped_files", r.skippedFiles());
+      m.put("files", r.files());
       m.put("warnings", r.warnings());
       m.put("notes", notes);
       m.put("catalog", catalog.config().describeLocation());
@@ -121,10 +121,11 @@ final class SaveCommand extends GfCommand {
     r.warnings().forEach(w -> err().println("warning: " + w));
     out()
         .printf(
-            "saved %d function%s of %s at %s to %s in %s: %d changed, %d removed, %d not"
+            "saved %d function%s%s of %s at %s to %s in %s: %d changed, %d removed, %d not"
                 + " callable (%d ms)%n",
             r.saved(),
             r.saved() == 1 ? "" : "s",
+            r.files() == 0 ? "" : " and " + r.files() + " other file" + (r.files() == 1 ? "" : "s"),
             r.branch(),
             Workspace.abbrev(r.commit()),
             r.space(),

@@ -40,9 +40,10 @@ final class SearchCommand extends GfCommand {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CatalogIndex.Hit h : hits) {
           Map<String, Object> m = new LinkedHashMap<>();
-          m.put("name", h.name().callName());
-          m.put("branch", h.name().branch());
-          m.put("full_name", h.name().fullName());
+          m.put("name", h.display());
+          m.put("branch", h.branch());
+          m.put("full_name", h.fullName());
+          m.put("callable", h.callable());
           m.put("score", h.score());
           m.put("summary", h.summary());
           rows.add(m);
@@ -54,13 +55,16 @@ final class SearchCommand extends GfCommand {
         out().println("no functions match \"" + query + "\" in space " + catalog.space());
         return 0;
       }
-      int width = Columns.widest(hits.stream().map(h -> h.name().callName()).toList());
+      int width = Columns.widest(hits.stream().map(CatalogIndex.Hit::display).toList());
       int i = 1;
       for (CatalogIndex.Hit h : hits) {
         out()
             .printf(
                 "%2d. %s  [%s]  %s%n",
-                i++, Columns.pad(h.name().callName(), width), h.name().branch(), h.summary());
+                i++,
+                Columns.pad(h.display(), width),
+                h.branch(),
+                h.callable() ? h.summary() : "(file, not callable) " + h.summary());
       }
       return 0;
     }

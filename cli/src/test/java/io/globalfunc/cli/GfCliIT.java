@@ -96,7 +96,7 @@ class GfCliIT {
   void fiveMinuteTourOnTheEmbeddedCatalog() throws Exception {
     GfProcess.Result save = gf.run(repo, "save", "--all");
     assertThat(save.exit()).as(save.toString()).isZero();
-    assertThat(save.out()).contains("saved 6 functions of master");
+    assertThat(save.out()).contains("saved 6 functions and 1 other file of master");
     assertThat(tmp.resolve("home/catalog.mv.db")).isRegularFile();
 
     GfProcess.Result search = gf.run(repo.resolve("Base"), "search", "时间戳");
@@ -129,6 +129,62 @@ class GfCliIT {
     GfProcess.Result list = gf.run(repo, "list", "Util", "--json");
     assertThat(JSON.readTree(list.out()).findValuesAsText("name"))
         .containsExactly("Util.clear_digits", "Util.mean");
+  }
+
+  @Test
+  void otherFilesAreListedSearchableRegeneratedAndMarkedRemoved() throws Exception {
+    Files.createDirectories(repo.resolve("debug_pys/sub"));
+    byte[] notes = "# 笔记\r\nkaleidoscope settings\r\n".getBytes(StandardCharsets.UTF_8);
+    Files.write(repo.resolve("Base/notes.md"), notes);
+    Files.writeString(repo.resolve("debug_pys/sub/x.py"), "print('nested')\n");
+    String first = commitAll("other files");
+    GfProcess.Result save = gf.run(repo, "save", "--all", "--json");
+    assertThat(save.exit()).as(save.toString()).isZero();
+    assertThat(JSON.readTree(save.out()).get("files").asInt()).isEqualTo(3);
+
+    GfProcess.Result list = gf.run(repo, "list");
+    assertThat(list.exit()).as(list.toString()).isZero();
+    assertThat(list.out().lines())
+        .anySatisfy(l -> assertThat(l).startsWith("Base.notes.md").contains("not callable"))
+        .anySatisfy(l -> assertThat(l).startsWith("debug_pys.sub.x.py").contains("not callable"))
+        .anySatisfy(l -> assertThat(l).startsWith("remark.md").contains("not callable"));
+    JsonNode rows = JSON.readTree(gf.run(repo, "list", "Base", "--json").out());
+    assertThat(rows.findValuesAsText("name")).contains("Base.notes.md", "Base.inverse_time_str");
+
+    GfProcess.Result search = gf.run(repo, "search", "kaleidoscope", "--json");
+    JsonNode hit = JSON.readTree(search.out()).get(0);
+    assertThat(hit.get("name").asText()).isEqualTo("Base.notes.md");
+    assertThat(hit.get("callable").asBoolean()).isFalse();
+
+    Path out = tmp.resolve("regen");
+    GfProcess.Result gen = gf.run(repo, "gen", "Base.notes.md", "--to", out.toString());
+    assertThat(gen.exit()).as(gen.toString()).isZero();
+    assertThat(Files.readAllBytes(out.resolve("Base/notes.md"))).isEqualTo(notes);
+    assertThat(gf.run(repo, "gen", "remark.md", "--to", out.toString()).exit()).isZero();
+    assertThat(Files.readAllBytes(out.resolve("remark.md")))
+        .isEqualTo(Files.readAllBytes(repo.resolve("remark.md")));
+    assertThat(gf.run(repo, "gen", "debug_pys.sub.x.py", "--to", out.toString()).exit()).isZero();
+    assertThat(out.resolve("debug_pys/sub/x.py")).hasContent("print('nested')");
+
+    Files.delete(repo.resolve("Base/notes.md"));
+    commitAll("drop notes");
+    assertThat(gf.run(repo, "save", "--all").exit()).isZero();
+    assertThat(gf.run(repo, "list").out().lines())
+        .anySatisfy(l -> assertThat(l).startsWith("Base.notes.md").contains("removed in"));
+    assertOneLineFailure(
+        gf.run(repo, "gen", "Base.notes.md", "--to", tmp.resolve("x").toString()), 1, "removed");
+    Path old = tmp.resolve("old");
+    GfProcess.Result atFirst =
+        gf.run(
+            repo,
+            "gen",
+            "Base.notes.md",
+            "--commit",
+            first.substring(0, 7),
+            "--to",
+            old.toString());
+    assertThat(atFirst.exit()).as(atFirst.toString()).isZero();
+    assertThat(Files.readAllBytes(old.resolve("Base/notes.md"))).isEqualTo(notes);
   }
 
   @Test
@@ -425,7 +481,8 @@ class GfCliIT {
   void saveAllDrawsProgressAndSavesSingleFunctionsToo() throws Exception {
     GfProcess.Result all = gf.env("GF_PROGRESS", "1").run(repo, "save", "--all");
     assertThat(all.exit()).as(all.toString()).isZero();
-    assertThat(all.err()).contains("saving [##############################] 6/6");
+    assertThat(all.err())
+        .contains("saving [##############################] 7/7"); // 6 functions, remark.md
     Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 0\n");
     GfProcess.Result one = gf.run(repo, "save", "Util.mean.py");
     assertThat(one.exit()).as(one.toString()).isZero();

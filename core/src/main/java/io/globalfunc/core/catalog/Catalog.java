@@ -196,46 +196,74 @@ public final class Catalog implements AutoCloseable {
     }
     String branch = library.branch();
     String commit = library.commit();
-    Map<PackageBranch, List<LibraryFile>> byTier =
-        new TreeMap<>((a, b) -> a.tier2().compareTo(b.tier2()));
-    int skipped = 0;
+    String space = config.space();
+    // Every document goes to its home collection: functions and the files of a package to the
+    // package's tier 2, root-level files to the branch's files collection (see CatalogKeys).
+    Map<String, Home> homes = new TreeMap<>();
+    Map<String, List<Slot>> slots = new TreeMap<>();
+    Set<String> keys = new HashSet<>();
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    int functionCount = 0;
     for (LibraryFile f : library.files()) {
       Optional<FunctionRef> ref = f.functionRef();
-      if (ref.isEmpty()) {
-        skipped++;
+      if (ref.isEmpty() || (onlyPaths != null && !onlyPaths.contains(f.path()))) {
         continue;
       }
-      if (onlyPaths != null && !onlyPaths.contains(f.path())) {
-        continue;
-      }
-      byTier
-          .computeIfAbsent(PackageBranch.of(ref.get().pkg(), branch), k -> new ArrayList<>())
-          .add(f);
+      keys.add(f.key());
+      PackageBranch pb = PackageBranch.of(ref.get().pkg(), branch);
+      FunctionName name = pb.function(space, ref.get().function());
+      place(homes, slots, new Home(pb.tier2(), pb), new Slot(name.mongoId(), f, name, null));
+      functionCount++;
     }
-    int total = byTier.values().stream().mapToInt(List::size).sum();
+    int fileCount = 0;
+    if (onlyPaths == null) {
+      for (LibraryFile f : library.files()) {
+        if (f.functionRef().isPresent()) {
+          continue;
+        }
+        CatalogKeys.FileName name = CatalogKeys.FileName.ofPath(space, branch, f.path());
+        if (!keys.add(name.key())) {
+          // The seed keys its scan by this key too: one of two such files can be catalogued.
+          warnings.add(
+              f.path() + " has the scan key " + name.key() + " of another file; not catalogued");
+          continue;
+        }
+        Home home =
+            name.pkg() != null
+                ? new Home(name.mongoCollection(), PackageBranch.of(name.pkg(), branch))
+                : new Home(name.mongoCollection(), null);
+        place(homes, slots, home, new Slot(name.mongoId(), f, null, name));
+        fileCount++;
+      }
+    }
+    int total = functionCount + fileCount;
+    int files = fileCount;
     Date now = new Date();
-    List<String> warnings = new ArrayList<>();
     AtomicInteger done = new AtomicInteger();
     Set<String> touchedKeys = ConcurrentHashMap.newKeySet();
     List<CatalogIndex.Item> indexed = Collections.synchronizedList(new ArrayList<>());
-    List<FunctionName> unindexed = new ArrayList<>();
+    List<String> unindexed = new ArrayList<>();
+    // What each written home held before the save (read once, reused to find removals).
+    Map<String, Map<String, MongoCatalogStore.Held>> heldBefore = new ConcurrentHashMap<>();
     return mongo(
         () -> {
           long revisionBefore = store.revision();
           listener.progress(0, total);
           // A content lives in its current document; only contents a save displaces (changed
-          // functions) move to _blobs first. So any saved commit stays regenerable, a failure
+          // files) move to _blobs first. So any saved commit stays regenerable, a failure
           // part-way leaves at most extra blobs or a partial upsert, and a re-run completes it.
           AtomicInteger changedCount = new AtomicInteger();
           AtomicInteger notCallableCount = new AtomicInteger();
-          // Packages are independent collections: write a few at once to use every core.
+          // Homes are independent collections: write a few at once to use every core.
           List<Callable<Void>> writes = new ArrayList<>();
-          for (Map.Entry<PackageBranch, List<LibraryFile>> e : byTier.entrySet()) {
+          for (Map.Entry<String, Home> e : homes.entrySet()) {
             writes.add(
                 () -> {
-                  saveTier(
-                      e.getKey(),
+                  saveHome(
                       e.getValue(),
+                      heldBefore,
+                      branch,
+                      slots.get(e.getKey()),
                       infos,
                       commit,
                       onlyPaths == null,
@@ -251,22 +279,39 @@ public final class Catalog implements AutoCloseable {
           runAll(writes);
           int removedCount = 0;
           if (onlyPaths == null) {
-            for (PackageBranch pb : store.tiers(branch)) {
-              List<LibraryFile> kept = byTier.getOrDefault(pb, List.of());
+            List<Home> held = new ArrayList<>();
+            store.tiers(branch).forEach(pb -> held.add(new Home(pb.tier2(), pb)));
+            store.fileCollections(branch).forEach(c -> held.add(new Home(c, null)));
+            for (Home home : held) {
               Set<String> keep = new HashSet<>();
-              kept.forEach(f -> keep.add(f.functionRef().orElseThrow().function()));
-              Map<String, MongoCatalogStore.Held> held = store.held(pb);
-              for (Map.Entry<String, MongoCatalogStore.Held> h : held.entrySet()) {
+              slots.getOrDefault(home.collection(), List.of()).forEach(sl -> keep.add(sl.id()));
+              Map<String, MongoCatalogStore.Held> before = heldBefore.get(home.collection());
+              if (before == null) {
+                before = store.held(home.collection());
+              }
+              List<String> gone = new ArrayList<>();
+              for (Map.Entry<String, MongoCatalogStore.Held> h : before.entrySet()) {
                 String id = h.getKey();
                 if (!keep.contains(id) && !h.getValue().removed()) {
-                  FunctionName gone = pb.function(config.space(), id);
-                  touchedKeys.add(CatalogKeys.cacheKey(gone));
-                  unindexed.add(gone);
+                  gone.add(id);
+                  if (home.pb() != null && FunctionName.isIdentifier(id)) {
+                    FunctionName fn = home.pb().function(space, id);
+                    touchedKeys.add(CatalogKeys.cacheKey(fn));
+                    unindexed.add(fn.fullName());
+                  } else {
+                    unindexed.add(
+                        new CatalogKeys.FileName(
+                                space, branch, id, home.pb() == null ? null : home.pb().pkg())
+                            .fullName());
+                  }
                 }
               }
-              removedCount += store.markRemoved(pb, keep, commit, now);
-              if (!byTier.containsKey(pb)) {
-                store.putManifest(pb, commit, Map.of(), true, now);
+              if (!gone.isEmpty()) {
+                removedCount += store.markRemoved(home.collection(), gone, commit, now);
+              }
+              if (!homes.containsKey(home.collection())) {
+                store.putManifest(
+                    home.collection(), branch, commit, Map.of(), List.of(), true, now);
               }
             }
           }
@@ -283,23 +328,38 @@ public final class Catalog implements AutoCloseable {
             updateIndexAfterSave(indexed, unindexed, revision);
           }
           return new SaveReport(
-              config.space(),
+              space,
               branch,
               commit,
-              total,
+              total - files,
               changedCount.get(),
               removedCount,
               notCallableCount.get(),
-              skippedCount(library, onlyPaths),
+              files,
               List.copyOf(warnings),
               Duration.ofNanos(System.nanoTime() - started));
         });
   }
 
-  /** Saves one package of a release: displaced contents, documents, the commit's manifest. */
-  private void saveTier(
-      PackageBranch pb,
-      List<LibraryFile> files,
+  /** One collection a save writes: a package's tier 2 ({@code pb}) or root-level files. */
+  private record Home(String collection, PackageBranch pb) {}
+
+  /** One document a save writes: a function ({@code function}) or another file ({@code other}). */
+  private record Slot(
+      String id, LibraryFile file, FunctionName function, CatalogKeys.FileName other) {}
+
+  private static void place(
+      Map<String, Home> homes, Map<String, List<Slot>> slots, Home home, Slot slot) {
+    homes.putIfAbsent(home.collection(), home);
+    slots.computeIfAbsent(home.collection(), k -> new ArrayList<>()).add(slot);
+  }
+
+  /** Saves one home of a release: displaced contents, documents, the commit's manifest. */
+  private void saveHome(
+      Home home,
+      Map<String, Map<String, MongoCatalogStore.Held>> heldBefore,
+      String branch,
+      List<Slot> slots,
       Map<FunctionRef, FunctionInfo> infos,
       String commit,
       boolean wholeRelease,
@@ -309,31 +369,40 @@ public final class Catalog implements AutoCloseable {
       Set<String> touchedKeys,
       List<CatalogIndex.Item> indexed,
       java.util.function.Consumer<Integer> progress) {
-    Map<String, MongoCatalogStore.Held> before = store.held(pb);
+    Map<String, MongoCatalogStore.Held> before = store.held(home.collection());
+    heldBefore.put(home.collection(), before);
     List<String> displaced = new ArrayList<>();
-    for (LibraryFile f : files) {
-      MongoCatalogStore.Held old = before.get(f.functionRef().orElseThrow().function());
-      if (old != null && !f.meta().hash().equals(old.hash())) {
-        displaced.add(f.functionRef().orElseThrow().function());
+    for (Slot sl : slots) {
+      MongoCatalogStore.Held old = before.get(sl.id());
+      if (old != null && !sl.file().meta().hash().equals(old.hash())) {
+        displaced.add(sl.id());
       }
     }
     if (!displaced.isEmpty()) {
-      store.putBlobs(store.contents(pb, displaced));
+      store.putBlobs(store.contents(home.collection(), displaced));
     }
     List<Document> docs = new ArrayList<>();
     Set<String> newIds = new HashSet<>();
     Map<String, Document> manifest = new LinkedHashMap<>();
+    List<Document> fileManifest = new ArrayList<>();
     int unchanged = 0;
-    for (LibraryFile f : files) {
-      FunctionRef ref = f.functionRef().orElseThrow();
-      FunctionName name = pb.function(config.space(), ref.function());
-      FunctionInfo info = infos.get(ref);
-      manifest.put(
-          name.mongoId(), new Document("path", f.path()).append("meta", EntryCodec.meta(f.meta())));
-      if (info == null || !info.callable()) {
-        notCallableCount.incrementAndGet();
+    for (Slot sl : slots) {
+      LibraryFile f = sl.file();
+      FunctionInfo info = null;
+      if (sl.function() != null) {
+        info = infos.get(f.functionRef().orElseThrow());
+        manifest.put(
+            sl.id(), new Document("path", f.path()).append("meta", EntryCodec.meta(f.meta())));
+        if (info == null || !info.callable()) {
+          notCallableCount.incrementAndGet();
+        }
+      } else {
+        fileManifest.add(
+            new Document("key", sl.id())
+                .append("path", f.path())
+                .append("meta", EntryCodec.meta(f.meta())));
       }
-      MongoCatalogStore.Held old = before.get(name.mongoId());
+      MongoCatalogStore.Held old = before.get(sl.id());
       if (old != null && !old.removed() && f.meta().hash().equals(old.hash())) {
         // Same content: the document (and its commit, the save that brought this content)
         // stays; the commit's manifest below still records that the release has it.
@@ -341,20 +410,28 @@ public final class Catalog implements AutoCloseable {
         continue;
       }
       changedCount.incrementAndGet();
-      Document d = EntryCodec.savedFields(name, f, commit, info);
-      d.put("_id", name.mongoId());
+      Document d =
+          sl.function() != null
+              ? EntryCodec.savedFields(sl.function(), f, commit, info)
+              : EntryCodec.savedFileFields(sl.other(), f, commit);
+      d.put("_id", sl.id());
       if (old == null) {
-        newIds.add(name.mongoId());
+        newIds.add(sl.id());
       }
       docs.add(d);
-      touchedKeys.add(CatalogKeys.cacheKey(name));
-      indexed.add(new CatalogIndex.Item(name, info == null ? null : info.doc(), null, f.text()));
+      if (sl.function() != null) {
+        touchedKeys.add(CatalogKeys.cacheKey(sl.function()));
+        indexed.add(
+            new CatalogIndex.Item(sl.function(), info == null ? null : info.doc(), null, f.text()));
+      } else {
+        indexed.add(CatalogIndex.Item.file(sl.other(), f.text()));
+      }
     }
     if (unchanged > 0) {
       progress.accept(unchanged);
     }
-    store.upsert(pb, docs, newIds, now, progress);
-    store.putManifest(pb, commit, manifest, wholeRelease, now);
+    store.upsert(home.collection(), docs, newIds, now, progress);
+    store.putManifest(home.collection(), branch, commit, manifest, fileManifest, wholeRelease, now);
   }
 
   /** Runs the writes on a few threads; the first failure is rethrown as it was thrown. */
@@ -400,15 +477,9 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
-  private static int skippedCount(Library library, Set<String> onlyPaths) {
-    return onlyPaths != null
-        ? 0
-        : (int) library.files().stream().filter(f -> f.functionRef().isEmpty()).count();
-  }
-
   /** Keeps an existing local index current without a rebuild; descriptions come from MongoDB. */
   private void updateIndexAfterSave(
-      List<CatalogIndex.Item> items, List<FunctionName> deletes, long revision) {
+      List<CatalogIndex.Item> items, List<String> deletes, long revision) {
     if (!Files.isDirectory(indexDir)) {
       return; // no local index yet: the first search builds it
     }
@@ -419,7 +490,9 @@ public final class Catalog implements AutoCloseable {
       }
       Map<String, String> descriptions = new HashMap<>();
       Set<PackageBranch> tiers = new HashSet<>();
-      items.forEach(i -> tiers.add(PackageBranch.of(i.name().pkg(), i.name().branch())));
+      items.stream()
+          .filter(i -> i.name() != null)
+          .forEach(i -> tiers.add(PackageBranch.of(i.name().pkg(), i.name().branch())));
       for (PackageBranch pb : tiers) {
         for (Document d : store.list(pb)) {
           if (d.getString("description") != null) {
@@ -431,6 +504,10 @@ public final class Catalog implements AutoCloseable {
       }
       List<CatalogIndex.Item> withDescriptions = new ArrayList<>(items.size());
       for (CatalogIndex.Item i : items) {
+        if (i.name() == null) {
+          withDescriptions.add(i);
+          continue;
+        }
         withDescriptions.add(
             new CatalogIndex.Item(
                 i.name(), i.doc(), descriptions.get(i.name().fullName()), i.code()));
@@ -487,7 +564,7 @@ public final class Catalog implements AutoCloseable {
         () -> {
           Document manifest =
               store
-                  .manifest(pb, commit.toLowerCase())
+                  .manifest(pb.tier2(), commit.toLowerCase())
                   .orElseThrow(
                       () ->
                           new CatalogException(
@@ -563,6 +640,186 @@ public final class Catalog implements AutoCloseable {
         });
   }
 
+  /**
+   * Files saved for {@code branch} that are not functions (all, or those of one package), without
+   * their contents, in key order.
+   */
+  public List<CatalogFile> listFiles(String branch, String pkg) {
+    return mongo(
+        () -> {
+          List<String> colls = new ArrayList<>();
+          for (PackageBranch pb : store.tiers(branch)) {
+            if (pkg == null || pb.pkg().equals(pkg)) {
+              colls.add(pb.tier2());
+            }
+          }
+          if (pkg == null) {
+            colls.addAll(store.fileCollections(branch));
+          }
+          List<CatalogFile> out = new ArrayList<>();
+          for (String coll : colls) {
+            for (Document d : store.listFiles(coll)) {
+              d.put("data", "");
+              out.add(EntryCodec.file(config.space(), d));
+            }
+          }
+          out.sort((a, b) -> a.name().key().compareTo(b.name().key()));
+          return out;
+        });
+  }
+
+  /** The current version of a file that is not a function, by its scan key (e.g. remark.md). */
+  public Optional<CatalogFile> file(String branch, String key) {
+    return mongo(
+        () -> {
+          CatalogFile removed = null;
+          for (CatalogKeys.FileName n : CatalogKeys.FileName.candidates(space(), branch, key)) {
+            Optional<Document> d = store.findFile(n);
+            if (d.isPresent()) {
+              CatalogFile f = EntryCodec.file(config.space(), d.get());
+              if (!f.removed()) {
+                return Optional.of(f);
+              }
+              removed = f;
+            }
+          }
+          return Optional.ofNullable(removed);
+        });
+  }
+
+  /** The file {@code key} as of {@code commit} (full id or unique prefix): path, meta, bytes. */
+  public CatalogFile fileAt(String branch, String key, String commit) {
+    if (!commit.matches("[0-9a-fA-F]{4,40}")) {
+      throw new CatalogException(CatalogException.Reason.INVALID, "not a commit id: " + commit);
+    }
+    return mongo(
+        () -> {
+          boolean saved = false;
+          for (CatalogKeys.FileName n : CatalogKeys.FileName.candidates(space(), branch, key)) {
+            Optional<Document> manifest = store.manifest(n.mongoCollection(), commit.toLowerCase());
+            if (manifest.isEmpty()) {
+              continue;
+            }
+            saved = true;
+            for (Document f : manifest.get().getList("files", Document.class, List.of())) {
+              if (!key.equals(f.getString("key"))) {
+                continue;
+              }
+              var meta = EntryCodec.meta(f.get("meta", Document.class));
+              byte[] bytes =
+                  store
+                      .findFile(n)
+                      .filter(
+                          d -> meta.hash().equals(d.get("meta", Document.class).getString("hash")))
+                      .map(EntryCodec::content)
+                      .or(() -> store.blob(meta.hash()))
+                      .orElseThrow(
+                          () ->
+                              new CatalogException(
+                                  CatalogException.Reason.NOT_FOUND,
+                                  "the content of " + key + " (" + meta.hash() + ") is missing"));
+              Document content = new Document();
+              EntryCodec.putContent(content, bytes);
+              return new CatalogFile(
+                  n,
+                  f.getString("path"),
+                  meta,
+                  content.getString("data"),
+                  content.get("raw") == null ? null : bytes,
+                  manifest.get().getString("_id"),
+                  false,
+                  null,
+                  null,
+                  null);
+            }
+          }
+          throw new CatalogException(
+              CatalogException.Reason.NOT_FOUND,
+              saved
+                  ? key + " was not saved at commit " + commit
+                  : "no save of " + key + " on " + branch + " at commit " + commit);
+        });
+  }
+
+  /** What {@link #genFile} wrote. */
+  public record FileGenReport(CatalogKeys.FileName name, String commit, Path file, String md5) {}
+
+  /**
+   * Writes a file that is not a function into {@code targetDir/<its committed path>} exactly as
+   * committed (md5 verified).
+   *
+   * @param commit a commit id or prefix, or {@code null} for the current save
+   */
+  public FileGenReport genFile(String branch, String key, String commit, Path targetDir) {
+    CatalogFile f;
+    if (commit == null) {
+      f =
+          file(branch, key)
+              .orElseThrow(
+                  () ->
+                      new CatalogException(
+                          CatalogException.Reason.NOT_FOUND,
+                          key
+                              + " is not in the catalog for branch "
+                              + branch
+                              + " in space "
+                              + space()
+                              + " (gf save --all saves it)"));
+      if (f.removed()) {
+        throw new CatalogException(
+            CatalogException.Reason.REMOVED,
+            key
+                + " was removed from "
+                + branch
+                + " at commit "
+                + abbrev(f.removedIn())
+                + "; regenerate an older version with --commit");
+      }
+    } else {
+      f = fileAt(branch, key, commit);
+    }
+    Path file = targetDir.resolve(f.path()).normalize();
+    if (!file.startsWith(targetDir.normalize())) {
+      throw new CatalogException(CatalogException.Reason.INVALID, "unsafe path " + f.path());
+    }
+    writeVerified(file, f.bytes(), f.meta().hash(), key);
+    return new FileGenReport(f.name(), f.commit(), file, f.meta().hash());
+  }
+
+  /** Writes {@code bytes} atomically and checks the md5 before and after. */
+  private static void writeVerified(Path file, byte[] bytes, String expected, String what) {
+    if (!ScanRules.md5(bytes).equals(expected)) {
+      throw new CatalogException(
+          CatalogException.Reason.HASH_MISMATCH,
+          "the catalog's copy of " + what + " does not match its md5 " + expected);
+    }
+    Path dir = file.getParent();
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".gf-gen-", ".tmp");
+      try {
+        Files.write(tmp, bytes);
+        try {
+          Files.move(
+              tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      String written = ScanRules.md5(Files.readAllBytes(file));
+      if (!written.equals(expected)) {
+        throw new CatalogException(
+            CatalogException.Reason.HASH_MISMATCH,
+            file + " has md5 " + written + " after writing, expected " + expected);
+      }
+    } catch (IOException e) {
+      throw new CatalogException(
+          CatalogException.Reason.IO, "cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Sets a function's free-text description (searchable); the function must be saved. */
   public void describe(FunctionName name, String text) {
     mongo(
@@ -616,6 +873,11 @@ public final class Catalog implements AutoCloseable {
         () -> {
           store.forEachCurrent(
               d -> {
+                if (EntryCodec.isFile(d)) {
+                  CatalogFile f = EntryCodec.file(config.space(), d);
+                  items.add(CatalogIndex.Item.file(f.name(), f.data()));
+                  return;
+                }
                 CatalogEntry e = EntryCodec.entry(config.space(), d);
                 items.add(new CatalogIndex.Item(e.name(), e.doc(), e.description(), e.data()));
               });
@@ -663,39 +925,10 @@ public final class Catalog implements AutoCloseable {
     } else {
       entry = getAt(name, commit);
     }
-    byte[] bytes = entry.bytes();
     String expected = entry.meta().hash();
-    if (!ScanRules.md5(bytes).equals(expected)) {
-      throw new CatalogException(
-          CatalogException.Reason.HASH_MISMATCH,
-          "the catalog's copy of " + name.callName() + " does not match its md5 " + expected);
-    }
     Path pkgDir = targetDir.resolve(name.pkg());
     Path file = pkgDir.resolve(entry.meta().name());
-    try {
-      Files.createDirectories(pkgDir);
-      Path tmp = Files.createTempFile(pkgDir, ".gf-gen-", ".tmp");
-      try {
-        Files.write(tmp, bytes);
-        try {
-          Files.move(
-              tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-      String written = ScanRules.md5(Files.readAllBytes(file));
-      if (!written.equals(expected)) {
-        throw new CatalogException(
-            CatalogException.Reason.HASH_MISMATCH,
-            file + " has md5 " + written + " after writing, expected " + expected);
-      }
-    } catch (IOException e) {
-      throw new CatalogException(
-          CatalogException.Reason.IO, "cannot write " + file + ": " + e.getMessage(), e);
-    }
+    writeVerified(file, entry.bytes(), expected, name.callName());
     Path init = InitPy.write(pkgDir);
     return new GenReport(name, entry.commit(), file, init, expected);
   }

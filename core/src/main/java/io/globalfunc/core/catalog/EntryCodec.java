@@ -3,6 +3,7 @@ package io.globalfunc.core.catalog;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FileMeta;
 import io.globalfunc.core.library.LibraryFile;
+import io.globalfunc.core.naming.CatalogKeys;
 import io.globalfunc.core.naming.FunctionName;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,6 +37,45 @@ final class EntryCodec {
     d.put("removed", false);
     d.put("removed_in", null);
     return d;
+  }
+
+  /** The fields a save sets for a file that is not a function (flagged {@code file: true}). */
+  static Document savedFileFields(CatalogKeys.FileName name, LibraryFile file, String commit) {
+    Document d = new Document();
+    d.put("file", true);
+    d.put("key", name.key());
+    d.put("package", name.pkg());
+    d.put("branch", name.branch());
+    d.put("path", file.path());
+    d.put("meta", meta(file.meta()));
+    putContent(d, file.bytes());
+    d.put("commit", commit);
+    d.put("callable", false);
+    d.put("removed", false);
+    d.put("removed_in", null);
+    return d;
+  }
+
+  /** The file a current file document describes. */
+  static CatalogFile file(String space, Document d) {
+    Object raw = d.get("raw");
+    return new CatalogFile(
+        new CatalogKeys.FileName(
+            space, d.getString("branch"), d.getString("_id"), d.getString("package")),
+        d.getString("path"),
+        meta(d.get("meta", Document.class)),
+        d.getString("data"),
+        raw instanceof Binary b ? b.getData() : null,
+        d.getString("commit"),
+        Boolean.TRUE.equals(d.getBoolean("removed")),
+        d.getString("removed_in"),
+        instant(d.get("created_at")),
+        instant(d.get("updated_at")));
+  }
+
+  /** True for the document of a file that is not a function. */
+  static boolean isFile(Document d) {
+    return Boolean.TRUE.equals(d.getBoolean("file"));
   }
 
   /** {@code data} (text) and, when the bytes are not valid UTF-8, {@code raw} (exact bytes). */

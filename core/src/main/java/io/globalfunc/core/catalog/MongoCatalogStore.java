@@ -76,11 +76,23 @@ final class MongoCatalogStore {
   /** What a save needs to know of a held function: its content hash and whether it is removed. */
   record Held(String hash, boolean removed) {}
 
-  /** The functions currently held for {@code pb} (removed or not), by {@code _id}. */
-  Map<String, Held> held(PackageBranch pb) {
+  /** Collections of the space's root-level files, optionally only the one of a branch. */
+  List<String> fileCollections(String branch) {
+    List<String> out = new ArrayList<>();
+    for (String name : db.listCollectionNames()) {
+      CatalogKeys.filesCollectionBranch(name)
+          .filter(b -> branch == null || b.equals(branch))
+          .ifPresent(b -> out.add(name));
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** The documents (functions and files) currently held in {@code coll}, by {@code _id}. */
+  Map<String, Held> held(String coll) {
     Map<String, Held> out = new HashMap<>();
     for (Document d :
-        functions(pb).find().projection(Projections.include("meta.hash", "removed"))) {
+        db.getCollection(coll).find().projection(Projections.include("meta.hash", "removed"))) {
       Document meta = d.get("meta", Document.class);
       out.put(
           d.getString("_id"),
@@ -97,12 +109,12 @@ final class MongoCatalogStore {
    * Reports each written batch to {@code progress}.
    */
   void upsert(
-      PackageBranch pb,
+      String collection,
       List<Document> docs,
       Set<String> newIds,
       Date now,
       Consumer<Integer> progress) {
-    MongoCollection<Document> coll = functions(pb);
+    MongoCollection<Document> coll = db.getCollection(collection);
     UpdateOptions upsert = new UpdateOptions().upsert(true);
     for (int from = 0; from < docs.size(); from += BATCH) {
       List<WriteModel<Document>> batch = new ArrayList<>();
@@ -129,12 +141,11 @@ final class MongoCatalogStore {
     }
   }
 
-  /** Marks every function of {@code pb} not in {@code keep} as removed at {@code commit}. */
-  int markRemoved(PackageBranch pb, Set<String> keep, String commit, Date now) {
-    Bson filter =
-        Filters.and(Filters.ne("removed", true), Filters.nin("_id", new ArrayList<>(keep)));
+  /** Marks the documents {@code ids} of {@code coll} as removed at {@code commit}. */
+  int markRemoved(String coll, Collection<String> ids, String commit, Date now) {
+    Bson filter = Filters.and(Filters.in("_id", new ArrayList<>(ids)), Filters.ne("removed", true));
     return (int)
-        functions(pb)
+        db.getCollection(coll)
             .updateMany(
                 filter,
                 Updates.combine(
@@ -149,21 +160,46 @@ final class MongoCatalogStore {
         db.getCollection(name.mongoCollection()).find(Filters.eq("_id", name.mongoId())).first());
   }
 
-  /** Current documents of one tier 2 without their contents, in name order. */
+  /** The current document of a catalogued file that is not a function. */
+  Optional<Document> findFile(CatalogKeys.FileName name) {
+    return Optional.ofNullable(
+        db.getCollection(name.mongoCollection())
+            .find(Filters.and(Filters.eq("_id", name.mongoId()), Filters.eq("file", true)))
+            .first());
+  }
+
+  /** Current function documents of one tier 2 without their contents, in name order. */
   List<Document> list(PackageBranch pb) {
     List<Document> out = new ArrayList<>();
     functions(pb)
-        .find()
+        .find(Filters.ne("file", true))
         .projection(Projections.exclude("data", "raw"))
         .sort(new Document("_id", 1))
         .into(out);
     return out;
   }
 
-  /** Every current, not removed document of the space (for the search index). */
+  /** Current file documents (not functions) of one collection without contents, by key. */
+  List<Document> listFiles(String coll) {
+    List<Document> out = new ArrayList<>();
+    db.getCollection(coll)
+        .find(Filters.eq("file", true))
+        .projection(Projections.exclude("data", "raw"))
+        .sort(new Document("_id", 1))
+        .into(out);
+    return out;
+  }
+
+  /**
+   * Every current, not removed document of the space, functions and files (field {@code file}), for
+   * the search index.
+   */
   void forEachCurrent(Consumer<Document> sink) {
-    for (PackageBranch pb : tiers(null)) {
-      functions(pb)
+    List<String> colls = new ArrayList<>();
+    tiers(null).forEach(pb -> colls.add(pb.tier2()));
+    colls.addAll(fileCollections(null));
+    for (String coll : colls) {
+      db.getCollection(coll)
           .find(Filters.ne("removed", true))
           .projection(Projections.exclude("raw"))
           .forEach(sink);
@@ -181,10 +217,10 @@ final class MongoCatalogStore {
   }
 
   /** {@code md5 -> bytes} of the current contents of {@code ids}. */
-  Map<String, byte[]> contents(PackageBranch pb, Collection<String> ids) {
+  Map<String, byte[]> contents(String coll, Collection<String> ids) {
     Map<String, byte[]> out = new HashMap<>();
     for (Document d :
-        functions(pb)
+        db.getCollection(coll)
             .find(Filters.in("_id", new ArrayList<>(ids)))
             .projection(Projections.include("meta.hash", "data", "raw"))) {
       out.put(d.get("meta", Document.class).getString("hash"), EntryCodec.content(d));
@@ -233,24 +269,33 @@ final class MongoCatalogStore {
   }
 
   /**
-   * Records what {@code commit} had in {@code pb}: {@code functions} maps each name to {@code
-   * {path, meta}}. A whole release replaces the manifest; a single save merges into it.
+   * Records what {@code commit} had in a home collection: {@code functions} maps each name to
+   * {@code {path, meta}}, {@code files} lists {@code {key, path, meta}} of the other files (scan
+   * keys contain {@code .}, so they are values, not field names). A whole release replaces the
+   * manifest; a single save merges functions into it.
    */
   void putManifest(
-      PackageBranch pb, String commit, Map<String, Document> functions, boolean whole, Date now) {
-    MongoCollection<Document> coll = db.getCollection(CatalogKeys.commitsCollection(pb));
+      String home,
+      String branch,
+      String commit,
+      Map<String, Document> functions,
+      List<Document> files,
+      boolean whole,
+      Date now) {
+    MongoCollection<Document> coll = db.getCollection(CatalogKeys.commitsOf(home));
     if (whole) {
       Document doc =
           new Document("_id", commit)
-              .append("branch", pb.branch())
+              .append("branch", branch)
               .append("complete", true)
               .append("saved_at", now)
-              .append("functions", new Document(functions));
+              .append("functions", new Document(functions))
+              .append("files", files);
       coll.replaceOne(Filters.eq("_id", commit), doc, new ReplaceOptions().upsert(true));
     } else {
       List<Bson> sets = new ArrayList<>();
       functions.forEach((fn, v) -> sets.add(Updates.set("functions." + fn, v)));
-      sets.add(Updates.set("branch", pb.branch()));
+      sets.add(Updates.set("branch", branch));
       sets.add(Updates.set("saved_at", now));
       coll.updateOne(
           Filters.eq("_id", commit), Updates.combine(sets), new UpdateOptions().upsert(true));
@@ -262,8 +307,8 @@ final class MongoCatalogStore {
    *
    * @throws CatalogException when a prefix matches several commits
    */
-  Optional<Document> manifest(PackageBranch pb, String commit) {
-    MongoCollection<Document> coll = db.getCollection(CatalogKeys.commitsCollection(pb));
+  Optional<Document> manifest(String home, String commit) {
+    MongoCollection<Document> coll = db.getCollection(CatalogKeys.commitsOf(home));
     if (commit.length() == 40) {
       return Optional.ofNullable(coll.find(Filters.eq("_id", commit)).first());
     }

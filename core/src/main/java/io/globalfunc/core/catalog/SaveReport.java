@@ -7,10 +7,12 @@ import java.util.List;
  * What a save did.
  *
  * @param saved functions written (upserted) at {@code commit}
- * @param changed of those, how many had different content than the catalog held (new included)
- * @param removed functions marked removed because the release no longer has them
- * @param notCallable saved files that define no callable of their name
- * @param skippedFiles catalogued files outside {@code package/name.py}, not stored as functions
+ * @param changed functions and other files whose content differs from what the catalog held (new
+ *     included)
+ * @param removed functions and other files marked removed because the release no longer has them
+ * @param notCallable saved {@code package/name.py} files that define no callable of their name
+ * @param files other files (not {@code package/name.py}) catalogued at {@code commit}; never
+ *     callable
  * @param warnings non-fatal problems (e.g. the cache could not be invalidated)
  */
 public record SaveReport(
@@ -21,6 +23,6 @@ public record SaveReport(
     int changed,
     int removed,
     int notCallable,
-    int skippedFiles,
+    int files,
     List<String> warnings,
     Duration elapsed) {}

@@ -83,8 +83,8 @@ class CatalogTest {
   void savesDocumentsUnderThreeTierNamesWithTheDocumentedShape() {
     SaveReport report = saveHead();
     assertThat(report.saved()).isEqualTo(6);
-    assertThat(report.changed()).isEqualTo(6);
-    assertThat(report.skippedFiles()).isEqualTo(1); // remark.md
+    assertThat(report.changed()).isEqualTo(7); // 6 functions and remark.md
+    assertThat(report.files()).isEqualTo(1); // remark.md
     try (MongoClient client = MongoClients.create(mongoUri)) {
       Document d =
           client
@@ -137,7 +137,7 @@ class CatalogTest {
     assertThat(gone.removed()).isTrue();
     assertThat(gone.removedIn()).isEqualTo(second);
     assertThat(catalog.search("clear digits", 10, null))
-        .extracting(h -> h.name().callName())
+        .extracting(CatalogIndex.Hit::display)
         .doesNotContain("Util.clear_digits");
 
     Path out = tmp.resolve("out");
@@ -152,6 +152,131 @@ class CatalogTest {
         .isEqualTo(Files.readAllBytes(TestLibraryRepo.examples().resolve("Util/clear_digits.py")));
     assertThatThrownBy(() -> catalog.gen(name("Util", "clear_digits"), second, out))
         .hasMessageContaining("not saved at commit");
+  }
+
+  @Test
+  void everyOtherScannedFileIsCataloguedListedSearchableAndRegenerable() throws Exception {
+    repo.write("Base/notes.md", "# Base notes\nquaternion rotation helpers\n");
+    repo.write("debug_pys/sub/x.py", "def x():\n    return 1\n");
+    repo.write("Base/README", "readme without extension\n");
+    byte[] crlf = "line one\r\nzebrafish\r\n".getBytes(StandardCharsets.UTF_8);
+    repo.write("my-docs/guide.txt", crlf);
+    String commit = repo.commitAll("other files");
+    SaveReport report = saveHead();
+    assertThat(report.saved()).isEqualTo(6);
+    assertThat(report.files()).isEqualTo(5);
+
+    try (MongoClient client = MongoClients.create(mongoUri)) {
+      var db = client.getDatabase("sp_GlobalFunc");
+      // Files of a package live in its tier 2 under their scan key; others space-level.
+      Document notes =
+          db.getCollection("Base_master").find(new Document("_id", "Base.notes.md")).first();
+      assertThat(notes).isNotNull();
+      assertThat(notes.getBoolean("file")).isTrue();
+      assertThat(notes.getBoolean("callable")).isFalse();
+      assertThat(notes.getString("path")).isEqualTo("Base/notes.md");
+      assertThat(notes.getString("commit")).isEqualTo(commit);
+      assertThat(notes.get("meta", Document.class).getInteger("line_count")).isEqualTo(2);
+      assertThat(
+              db.getCollection("debug_pys_master")
+                  .find(new Document("_id", "debug_pys.sub.x.py"))
+                  .first())
+          .isNotNull();
+      assertThat(db.getCollection("_files_master").find(new Document("_id", "remark.md")).first())
+          .isNotNull();
+      assertThat(
+              db.getCollection("_files_master")
+                  .find(new Document("_id", "my-docs.guide.txt"))
+                  .first())
+          .isNotNull();
+    }
+
+    // Functions are unchanged by their neighbours; files are listed apart and never callable.
+    assertThat(catalog.list("master", null)).hasSize(6);
+    assertThat(catalog.listFiles("master", null))
+        .extracting(f -> f.name().key())
+        .containsExactly(
+            "Base.README", "Base.notes.md", "debug_pys.sub.x.py", "my-docs.guide.txt", "remark.md");
+    assertThat(catalog.listFiles("master", "Base"))
+        .extracting(f -> f.name().key())
+        .containsExactly("Base.README", "Base.notes.md");
+    assertThat(catalog.get(name("Base", "notes"))).isEmpty();
+
+    assertThat(catalog.search("quaternion rotation", 5, null))
+        .first()
+        .satisfies(
+            h -> {
+              assertThat(h.display()).isEqualTo("Base.notes.md");
+              assertThat(h.callable()).isFalse();
+              assertThat(h.name()).isNull();
+            });
+
+    Path out = tmp.resolve("out");
+    Catalog.FileGenReport g = catalog.genFile("master", "my-docs.guide.txt", null, out);
+    assertThat(g.file()).isEqualTo(out.resolve("my-docs/guide.txt"));
+    assertThat(Files.readAllBytes(g.file())).isEqualTo(crlf);
+    catalog.genFile("master", "remark.md", null, out);
+    assertThat(Files.readAllBytes(out.resolve("remark.md")))
+        .isEqualTo(Files.readAllBytes(repo.dir.resolve("remark.md")));
+    catalog.genFile("master", "Base.README", null, out);
+    assertThat(out.resolve("Base/README")).hasContent("readme without extension");
+
+    // Removal marking applies to files; older commits stay regenerable.
+    repo.delete("Base/notes.md");
+    repo.delete("debug_pys/sub/x.py"); // a whole home the new release no longer has
+    repo.write("remark.md", "changed remark\n");
+    String second = repo.commitAll("drop notes, change remark");
+    SaveReport again = saveHead();
+    assertThat(again.removed()).isEqualTo(2);
+    assertThat(catalog.file("master", "debug_pys.sub.x.py").orElseThrow().removed()).isTrue();
+    assertThat(again.changed()).isEqualTo(1);
+    CatalogFile gone = catalog.file("master", "Base.notes.md").orElseThrow();
+    assertThat(gone.removed()).isTrue();
+    assertThat(gone.removedIn()).isEqualTo(second);
+    assertThatThrownBy(() -> catalog.genFile("master", "Base.notes.md", null, out))
+        .extracting(e -> ((CatalogException) e).reason())
+        .isEqualTo(CatalogException.Reason.REMOVED);
+    assertThat(catalog.search("quaternion", 5, null))
+        .extracting(CatalogIndex.Hit::display)
+        .doesNotContain("Base.notes.md");
+    Path old = tmp.resolve("old");
+    catalog.genFile("master", "Base.notes.md", commit.substring(0, 8), old);
+    assertThat(old.resolve("Base/notes.md"))
+        .hasContent("# Base notes\nquaternion rotation helpers");
+    catalog.genFile("master", "remark.md", commit, old);
+    assertThat(Files.readAllBytes(old.resolve("remark.md")))
+        .isEqualTo(Files.readAllBytes(TestLibraryRepo.examples().resolve("remark.md")));
+    catalog.genFile("master", "remark.md", null, out);
+    assertThat(out.resolve("remark.md")).hasContent("changed remark");
+    assertThatThrownBy(() -> catalog.genFile("master", "Base.notes.md", second, old))
+        .hasMessageContaining("not saved at commit");
+    assertThatThrownBy(() -> catalog.genFile("master", "nope.md", null, old))
+        .extracting(e -> ((CatalogException) e).reason())
+        .isEqualTo(CatalogException.Reason.NOT_FOUND);
+  }
+
+  @Test
+  void aFileNeverCollidesWithAFunctionOfTheSameName() throws Exception {
+    repo.write("Base/README.py", "def README():\n    return 'function'\n");
+    repo.write("Base/README", "plain file\n");
+    repo.commitAll("same stem");
+    SaveReport report = saveHead();
+    assertThat(report.saved()).isEqualTo(7);
+    assertThat(report.files()).isEqualTo(2); // remark.md, Base.README
+    CatalogEntry fn = catalog.require(name("Base", "README"));
+    assertThat(fn.callable()).isTrue();
+    assertThat(fn.path()).isEqualTo("Base/README.py");
+    CatalogFile file = catalog.file("master", "Base.README").orElseThrow();
+    assertThat(file.path()).isEqualTo("Base/README");
+    assertThat(file.name().mongoCollection()).isEqualTo("Base_master");
+    assertThat(catalog.list("master", "Base"))
+        .extracting(e -> e.name().function())
+        .containsExactlyInAnyOrder("README", "flat_dict", "inverse_time_str", "to_pickle");
+    Path out = tmp.resolve("out");
+    catalog.genFile("master", "Base.README", null, out);
+    catalog.gen(name("Base", "README"), null, out);
+    assertThat(out.resolve("Base/README")).hasContent("plain file");
+    assertThat(out.resolve("Base/README.py")).hasContent("def README():\n    return 'function'");
   }
 
   @Test

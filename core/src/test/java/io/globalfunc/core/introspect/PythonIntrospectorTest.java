@@ -37,4 +37,34 @@ class PythonIntrospectorTest {
     assertThat(infos.get(new FunctionRef("Bad", "syntax_error")).error()).startsWith("SyntaxError");
     assertThat(infos.get(new FunctionRef("中文包", "时间戳")).doc()).isEqualTo("返回文本长度");
   }
+
+  @Test
+  void largeLibrariesAreSplitAcrossProcessesAndKeepEveryAnswerWithItsFile() throws Exception {
+    // Enough files for several Python processes; each answer must land on its own file.
+    for (int i = 0; i < 1500; i++) {
+      Path f = tmp.resolve("P" + (i % 7)).resolve("f" + i + ".py");
+      java.nio.file.Files.createDirectories(f.getParent());
+      String body =
+          i % 5 == 0
+              ? "f" + i + " = " + i + "\n"
+              : "def f" + i + "(a" + i + "=" + i + "):\n    \"\"\"doc " + i + "\"\"\"\n";
+      java.nio.file.Files.writeString(f, body);
+    }
+    Map<FunctionRef, FunctionInfo> infos =
+        new PythonIntrospector(System.getProperty("gf.python", "python3"))
+            .describe(new DirectoryLibraryReader().read(tmp));
+    assertThat(infos).hasSize(1500);
+    for (int i = 0; i < 1500; i++) {
+      FunctionInfo info = infos.get(new FunctionRef("P" + (i % 7), "f" + i));
+      if (i % 5 == 0) {
+        assertThat(info.kind()).as("f%d", i).isEqualTo("binding");
+        assertThat(info.signature()).isNull();
+      } else {
+        assertThat(info.doc()).as("f%d", i).isEqualTo("doc " + i);
+        assertThat(info.signature().parameters().get(0).name()).isEqualTo("a" + i);
+        assertThat(info.signature().parameters().get(0).defaultValue())
+            .isEqualTo(Integer.toString(i));
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.globalfunc.core.catalog.search;
 
+import io.globalfunc.core.naming.CatalogKeys;
 import io.globalfunc.core.naming.FunctionName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,11 +52,54 @@ public final class CatalogIndex implements AutoCloseable {
   private final Analyzer queryAnalyzer = new CodeAnalyzer(false);
   private DirectoryReader reader;
 
-  /** One function to index. */
-  public record Item(FunctionName name, String doc, String description, String code) {}
+  /** One function (or, with {@code file} set and {@code name} null, another file) to index. */
+  public record Item(
+      FunctionName name, CatalogKeys.FileName file, String doc, String description, String code) {
 
-  /** One search result, best first. */
-  public record Hit(FunctionName name, String summary, float score) {}
+    /** A function to index. */
+    public Item(FunctionName name, String doc, String description, String code) {
+      this(name, null, doc, description, code);
+    }
+
+    /** A file that is not a function, indexed by its key and text. */
+    public static Item file(CatalogKeys.FileName file, String text) {
+      return new Item(null, file, null, null, text);
+    }
+
+    /** The unique id in the index: the function's or the file's full name. */
+    public String id() {
+      return file != null ? file.fullName() : name.fullName();
+    }
+  }
+
+  /**
+   * One search result, best first: a function ({@code name}) or a file that is not a function
+   * ({@code file}, then {@code name} is null).
+   */
+  public record Hit(FunctionName name, CatalogKeys.FileName file, String summary, float score) {
+
+    /** A function hit. */
+    public Hit(FunctionName name, String summary, float score) {
+      this(name, null, summary, score);
+    }
+
+    /** How people name it: {@code package.function}, or the file's scan key. */
+    public String display() {
+      return file != null ? file.key() : name.callName();
+    }
+
+    public String branch() {
+      return file != null ? file.branch() : name.branch();
+    }
+
+    public String fullName() {
+      return file != null ? file.fullName() : name.fullName();
+    }
+
+    public boolean callable() {
+      return file == null;
+    }
+  }
 
   private CatalogIndex(Directory directory) {
     this.directory = directory;
@@ -103,14 +147,14 @@ public final class CatalogIndex implements AutoCloseable {
 
   /** Adds or replaces {@code upserts}, deletes {@code deletes}, recording {@code revision}. */
   public synchronized void update(
-      Collection<Item> upserts, Collection<FunctionName> deletes, long revision) {
+      Collection<Item> upserts, Collection<String> deleteIds, long revision) {
     write(
         w -> {
-          for (FunctionName n : deletes) {
-            w.deleteDocuments(new Term("id", n.fullName()));
+          for (String id : deleteIds) {
+            w.deleteDocuments(new Term("id", id));
           }
           for (Item item : upserts) {
-            w.updateDocument(new Term("id", item.name().fullName()), document(item));
+            w.updateDocument(new Term("id", item.id()), document(item));
           }
         },
         revision);
@@ -140,7 +184,10 @@ public final class CatalogIndex implements AutoCloseable {
       var stored = searcher.storedFields();
       for (ScoreDoc sd : top.scoreDocs) {
         Document d = stored.document(sd.doc);
-        hits.add(new Hit(FunctionName.parse(d.get("id")), d.get("summary"), sd.score));
+        hits.add(
+            d.get("file") != null
+                ? new Hit(null, CatalogKeys.FileName.parse(d.get("id")), d.get("summary"), sd.score)
+                : new Hit(FunctionName.parse(d.get("id")), d.get("summary"), sd.score));
       }
       return hits;
     } catch (IOException e) {
@@ -176,6 +223,25 @@ public final class CatalogIndex implements AutoCloseable {
   }
 
   private Document document(Item item) {
+    if (item.file() != null) {
+      CatalogKeys.FileName f = item.file();
+      Document d = new Document();
+      d.add(new StringField("id", f.fullName(), Field.Store.YES));
+      d.add(new StoredField("file", "1"));
+      d.add(new StringField("branch", f.branch(), Field.Store.NO));
+      d.add(
+          new TextField(
+              "name", f.key() + " " + CodeAnalyzer.identifierWords(f.key()), Field.Store.NO));
+      if (item.code() != null) {
+        d.add(
+            new TextField(
+                "code",
+                item.code() + "\n" + CodeAnalyzer.identifierWords(item.code()),
+                Field.Store.NO));
+      }
+      d.add(new StoredField("summary", firstLine(item.code())));
+      return d;
+    }
     FunctionName n = item.name();
     Document d = new Document();
     d.add(new StringField("id", n.fullName(), Field.Store.YES));
@@ -204,6 +270,10 @@ public final class CatalogIndex implements AutoCloseable {
         item.description() != null && !item.description().isBlank()
             ? item.description()
             : item.doc();
+    return firstLine(text);
+  }
+
+  private static String firstLine(String text) {
     if (text == null) {
       return "";
     }
