@@ -58,129 +58,87 @@ public record PoolConfig(
         Runtime.getRuntime().availableProcessors());
   }
 
-  public PoolConfig withWorkers(int n) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        workDir,
-        n,
-        queueLimit,
-        pipelineDepth,
-        maxCallsPerWorker,
-        memoryCapBytes,
-        defaultTimeout,
-        maxBackground);
+  public PoolConfig withWorkers(int value) {
+    return with(b -> b.workers = value);
   }
 
-  public PoolConfig withPython(String p) {
-    return new PoolConfig(
-        p,
-        libraryDir,
-        workDir,
-        workers,
-        queueLimit,
-        pipelineDepth,
-        maxCallsPerWorker,
-        memoryCapBytes,
-        defaultTimeout,
-        maxBackground);
+  public PoolConfig withPython(String value) {
+    return with(b -> b.python = value);
   }
 
-  public PoolConfig withWorkDir(Path dir) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        dir,
-        workers,
-        queueLimit,
-        pipelineDepth,
-        maxCallsPerWorker,
-        memoryCapBytes,
-        defaultTimeout,
-        maxBackground);
+  public PoolConfig withWorkDir(Path value) {
+    return with(b -> b.workDir = value);
   }
 
-  public PoolConfig withQueueLimit(int n) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        workDir,
-        workers,
-        n,
-        pipelineDepth,
-        maxCallsPerWorker,
-        memoryCapBytes,
-        defaultTimeout,
-        maxBackground);
+  public PoolConfig withQueueLimit(int value) {
+    return with(b -> b.queueLimit = value);
   }
 
-  public PoolConfig withPipelineDepth(int n) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        workDir,
-        workers,
-        queueLimit,
-        n,
-        maxCallsPerWorker,
-        memoryCapBytes,
-        defaultTimeout,
-        maxBackground);
+  public PoolConfig withPipelineDepth(int value) {
+    return with(b -> b.pipelineDepth = value);
   }
 
-  public PoolConfig withMaxCallsPerWorker(long n) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        workDir,
-        workers,
-        queueLimit,
-        pipelineDepth,
-        n,
-        memoryCapBytes,
-        defaultTimeout,
-        maxBackground);
+  public PoolConfig withMaxCallsPerWorker(long value) {
+    return with(b -> b.maxCallsPerWorker = value);
   }
 
-  public PoolConfig withMemoryCapBytes(long n) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        workDir,
-        workers,
-        queueLimit,
-        pipelineDepth,
-        maxCallsPerWorker,
-        n,
-        defaultTimeout,
-        maxBackground);
+  public PoolConfig withMemoryCapBytes(long value) {
+    return with(b -> b.memoryCapBytes = value);
   }
 
-  public PoolConfig withDefaultTimeout(Duration d) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        workDir,
-        workers,
-        queueLimit,
-        pipelineDepth,
-        maxCallsPerWorker,
-        memoryCapBytes,
-        d,
-        maxBackground);
+  public PoolConfig withDefaultTimeout(Duration value) {
+    return with(b -> b.defaultTimeout = value);
   }
 
-  public PoolConfig withMaxBackground(int n) {
-    return new PoolConfig(
-        python,
-        libraryDir,
-        workDir,
-        workers,
-        queueLimit,
-        pipelineDepth,
-        maxCallsPerWorker,
-        memoryCapBytes,
-        defaultTimeout,
-        n);
+  public PoolConfig withMaxBackground(int value) {
+    return with(b -> b.maxBackground = value);
+  }
+
+  /** Copies this configuration, changes it, and validates the result. */
+  private PoolConfig with(java.util.function.Consumer<Copy> change) {
+    Copy b = new Copy(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** A mutable copy, so each {@code withX} states only what it changes. */
+  private static final class Copy {
+    String python;
+    Path libraryDir;
+    Path workDir;
+    int workers;
+    int queueLimit;
+    int pipelineDepth;
+    long maxCallsPerWorker;
+    long memoryCapBytes;
+    Duration defaultTimeout;
+    int maxBackground;
+
+    Copy(PoolConfig c) {
+      python = c.python;
+      libraryDir = c.libraryDir;
+      workDir = c.workDir;
+      workers = c.workers;
+      queueLimit = c.queueLimit;
+      pipelineDepth = c.pipelineDepth;
+      maxCallsPerWorker = c.maxCallsPerWorker;
+      memoryCapBytes = c.memoryCapBytes;
+      defaultTimeout = c.defaultTimeout;
+      maxBackground = c.maxBackground;
+    }
+
+    PoolConfig build() {
+      return new PoolConfig(
+          python,
+          libraryDir,
+          workDir,
+          workers,
+          queueLimit,
+          pipelineDepth,
+          maxCallsPerWorker,
+          memoryCapBytes,
+          defaultTimeout,
+          maxBackground);
+    }
   }
 }
