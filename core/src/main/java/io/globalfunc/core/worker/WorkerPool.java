@@ -234,6 +234,7 @@ public final class WorkerPool implements AutoCloseable {
           if (w.state == State.READY
               && !w.writing
               && !w.killedForTimeout
+              && !w.runsBackground()
               && w.inflight.size() < config.pipelineDepth()
               && (target == null || w.inflight.size() < target.inflight.size())) {
             target = w;
@@ -579,6 +580,16 @@ public final class WorkerPool implements AutoCloseable {
       stderrThread.setDaemon(true);
       stderrThread.start();
       reader.start();
+    }
+
+    /** True while a batch item is in flight here: never queue an interactive call behind it. */
+    boolean runsBackground() {
+      for (Pending p : inflight) {
+        if (p.request.background()) {
+          return true;
+        }
+      }
+      return false;
     }
 
     void write(byte[] frame) {
