@@ -82,51 +82,49 @@ final class GenCommand extends GfCommand {
         }
         return reportFile(f);
       }
-      if (json) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", r.name().fullName());
-        m.put("commit", r.commit());
-        m.put("file", r.file().toString());
-        m.put("init_py", r.initPy().toString());
-        m.put("md5", r.md5());
-        m.put("verified", true);
-        printJson(m);
-      } else {
-        out()
-            .println(
-                "wrote "
-                    + r.file()
-                    + " (md5 "
-                    + r.md5()
-                    + " verified, commit "
-                    + Workspace.abbrev(r.commit())
-                    + ") and "
-                    + r.initPy());
-      }
-      return 0;
+      return report(
+          r.name().fullName(),
+          null,
+          r.commit(),
+          r.file().toString(),
+          r.md5(),
+          r.initPy().toString());
     }
   }
 
   private int reportFile(Catalog.FileGenReport r) {
+    return report(
+        r.name().key(), r.name().fullName(), r.commit(), r.file().toString(), r.md5(), null);
+  }
+
+  /** Prints what gen wrote; {@code fullName} and {@code initPy} only when there is one. */
+  private int report(
+      String name, String fullName, String commit, String file, String md5, String initPy) {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", r.name().key());
-      m.put("full_name", r.name().fullName());
-      m.put("commit", r.commit());
-      m.put("file", r.file().toString());
-      m.put("md5", r.md5());
+      m.put("name", name);
+      if (fullName != null) {
+        m.put("full_name", fullName);
+      }
+      m.put("commit", commit);
+      m.put("file", file);
+      if (initPy != null) {
+        m.put("init_py", initPy);
+      }
+      m.put("md5", md5);
       m.put("verified", true);
       printJson(m);
     } else {
       out()
           .println(
               "wrote "
-                  + r.file()
+                  + file
                   + " (md5 "
-                  + r.md5()
+                  + md5
                   + " verified, commit "
-                  + Workspace.abbrev(r.commit())
-                  + ")");
+                  + Workspace.abbrev(commit)
+                  + ")"
+                  + (initPy == null ? "" : " and " + initPy));
     }
     return 0;
   }

@@ -38,26 +38,10 @@ class GfMapIT {
   @BeforeAll
   static void start() {
     redis = RedisServer.start();
-    Path lib =
-        TestLibraries.write(
-            tmp.resolve("lib"),
-            Map.of(
-                "Base/square.py", "def square(x=0):\n    return x * x\n",
-                "Base/slow_square.py",
-                    "import time\n\n\ndef slow_square(x=0):\n    time.sleep(0.001)\n    return x * x\n"));
-    Map<String, String> env =
-        Map.of(
-            "GF_FUNCTIONS_DIR", lib.toString(),
-            "GF_REDIS_URI", redis.uri(),
-            "GF_TIMEOUT", "5s",
-            "GF_BATCH_RECLAIM_IDLE", "2s",
-            "GF_BATCH_SHARE", "1",
-            "GF_PYTHON_WORKERS", "2",
-            "GF_WORK_DIR", tmp.resolve("work").toString());
+    Path lib = TestLibraries.write(tmp.resolve("lib"), TestLibraries.batchFunctions());
+    Map<String, String> env = RuntimeProcesses.batchEnv(lib, redis.uri(), tmp.resolve("work"));
     runtimes = new RuntimeProcesses();
-    for (int i = 0; i < 3; i++) {
-      started.add(runtimes.start(tmp, env));
-    }
+    started.addAll(runtimes.start(3, tmp, env));
     gf = new GfProcess(tmp.resolve("home"));
   }
 

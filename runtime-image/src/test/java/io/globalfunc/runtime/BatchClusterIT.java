@@ -36,28 +36,10 @@ class BatchClusterIT {
   @BeforeAll
   static void startCluster() {
     redis = RedisServer.start();
-    Path lib =
-        TestLibraries.write(
-            tmp.resolve("lib"),
-            Map.of(
-                "Base/square.py", "def square(x=0):\n    return x * x\n",
-                "Base/slow_square.py",
-                    "import time\n\n\ndef slow_square(x=0):\n    time.sleep(0.002)\n    return x * x\n",
-                "Bad/crash_on.py",
-                    "import os\n\n\ndef crash_on(x=0, bad=-1):\n    if x == bad:\n        os._exit(1)\n    return x\n"));
-    env =
-        Map.of(
-            "GF_FUNCTIONS_DIR", lib.toString(),
-            "GF_REDIS_URI", redis.uri(),
-            "GF_TIMEOUT", "5s",
-            "GF_BATCH_RECLAIM_IDLE", "2s",
-            "GF_BATCH_SHARE", "1",
-            "GF_PYTHON_WORKERS", "2",
-            "GF_WORK_DIR", tmp.resolve("work").toString());
+    Path lib = TestLibraries.write(tmp.resolve("lib"), TestLibraries.batchFunctions());
+    env = RuntimeProcesses.batchEnv(lib, redis.uri(), tmp.resolve("work"));
     runtimes = new RuntimeProcesses();
-    for (int i = 0; i < 3; i++) {
-      started.add(runtimes.start(tmp, env));
-    }
+    started.addAll(runtimes.start(3, tmp, env));
   }
 
   @AfterAll

@@ -39,6 +39,30 @@ public final class RuntimeProcesses implements AutoCloseable {
                 "gf.runtime.jar", "../runtime-image/target/quarkus-app/quarkus-run.jar")));
   }
 
+  /**
+   * Environment of a runtime that serves {@code library} and takes part in Redis batches, with
+   * short timeouts so reclaiming and dead-lettering happen within a test.
+   */
+  public static Map<String, String> batchEnv(Path library, String redisUri, Path workDir) {
+    return Map.of(
+        "GF_FUNCTIONS_DIR", library.toString(),
+        "GF_REDIS_URI", redisUri,
+        "GF_TIMEOUT", "5s",
+        "GF_BATCH_RECLAIM_IDLE", "2s",
+        "GF_BATCH_SHARE", "1",
+        "GF_PYTHON_WORKERS", "2",
+        "GF_WORK_DIR", workDir.toString());
+  }
+
+  /** Starts {@code n} runtimes with the same environment, each ready when this returns. */
+  public List<Runtime> start(int n, Path logDir, Map<String, String> env) {
+    List<Runtime> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(start(logDir, env));
+    }
+    return out;
+  }
+
   /** Starts a runtime with these environment variables and waits until it is ready. */
   public Runtime start(Path logDir, Map<String, String> env) {
     int port = RedisServer.freePort();

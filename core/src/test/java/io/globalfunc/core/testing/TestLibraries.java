@@ -75,6 +75,16 @@ public final class TestLibraries {
     return files;
   }
 
+  /** The small library the batch tests run: quick, slow and crashing functions. */
+  public static Map<String, String> batchFunctions() {
+    return Map.of(
+        "Base/square.py", "def square(x=0):\n    return x * x\n",
+        "Base/slow_square.py",
+            "import time\n\n\ndef slow_square(x=0):\n    time.sleep(0.002)\n    return x * x\n",
+        "Bad/crash_on.py",
+            "import os\n\n\ndef crash_on(x=0, bad=-1):\n    if x == bad:\n        os._exit(1)\n    return x\n");
+  }
+
   /** Writes {@link #misbehaving()} under {@code root}. */
   public static Path writeMisbehaving(Path root) {
     return write(root, misbehaving());
