@@ -13,6 +13,7 @@ run:
 test:
 	bash scripts/install-test-deps.sh
 	$(MVNW) verify
+	bash scripts/python-tests.sh
 
 format:
 	$(MVNW) -q spotless:apply

@@ -11,5 +11,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 # helm, for the operator chart's lint/template tests: built from its Go module (needs Go).
 HELM="$(bash "$(dirname "$0")/install-helm.sh")"
+# The venv of the Python tests and ruff (cached).
+VENV="$(bash "$(dirname "$0")/python-env.sh")"
 # redis-server from Debian starts a system service; tests start their own on free ports.
-echo "test dependencies ready: $(redis-server --version | cut -d' ' -f1-3), $(python3 --version), helm $("$HELM" version --template '{{.Version}}')"
+echo "test dependencies ready: $(redis-server --version | cut -d' ' -f1-3), $(python3 --version), helm $("$HELM" version --template '{{.Version}}'), venv $VENV"

@@ -9,13 +9,12 @@ capped by the machine's cores (the runtimes, Redis and the producer share them).
 Usage: bench/batch/bench.py [--small 100000] [--sleepy 2000] [--runtimes 1,2,4]
 Needs: redis-server, a built runtime jar and gf jar (built when missing).
 """
+
 import argparse
-import json
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -37,7 +36,9 @@ def wait_ready(port, proc, seconds=90):
         if proc.poll() is not None:
             raise SystemExit("a runtime exited early")
         try:
-            with urllib.request.urlopen("http://127.0.0.1:%d/q/health/ready" % port, timeout=2) as r:
+            with urllib.request.urlopen(
+                "http://127.0.0.1:%d/q/health/ready" % port, timeout=2
+            ) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -55,15 +56,29 @@ def main():
     counts = [int(c) for c in args.runtimes.split(",")]
 
     if not os.path.exists(JAR):
-        subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-pl", "runtime-image,cli", "-am", "package",
-                        "-DskipTests"], cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                os.path.join(ROOT, "mvnw"),
+                "-B",
+                "-q",
+                "-pl",
+                "runtime-image,cli",
+                "-am",
+                "package",
+                "-DskipTests",
+            ],
+            cwd=ROOT,
+            check=True,
+        )
     work = tempfile.mkdtemp(prefix="gf-batch-bench-")
     lib = os.path.join(work, "lib", "Base")
     os.makedirs(lib)
     with open(os.path.join(lib, "square.py"), "w") as f:
         f.write("def square(x=0):\n    return x * x\n")
     with open(os.path.join(lib, "nap.py"), "w") as f:
-        f.write("import time\n\n\ndef nap(x=0, seconds=0.05):\n    time.sleep(seconds)\n    return x\n")
+        f.write(
+            "import time\n\n\ndef nap(x=0, seconds=0.05):\n    time.sleep(seconds)\n    return x\n"
+        )
     small_in = os.path.join(work, "small.jsonl")
     with open(small_in, "w") as f:
         for i in range(args.small):
@@ -74,8 +89,22 @@ def main():
             f.write('{"x": %d}\n' % i)
 
     redis_port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no", "--dir", work], stdout=subprocess.DEVNULL)
+    redis = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            work,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     time.sleep(0.5)
     redis_uri = "redis://127.0.0.1:%d" % redis_port
     rows = []
@@ -84,23 +113,53 @@ def main():
             runtimes = []
             for _ in range(n):
                 port = free_port()
-                env = dict(os.environ, TZ="UTC", GF_FUNCTIONS_DIR=os.path.join(work, "lib"), GF_REDIS_URI=redis_uri,
-                           QUARKUS_HTTP_PORT=str(port), GF_BATCH_SHARE="1", GF_PYTHON_WORKERS=str(args.workers),
-                           QUARKUS_LOG_LEVEL="WARN", GF_WORK_DIR=work)
-                p = subprocess.Popen(["java", "-XX:+UseSerialGC", "-jar", JAR], env=env,
-                                     stdout=open(os.path.join(work, "rt-%d.log" % port), "w"), stderr=subprocess.STDOUT)
+                env = dict(
+                    os.environ,
+                    TZ="UTC",
+                    GF_FUNCTIONS_DIR=os.path.join(work, "lib"),
+                    GF_REDIS_URI=redis_uri,
+                    QUARKUS_HTTP_PORT=str(port),
+                    GF_BATCH_SHARE="1",
+                    GF_PYTHON_WORKERS=str(args.workers),
+                    QUARKUS_LOG_LEVEL="WARN",
+                    GF_WORK_DIR=work,
+                )
+                p = subprocess.Popen(
+                    ["java", "-XX:+UseSerialGC", "-jar", JAR],
+                    env=env,
+                    stdout=open(os.path.join(work, "rt-%d.log" % port), "w"),
+                    stderr=subprocess.STDOUT,
+                )
                 runtimes.append((p, port))
             for p, port in runtimes:
                 wait_ready(port, p)
             time.sleep(1)  # let every consumer announce itself and join the group
             figures = {}
-            for name, path, total in (("small", small_in, args.small), ("sleepy", sleepy_in, args.sleepy)):
+            for name, path, total in (
+                ("small", small_in, args.small),
+                ("sleepy", sleepy_in, args.sleepy),
+            ):
                 fn = "Base.square" if name == "small" else "Base.nap"
                 out = os.path.join(work, "%s-%d.out" % (name, n))
                 start = time.time()
-                subprocess.run([GF, "map", fn, "--input", path, "--output", out, "--redis", redis_uri,
-                                "--branch", "local"], check=True, stdout=subprocess.DEVNULL,
-                               env=dict(os.environ, GF_HOME=os.path.join(work, "gfhome")))
+                subprocess.run(
+                    [
+                        GF,
+                        "map",
+                        fn,
+                        "--input",
+                        path,
+                        "--output",
+                        out,
+                        "--redis",
+                        redis_uri,
+                        "--branch",
+                        "local",
+                    ],
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                    env=dict(os.environ, GF_HOME=os.path.join(work, "gfhome")),
+                )
                 took = time.time() - start
                 with open(out) as f:
                     lines = sum(1 for _ in f)
@@ -116,12 +175,22 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     base = rows[0][1]
-    print("gf map --redis, %d Python workers per runtime, %d cores" % (args.workers, os.cpu_count()))
-    print("%8s | %22s | %22s" % ("runtimes", "%d small: items/s (x)" % args.small,
-                                  "%d x 50 ms: items/s (x)" % args.sleepy))
+    print(
+        "gf map --redis, %d Python workers per runtime, %d cores" % (args.workers, os.cpu_count())
+    )
+    print(
+        "%8s | %22s | %22s"
+        % (
+            "runtimes",
+            "%d small: items/s (x)" % args.small,
+            "%d x 50 ms: items/s (x)" % args.sleepy,
+        )
+    )
     for n, f in rows:
-        print("%8d | %12.0f (%5.2fx) | %12.0f (%5.2fx)" % (n, f["small"], f["small"] / base["small"],
-                                                          f["sleepy"], f["sleepy"] / base["sleepy"]))
+        print(
+            "%8d | %12.0f (%5.2fx) | %12.0f (%5.2fx)"
+            % (n, f["small"], f["small"] / base["small"], f["sleepy"], f["sleepy"] / base["sleepy"])
+        )
     print("ideal sleep-bound scaling = total Python workers / %d" % args.workers)
 
 

@@ -7,6 +7,7 @@ Tornado's access log is on, as in the seed's output ("200 POST /gfgo/ (127.0.0.1
 
 Usage: python3 seed_server.py LIBRARY_DIR PORT
 """
+
 import importlib
 import json
 import os

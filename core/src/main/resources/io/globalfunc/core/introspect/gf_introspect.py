@@ -40,7 +40,14 @@ def _parameters(args, drop_first=False):
 
 
 def describe(path, function, source):
-    out = {"path": path, "callable": False, "kind": None, "signature": None, "doc": None, "error": None}
+    out = {
+        "path": path,
+        "callable": False,
+        "kind": None,
+        "signature": None,
+        "doc": None,
+        "error": None,
+    }
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
@@ -49,7 +56,10 @@ def describe(path, function, source):
     module_doc = ast.get_docstring(tree)
     found = None
     for node in tree.body:  # the last top-level binding wins, as at run time
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == function:
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and node.name == function
+        ):
             found = node
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

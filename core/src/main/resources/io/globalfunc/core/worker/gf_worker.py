@@ -113,7 +113,7 @@ def _take_protocol_channel():
     os.dup2(devnull, 0)
     os.close(devnull)
     os.dup2(2, 1)  # C-level writes to stdout go to the log, never to the protocol
-    sys.stdin = open(os.devnull, "r")
+    sys.stdin = open(os.devnull)
     return proto_in, proto_out
 
 
@@ -148,7 +148,9 @@ def _error(kind, exc=None, message=None, with_traceback=True):
         err["type"] = type(exc).__name__
         err["message"] = str(exc)
         if with_traceback:
-            err["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            err["traceback"] = "".join(
+                traceback.format_exception(type(exc), exc, exc.__traceback__)
+            )
     if message is not None:
         err["message"] = message
     return err
@@ -200,7 +202,8 @@ class Worker:
         except (TypeError, ValueError, RecursionError, OverflowError) as exc:
             return STATUS_ERROR, _error(
                 "not_serializable",
-                message="result of type %s is not JSON-serialisable: %s" % (type(result).__name__, exc),
+                message="result of type %s is not JSON-serialisable: %s"
+                % (type(result).__name__, exc),
             )
 
 
@@ -237,7 +240,9 @@ def main(argv):
             try:
                 payload = json.dumps(payload, ensure_ascii=False).encode("utf-8")
             except (TypeError, ValueError):
-                payload = json.dumps({"kind": payload.get("kind"), "message": repr(payload)}).encode("utf-8")
+                payload = json.dumps(
+                    {"kind": payload.get("kind"), "message": repr(payload)}
+                ).encode("utf-8")
         out_stream.flush()
         err_stream.flush()
         send(status, call_id, payload)
