@@ -70,6 +70,12 @@ final class CallCommand extends GfCommand {
       description = "Give up after this many seconds (default 60).")
   int timeoutSeconds;
 
+  @Option(
+      names = "--ref",
+      paramLabel = "REF",
+      description = "With --url: the version to call, a branch, tag or commit the release serves.")
+  String ref;
+
   @Option(names = "--traceback", description = "Print Python's traceback when the function raises.")
   boolean traceback;
 
@@ -77,6 +83,12 @@ final class CallCommand extends GfCommand {
   public Integer call() {
     if (local && url != null) {
       throw usage("give either --local or --url, not both");
+    }
+    if (ref != null && url == null) {
+      throw usage("--ref needs --url (a local call runs the working folder)");
+    }
+    if (ref != null && !FunctionName.isRefName(ref)) {
+      throw usage("not a valid ref name: " + ref);
     }
     if (timeoutSeconds < 1) {
       throw usage("--timeout must be at least 1");
@@ -177,7 +189,7 @@ final class CallCommand extends GfCommand {
       throw usage("not an http(s) URL: " + CatalogConfig.redact(url));
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("pack_func", ref.callName());
+    body.put("pack_func", new FunctionName.RefCall(ref.callName(), this.ref).spelled());
     body.set("kwargs", kwargs);
     String where = CatalogConfig.redact(base);
     HttpClient client =

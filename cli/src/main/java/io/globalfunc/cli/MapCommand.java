@@ -10,6 +10,7 @@ import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.catalog.CatalogConfig;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.naming.FunctionName;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,18 @@ final class MapCommand extends GfCommand {
   String space;
 
   @Option(
+      names = "--ref",
+      paramLabel = "REF",
+      description = "With --url: the version to run, a branch, tag or commit the release serves.")
+  String versionRef;
+
+  @Option(
+      names = "--provenance",
+      description =
+          "Keep each result's provenance (function, commit, hash, worker, cache) in its line.")
+  boolean provenance;
+
+  @Option(
       names = "--chunk",
       defaultValue = "500",
       description = "Items per /v1/map request with --url (default ${DEFAULT-VALUE}).")
@@ -99,6 +112,9 @@ final class MapCommand extends GfCommand {
   public Integer call() throws Exception {
     if ((url == null) == (redis == null)) {
       throw usage("give exactly one of --url URL or --redis URI");
+    }
+    if (versionRef != null && (url == null || !FunctionName.isRefName(versionRef))) {
+      throw usage("--ref needs --url and a valid ref name");
     }
     FunctionRef ref = FunctionRef.parseOrNull(function);
     if (ref == null) {
@@ -250,7 +266,11 @@ final class MapCommand extends GfCommand {
           "no function " + function + " is served at " + CatalogConfig.redact(base));
     }
     int done = writer.itemsDone();
-    URI map = encoded(URI.create(base + "/v1/map/" + ref.pkg() + "/" + ref.function()));
+    String query =
+        versionRef == null
+            ? ""
+            : "?ref=" + java.net.URLEncoder.encode(versionRef, StandardCharsets.UTF_8);
+    URI map = encoded(URI.create(base + "/v1/map/" + ref.pkg() + "/" + ref.function() + query));
     for (int from = done; from < in.items().size(); from += chunk) {
       List<String> slice = in.items().subList(from, Math.min(in.items().size(), from + chunk));
       String body = "[" + String.join(",", slice) + "]";
@@ -267,9 +287,17 @@ final class MapCommand extends GfCommand {
       }
       JsonNode envelopes = PLAIN.readTree(r.body());
       for (int i = 0; i < envelopes.size(); i++) {
-        writer.item(from + i, envelopes.get(i).toString());
+        writer.item(from + i, line(envelopes.get(i)));
       }
     }
+  }
+
+  /** An envelope as written: its provenance fields only with {@code --provenance}. */
+  private String line(JsonNode envelope) {
+    if (!provenance && envelope instanceof ObjectNode o) {
+      o.remove(List.of("function", "commit", "hash", "worker", "cache"));
+    }
+    return envelope.toString();
   }
 
   private static URI encoded(URI uri) {
@@ -310,7 +338,12 @@ final class MapCommand extends GfCommand {
         err().println("gf: resuming batch " + batch + " at item " + writer.itemsDone());
       }
       producer.await(
-          batch, ref.callName(), in.items(), writer.itemsDone(), writer::item, (d, t) -> {});
+          batch,
+          ref.callName(),
+          in.items(),
+          writer.itemsDone(),
+          (i, envelope) -> writer.item(i, line(PLAIN.readTree(envelope))),
+          (d, t) -> {});
     }
   }
 

@@ -99,4 +99,44 @@ public interface RuntimeConfig {
   /** Visible for tests: positive pipeline depth per worker. */
   @WithDefault("2")
   int pipelineDepth();
+
+  /**
+   * Which refs callers may name ({@code GF_REFS}): comma-separated globs over branch and tag names,
+   * {@code *} for any ref; default: only {@link #branch()} and commits reachable from it.
+   */
+  Optional<String> refs();
+
+  /** Commits whose Python workers may be warm at once, the release's commit included. */
+  @WithDefault("4")
+  int maxCommits();
+
+  /**
+   * Python workers over every warm commit (default: {@link #pythonWorkers()} for the release's
+   * commit plus one per other commit).
+   */
+  OptionalInt workerBudget();
+
+  /** A commit other than the release's whose workers have been idle this long is stopped. */
+  @WithDefault("5m")
+  Duration commitIdle();
+
+  /**
+   * A Git mirror this runtime reads refs and commits from, read-only (kept fresh by a fetch agent
+   * that alone holds Git credentials).
+   */
+  Optional<Path> mirrorDir();
+
+  /** The fetch agent asked over HTTP to fetch a ref missing from {@link #mirrorDir()}. */
+  Optional<String> fetchAgentUrl();
+
+  /** This runtime's identity in {@code GF-Worker} (default: {@code HOSTNAME}, the pod name). */
+  Optional<String> podName();
+
+  /** How long a memoised result of a pure function is kept. */
+  @WithDefault("1h")
+  Duration memoTtl();
+
+  /** Results of pure functions kept in process when there is no Redis (0 = no memoisation). */
+  @WithDefault("10000")
+  int memoSize();
 }

@@ -41,6 +41,30 @@ public final class ResultEnvelope {
     }
   }
 
+  /**
+   * Adds string fields (the provenance: {@code function}, {@code commit}, {@code hash}, {@code
+   * worker}, {@code cache}) to an envelope; {@code null} values are left out.
+   */
+  public static byte[] annotate(byte[] envelope, java.util.Map<String, String> fields) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length + 200);
+    out.write(envelope, 0, envelope.length - 1); // every envelope is an object ending in '}'
+    fields.forEach(
+        (k, v) -> {
+          if (v != null) {
+            try {
+              out.write(',');
+              out.writeBytes(JSON.writeValueAsBytes(k));
+              out.write(':');
+              out.writeBytes(JSON.writeValueAsBytes(v));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        });
+    out.write('}');
+    return out.toByteArray();
+  }
+
   /** True when an envelope holds a result. */
   public static boolean isSuccess(JsonNode envelope) {
     return envelope != null && envelope.path("ok").asBoolean(false);

@@ -9,9 +9,28 @@ import java.util.List;
  *
  * @param kind {@code function}, {@code async_function}, {@code class} or {@code binding}
  * @param error a syntax error, or {@code null}
+ * @param pure the module sets {@code __gf_pure__ = True}: results depend on the arguments only, so
+ *     they may be memoised
  */
 public record FunctionInfo(
-    FunctionRef ref, boolean callable, String kind, Signature signature, String doc, String error) {
+    FunctionRef ref,
+    boolean callable,
+    String kind,
+    Signature signature,
+    String doc,
+    String error,
+    boolean pure) {
+
+  /** A function not marked pure. */
+  public FunctionInfo(
+      FunctionRef ref,
+      boolean callable,
+      String kind,
+      Signature signature,
+      String doc,
+      String error) {
+    this(ref, callable, kind, signature, doc, error, false);
+  }
 
   /** Parameters as Python declares them, defaults and annotations as source text. */
   public record Signature(List<Parameter> parameters, String returns) {}

@@ -45,7 +45,8 @@ public final class PythonIntrospector {
       String kind,
       FunctionInfo.Signature signature,
       String doc,
-      String error) {}
+      String error,
+      boolean pure) {}
 
   /** Describes every {@code package/name.py} file of the library, keyed by its reference. */
   public Map<FunctionRef, FunctionInfo> describe(Library library) {
@@ -63,7 +64,9 @@ public final class PythonIntrospector {
       FunctionRef ref = files.get(i).functionRef().orElseThrow();
       Answer a = answers.get(i);
       out.put(
-          ref, new FunctionInfo(ref, a.callable(), a.kind(), a.signature(), a.doc(), a.error()));
+          ref,
+          new FunctionInfo(
+              ref, a.callable(), a.kind(), a.signature(), a.doc(), a.error(), a.pure()));
     }
     return out;
   }

@@ -71,7 +71,10 @@ public final class GitLibraryReader {
         var fetch =
             git.fetch()
                 .setRemote(url)
-                .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
+                .setRefSpecs(
+                    new RefSpec("+refs/heads/*:refs/heads/*"),
+                    // Tags too: callers may address a version by tag.
+                    new RefSpec("+refs/tags/*:refs/tags/*"))
                 .setRemoveDeletedRefs(true);
         if (credentials != null) {
           fetch.setCredentialsProvider(credentials.provider());

@@ -120,6 +120,65 @@ public record FunctionName(String space, String pkg, String branch, String funct
     }
   }
 
+  /**
+   * A call name with an optional version: {@code Package.function} (the release's commit) or {@code
+   * Package@ref.function}, where ref is a branch, a tag or a full or short commit id.
+   *
+   * @param packFunc {@code Package.function}, the allow-list name
+   * @param ref the ref as the caller spelled it, or {@code null} for the release's commit
+   */
+  public record RefCall(String packFunc, String ref) {
+
+    /**
+     * Splits {@code Package@ref.function}: the package ends at the first {@code @}, the function
+     * starts after the last {@code .} (a function never holds a dot), the ref is what lies between,
+     * so refs such as {@code v1.2} or {@code release/1.2} need no quoting. Returns {@code null}
+     * when the ref is empty or not a valid ref name; the call name itself is checked by the
+     * allow-list.
+     */
+    public static RefCall parseOrNull(String text) {
+      if (text == null) {
+        return null;
+      }
+      int at = text.indexOf('@');
+      if (at < 0) {
+        return new RefCall(text, null);
+      }
+      int dot = text.lastIndexOf('.');
+      if (dot < at) {
+        return null;
+      }
+      String ref = text.substring(at + 1, dot);
+      return isRefName(ref) ? new RefCall(text.substring(0, at) + text.substring(dot), ref) : null;
+    }
+
+    /** {@code Package@ref.function}, or {@code Package.function} without a ref. */
+    public String spelled() {
+      int dot = packFunc.lastIndexOf('.');
+      return ref == null
+          ? packFunc
+          : packFunc.substring(0, dot) + "@" + ref + packFunc.substring(dot);
+    }
+  }
+
+  /**
+   * True for a name Git accepts as a branch or tag (and so for a commit id): no spaces, control
+   * characters, tilde, caret, colon, question mark, star, bracket or backslash, no "..", no "@{",
+   * no leading or trailing slash or dot, and not "@" alone.
+   */
+  public static boolean isRefName(String ref) {
+    if (ref == null || ref.isEmpty() || ref.length() > 255 || ref.equals("@")) {
+      return false;
+    }
+    if (ref.contains("..") || ref.contains("@{") || ref.contains("//") || ref.endsWith(".lock")) {
+      return false;
+    }
+    if (ref.startsWith("/") || ref.endsWith("/") || ref.startsWith(".") || ref.endsWith(".")) {
+      return false;
+    }
+    return ref.chars().noneMatch(c -> c <= ' ' || c == 127 || "~^:?*[\\".indexOf(c) >= 0);
+  }
+
   /** Escapes a branch so it holds no {@code _} or {@code .} (see the type's Javadoc). */
   public static String escapeBranch(String branch) {
     requireBranch(branch);

@@ -1,7 +1,10 @@
 """Reads signatures and docstrings of library files with Python's own ast, without running them.
 
 stdin: JSON [{"path": "Base/f.py", "function": "f", "source": "..."}]
-stdout: JSON [{"path", "callable", "kind", "signature", "doc", "error"}], in input order.
+stdout: JSON [{"path", "callable", "kind", "signature", "doc", "error", "pure"}], in input order.
+
+A module marks its function pure (results depend on the arguments only, so they may be memoised)
+with a top-level `__gf_pure__ = True`, read here without running the file.
 """
 
 import ast
@@ -39,6 +42,18 @@ def _parameters(args, drop_first=False):
     ]
 
 
+def _marked_pure(tree):
+    """True when the module's last top-level binding of __gf_pure__ is the constant True."""
+    pure = False
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__gf_pure__" for t in targets):
+                value = node.value
+                pure = isinstance(value, ast.Constant) and value.value is True
+    return pure
+
+
 def describe(path, function, source):
     out = {
         "path": path,
@@ -47,6 +62,7 @@ def describe(path, function, source):
         "signature": None,
         "doc": None,
         "error": None,
+        "pure": False,
     }
     try:
         tree = ast.parse(source, filename=path)
@@ -54,6 +70,7 @@ def describe(path, function, source):
         out["error"] = "SyntaxError: %s (line %s)" % (exc.msg, exc.lineno)
         return out
     module_doc = ast.get_docstring(tree)
+    out["pure"] = _marked_pure(tree)
     found = None
     for node in tree.body:  # the last top-level binding wins, as at run time
         if (

@@ -12,6 +12,7 @@ import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.Problem;
+import io.globalfunc.runtime.library.Provenance;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,6 +47,7 @@ public class BatchConsumer {
 
   private final RuntimeConfig config;
   private final ServedLibrary library;
+  private final String worker;
   private final Vertx vertx;
   private final String consumer = consumerName();
   private volatile BatchStore store;
@@ -55,6 +57,7 @@ public class BatchConsumer {
   private Thread loop;
 
   BatchConsumer(RuntimeConfig config, ServedLibrary library, Vertx vertx) {
+    this.worker = Provenance.identity(config.podName().orElse(null));
     this.config = config;
     this.library = library;
     this.vertx = vertx;
@@ -231,12 +234,18 @@ public class BatchConsumer {
       return;
     }
     library
-        .pool()
         .submit(new CallRequest(ref, null, kwargs, null, true))
         .thenAccept(
             outcome -> {
               if (outcome instanceof CallOutcome.Success s) {
-                finish(t, ResultEnvelope.success(s.json()), BatchStore.Outcome.DONE);
+                finish(
+                    t,
+                    ResultEnvelope.annotate(
+                        ResultEnvelope.success(s.json()),
+                        new Provenance(
+                                fn.name().fullName(), fn.commit(), fn.meta().hash(), worker, null)
+                            .envelopeFields()),
+                    BatchStore.Outcome.DONE);
               } else {
                 CallOutcome.Failure f = (CallOutcome.Failure) outcome;
                 if (f.kind() == FailureKind.WORKER_CRASHED

@@ -6,12 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.http.Requests;
+import io.globalfunc.runtime.library.Calls;
+import io.globalfunc.runtime.library.CommitLibrary;
+import io.globalfunc.runtime.library.Lease;
+import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.vertx.core.Context;
@@ -45,9 +50,15 @@ public class BatchRoutes {
   private final RuntimeConfig config;
   private final BatchConsumer consumer;
   private final Requests requests;
+  private final Calls calls;
 
   BatchRoutes(
-      ServedLibrary library, RuntimeConfig config, BatchConsumer consumer, Requests requests) {
+      ServedLibrary library,
+      RuntimeConfig config,
+      BatchConsumer consumer,
+      Requests requests,
+      Calls calls) {
+    this.calls = calls;
     this.library = library;
     this.config = config;
     this.consumer = consumer;
@@ -74,8 +85,12 @@ public class BatchRoutes {
 
   /** Validates the function and a JSON array body; answers the problem itself when invalid. */
   private Optional<Items> items(RoutingContext rc) {
+    return items(rc, library.commits() == null ? null : library.commits().current());
+  }
+
+  private Optional<Items> items(RoutingContext rc, CommitLibrary at) {
     String name = rc.pathParam("package") + "." + rc.pathParam("function");
-    ServedFunction fn = library.function(FunctionRef.parseOrNull(name));
+    ServedFunction fn = at == null ? null : at.function(FunctionRef.parseOrNull(name));
     if (fn == null) {
       requests.problem(
           rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
@@ -98,17 +113,53 @@ public class BatchRoutes {
     return Optional.of(new Items(fn, items));
   }
 
-  /** Runs every item here, a bounded window at a time, and answers the envelopes in order. */
+  /**
+   * Runs every item here, on the commit {@code ?ref=} names (default: the release's), a bounded
+   * window at a time, and answers the envelopes in order, each with its provenance.
+   */
   private void map(RoutingContext rc) {
-    Optional<Items> parsed = items(rc);
+    String ref = rc.queryParams().get("ref");
+    if (ref != null && !FunctionName.isRefName(ref)) {
+      requests.problem(rc, Problem.INVALID_REQUEST, "ref is not a valid ref name: " + ref, null);
+      return;
+    }
+    if (library.commits() == null) {
+      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", null);
+      return;
+    }
+    Context context = Vertx.currentContext();
+    library
+        .commits()
+        .lease(ref)
+        .whenComplete(
+            (lease, error) ->
+                context.runOnContext(
+                    v -> {
+                      if (error == null) {
+                        map(rc, lease);
+                      } else {
+                        Throwable t = error.getCause() == null ? error : error.getCause();
+                        Problem p =
+                            t instanceof RefException re
+                                ? Problem.of(re.reason())
+                                : Problem.UNAVAILABLE;
+                        requests.problem(rc, p, t.getMessage(), null);
+                      }
+                    }));
+  }
+
+  private void map(RoutingContext rc, Lease lease) {
+    Optional<Items> parsed = items(rc, lease.library());
     if (parsed.isEmpty()) {
+      lease.close();
       return;
     }
     ServedFunction fn = parsed.get().fn();
     List<JsonNode> items = parsed.get().items();
-    WorkerPool pool = library.pool();
+    WorkerPool pool = lease.library().pool();
     byte[][] envelopes = new byte[items.size()][];
     if (items.isEmpty()) {
+      lease.close();
       rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("[]");
       return;
     }
@@ -131,14 +182,17 @@ public class BatchRoutes {
                         JSON,
                         "item " + i + " is not a JSON object of keyword arguments",
                         fn.ref().callName()));
-            done(rc, context, envelopes, remaining, feed[0]);
+            done(rc, context, envelopes, remaining, feed[0], lease);
             return;
           }
-          pool.submit(new CallRequest(fn.ref(), null, kwargs, null))
+          calls
+              .run(lease.share(), fn, new CallRequest(fn.ref(), null, kwargs, null))
               .thenAccept(
-                  outcome -> {
-                    envelopes[i] = envelope(outcome, fn);
-                    done(rc, context, envelopes, remaining, feed[0]);
+                  answer -> {
+                    envelopes[i] =
+                        ResultEnvelope.annotate(
+                            envelope(answer.outcome(), fn), answer.provenance().envelopeFields());
+                    done(rc, context, envelopes, remaining, feed[0], lease);
                   });
         };
     for (int k = 0; k < Math.min(window, items.size()); k++) {
@@ -159,8 +213,10 @@ public class BatchRoutes {
       Context context,
       byte[][] envelopes,
       AtomicInteger remaining,
-      Runnable feed) {
+      Runnable feed,
+      Lease lease) {
     if (remaining.decrementAndGet() == 0) {
+      lease.close();
       Buffer out = Buffer.buffer();
       out.appendByte((byte) '[');
       for (int i = 0; i < envelopes.length; i++) {

@@ -6,10 +6,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.library.Calls;
+import io.globalfunc.runtime.library.CommitPools;
+import io.globalfunc.runtime.library.Lease;
+import io.globalfunc.runtime.library.Provenance;
+import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.vertx.core.Context;
@@ -37,9 +43,15 @@ public class FunctionRoutes {
   private final RuntimeConfig config;
   private final CallMetrics metrics;
   private final Requests requests;
+  private final Calls calls;
 
   FunctionRoutes(
-      ServedLibrary library, RuntimeConfig config, CallMetrics metrics, Requests requests) {
+      ServedLibrary library,
+      RuntimeConfig config,
+      CallMetrics metrics,
+      Requests requests,
+      Calls calls) {
+    this.calls = calls;
     this.library = library;
     this.config = config;
     this.metrics = metrics;
@@ -90,7 +102,16 @@ public class FunctionRoutes {
           rc, Problem.INVALID_REQUEST, "kwargs must be a JSON object", packFunc.asText());
       return;
     }
-    call(rc, packFunc.asText(), FunctionRef.parseOrNull(packFunc.asText()), args, kwargs);
+    FunctionName.RefCall named = FunctionName.RefCall.parseOrNull(packFunc.asText());
+    if (named == null) {
+      requests.problem(
+          rc,
+          Problem.INVALID_REQUEST,
+          "pack_func names a version as Package@ref.function with a valid ref",
+          packFunc.asText());
+      return;
+    }
+    call(rc, named.packFunc(), named.ref(), args, kwargs);
   }
 
   /** The body is the kwargs object (empty body: no arguments). */
@@ -111,47 +132,108 @@ public class FunctionRoutes {
         return;
       }
     }
-    call(rc, name, FunctionRef.parseOrNull(name), null, kwargs);
-  }
-
-  private void call(
-      RoutingContext rc, String name, FunctionRef ref, JsonNode args, JsonNode kwargs) {
-    ServedFunction fn = library.function(ref);
-    WorkerPool pool = library.pool();
-    if (fn == null) {
-      metrics.unknown();
-      requests.problem(
-          rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+    String ref = rc.queryParams().get("ref");
+    if (ref != null && !FunctionName.isRefName(ref)) {
+      requests.problem(rc, Problem.INVALID_REQUEST, "ref is not a valid ref name: " + ref, name);
       return;
     }
-    if (pool == null) {
-      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", name);
+    call(rc, name, ref, null, kwargs);
+  }
+
+  private void call(RoutingContext rc, String name, String ref, JsonNode args, JsonNode kwargs) {
+    FunctionRef fref = FunctionRef.parseOrNull(name);
+    CommitPools commits = library.commits();
+    if (commits == null) {
+      unknown(rc, name);
+      return;
+    }
+    if (ref == null) {
+      run(rc, commits.leaseCurrent(), name, fref, args, kwargs);
+      return;
+    }
+    Context context = Vertx.currentContext();
+    commits
+        .lease(ref)
+        .whenComplete(
+            (lease, error) ->
+                onContext(
+                    context,
+                    () -> {
+                      if (error == null) {
+                        run(rc, lease, name, fref, args, kwargs);
+                      } else if (error.getCause() instanceof RefException re
+                          || error instanceof RefException) {
+                        RefException e =
+                            error instanceof RefException r ? r : (RefException) error.getCause();
+                        requests.problem(rc, Problem.of(e.reason()), e.getMessage(), name);
+                      } else {
+                        requests.problem(rc, Problem.UNAVAILABLE, error.getMessage(), name);
+                      }
+                    }));
+  }
+
+  private void run(
+      RoutingContext rc,
+      Lease lease,
+      String name,
+      FunctionRef fref,
+      JsonNode args,
+      JsonNode kwargs) {
+    ServedFunction fn = lease.library().function(fref);
+    if (fn == null) {
+      lease.close();
+      unknown(rc, name);
       return;
     }
     long start = System.nanoTime();
     Context context = Vertx.currentContext();
-    pool.submit(new CallRequest(ref, args, kwargs, null))
+    calls
+        .run(lease, fn, new CallRequest(fref, args, kwargs, null))
         .thenAccept(
-            outcome -> {
-              metrics.record(fn.ref(), outcome, System.nanoTime() - start);
-              if (context == null
-                  || Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
-                answer(rc, fn, outcome);
-              } else {
-                context.runOnContext(v -> answer(rc, fn, outcome));
-              }
+            answer -> {
+              metrics.record(fn.ref(), answer.outcome(), System.nanoTime() - start);
+              onContext(context, () -> answer(rc, fn, answer));
             });
   }
 
-  private void answer(RoutingContext rc, ServedFunction fn, CallOutcome outcome) {
+  private void unknown(RoutingContext rc, String name) {
+    metrics.unknown();
+    requests.problem(rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+  }
+
+  /** Runs on the request's event loop: inline when already there, else hopping onto it. */
+  private static void onContext(Context context, Runnable action) {
+    if (context == null || Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  private void answer(RoutingContext rc, ServedFunction fn, Calls.Answer answer) {
     if (rc.response().ended() || rc.response().closed()) {
       return;
     }
-    if (outcome instanceof CallOutcome.Success s) {
+    provenance(rc, answer.provenance());
+    if (answer.outcome() instanceof CallOutcome.Success s) {
       rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(Buffer.buffer(s.json()));
     } else {
-      CallOutcome.Failure f = (CallOutcome.Failure) outcome;
+      CallOutcome.Failure f = (CallOutcome.Failure) answer.outcome();
       requests.send(rc, Problem.of(f.kind()), Problem.body(json, f, fn.ref().callName()));
+    }
+  }
+
+  /** The provenance headers of an answer. */
+  static void provenance(RoutingContext rc, Provenance p) {
+    var h = rc.response().headers();
+    h.set(Provenance.FUNCTION, p.function());
+    if (p.commit() != null) {
+      h.set(Provenance.COMMIT, p.commit());
+    }
+    h.set(Provenance.HASH, p.hash());
+    h.set(Provenance.WORKER, p.worker());
+    if (p.cache() != null) {
+      h.set(Provenance.CACHE, p.cache());
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
+import io.globalfunc.runtime.library.RefException;
 
 /**
  * RFC 9457 problem details: one stable {@code type} per way a request can fail, with its HTTP
@@ -14,6 +15,8 @@ public enum Problem {
   INVALID_REQUEST(400, "invalid-request", "The request is not of the expected shape"),
   UNKNOWN_FUNCTION(404, "unknown-function", "No such function in this library"),
   UNKNOWN_BATCH(404, "unknown-batch", "No such batch (never submitted, or expired)"),
+  UNKNOWN_REF(404, "unknown-ref", "No such branch, tag or commit in the release's repository"),
+  REF_NOT_ALLOWED(403, "ref-not-allowed", "The release does not serve this ref"),
   BAD_ARGUMENTS(422, "bad-arguments", "The arguments do not fit the function's signature"),
   FUNCTION_RAISED(500, "function-raised", "The function raised an exception"),
   NOT_SERIALIZABLE(500, "result-not-serializable", "The function's result cannot be JSON"),
@@ -76,6 +79,15 @@ public enum Problem {
       case TIMEOUT -> TIMEOUT;
       case WORKER_CRASHED -> WORKER_CRASHED;
       case OVERLOADED -> OVERLOADED;
+      case UNAVAILABLE -> UNAVAILABLE;
+    };
+  }
+
+  /** The problem for a ref that cannot be served. */
+  public static Problem of(RefException.Reason reason) {
+    return switch (reason) {
+      case UNKNOWN_REF -> UNKNOWN_REF;
+      case REF_NOT_ALLOWED -> REF_NOT_ALLOWED;
       case UNAVAILABLE -> UNAVAILABLE;
     };
   }

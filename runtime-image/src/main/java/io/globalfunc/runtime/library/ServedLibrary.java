@@ -1,14 +1,15 @@
 package io.globalfunc.runtime.library;
 
-import io.globalfunc.core.introspect.FunctionInfo;
-import io.globalfunc.core.introspect.PythonIntrospector;
 import io.globalfunc.core.library.DirectoryLibraryReader;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.library.GitCredentials;
 import io.globalfunc.core.library.GitLibraryReader;
 import io.globalfunc.core.library.Library;
-import io.globalfunc.core.library.LibraryFile;
-import io.globalfunc.core.worker.PoolConfig;
+import io.globalfunc.core.versions.CommitBudget;
+import io.globalfunc.core.versions.RefPolicy;
+import io.globalfunc.core.versions.RefResolver;
+import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.quarkus.runtime.Quarkus;
@@ -17,20 +18,17 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.jboss.logging.Logger;
 
 /**
- * The library this runtime serves, loaded once at start-up: read from a folder or from Git at a
- * pinned commit, introspected by Python's {@code ast}, and served by a {@link WorkerPool}. Its
- * callables are the allow-list: nothing else can be invoked.
+ * The library this runtime serves: the release's commit, loaded at start-up from a folder, from Git
+ * at a pinned commit, or from a shared mirror, plus the commits callers name by ref ({@link
+ * CommitPools}). The release's callables are the allow-list of calls without a ref.
  */
 @ApplicationScoped
 public class ServedLibrary {
@@ -38,9 +36,7 @@ public class ServedLibrary {
   private static final Logger LOG = Logger.getLogger(ServedLibrary.class);
 
   private final RuntimeConfig config;
-  private volatile Map<FunctionRef, ServedFunction> functions = Map.of();
-  private volatile WorkerPool pool;
-  private volatile Library library;
+  private volatile CommitPools commits;
   private volatile String loadError;
   private volatile String branch;
 
@@ -63,79 +59,86 @@ public class ServedLibrary {
   }
 
   void onStop(@Observes ShutdownEvent event) {
-    WorkerPool p = pool;
-    if (p != null) {
-      p.close();
+    CommitPools c = commits;
+    if (c != null) {
+      c.close();
     }
   }
 
   private void load() {
-    Path libraryDir;
-    Library lib;
-    String branch;
+    CommitLoader loader = new CommitLoader(config);
+    int workers = config.pythonWorkers().orElse(Runtime.getRuntime().availableProcessors());
+    Mirror mirror;
+    CommitLibrary first;
     if (config.functionsDir().isPresent()) {
-      libraryDir = config.functionsDir().get().toAbsolutePath().normalize();
-      Library read = new DirectoryLibraryReader().read(libraryDir);
+      Path dir = config.functionsDir().get().toAbsolutePath().normalize();
+      Library read = new DirectoryLibraryReader().read(dir);
       // A folder fetched by an init container has no .git: the pod says what it holds.
-      lib = new Library(read.source(), read.branch(), config.commit().orElse(null), read.files());
-      branch = config.branch().orElseGet(() -> localBranch(libraryDir));
+      Library lib =
+          new Library(read.source(), read.branch(), config.commit().orElse(null), read.files());
+      branch = config.branch().orElseGet(() -> localBranch(dir));
+      mirror = config.mirrorDir().map(this::sharedMirror).orElseGet(() -> workingRepo(dir));
+      first = loader.serve(lib, dir, branch, workers);
     } else if (config.repositoryUrl().isPresent()) {
       GitLibraryReader reader = new GitLibraryReader();
-      GitLibraryReader.Resolved resolved = fetch(reader);
-      lib = reader.read(resolved, GitLibraryReader.redact(config.repositoryUrl().get()));
-      libraryDir = cacheDir().resolve("checkouts").resolve(resolved.commit());
-      if (!Files.isDirectory(libraryDir)) {
-        Path partial = libraryDir.resolveSibling(resolved.commit() + ".partial");
-        reader.checkout(resolved, partial);
-        try {
-          Files.move(partial, libraryDir);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
+      GitLibraryReader.Resolved resolved = fetch(reader, config.commit().orElse(null));
       branch = resolved.branch();
+      mirror =
+          Mirror.of(
+              resolved.gitDir(),
+              GitLibraryReader.redact(config.repositoryUrl().get()),
+              ref -> fetch(reader, null));
+      first =
+          loader.loadCommit(resolved.gitDir(), mirror.source(), branch, resolved.commit(), workers);
+    } else if (config.mirrorDir().isPresent()) {
+      branch = config.branch().orElse("master");
+      mirror = sharedMirror(config.mirrorDir().get());
+      String pinned = config.commit().orElse(branch);
+      RefResolver.Resolved r =
+          mirror
+              .resolve(pinned)
+              .orElseThrow(
+                  () -> new IllegalStateException("no " + pinned + " in " + mirror.source()));
+      first = loader.loadCommit(mirror.gitDir(), mirror.source(), branch, r.commit(), workers);
     } else {
       throw new IllegalStateException(
-          "nothing to serve: set GF_FUNCTIONS_DIR or GF_REPOSITORY_URL (+ GF_BRANCH)");
+          "nothing to serve: set GF_FUNCTIONS_DIR, GF_REPOSITORY_URL (+ GF_BRANCH) or GF_MIRROR_DIR");
     }
-    Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(config.python()).describe(lib);
-    Map<String, LibraryFile> files = lib.byPath();
-    Map<FunctionRef, ServedFunction> served = new LinkedHashMap<>();
-    infos.forEach(
-        (ref, info) -> {
-          if (info.callable()) {
-            LibraryFile f = files.get(ref.path());
-            served.put(
-                ref,
-                new ServedFunction(
-                    ref.at(config.space(), branch), ref, f.path(), f.meta(), info, lib.commit()));
-          }
-        });
-    int workers = config.pythonWorkers().orElse(Runtime.getRuntime().availableProcessors());
-    PoolConfig poolConfig =
-        PoolConfig.defaults(libraryDir)
-            .withPython(config.python())
-            .withWorkDir(config.workDir().orElse(cacheDir().resolve("work")))
-            .withWorkers(workers)
-            .withMaxBackground(batchWorkers(workers, config.batchShare()))
-            .withQueueLimit(config.queueLimit())
-            .withPipelineDepth(config.pipelineDepth())
-            .withMaxCallsPerWorker(config.maxCallsPerWorker())
-            .withMemoryCapBytes(config.workerMemory())
-            .withDefaultTimeout(config.timeout());
-    this.pool = WorkerPool.start(poolConfig);
-    this.library = lib;
-    this.branch = branch;
-    this.functions = Collections.unmodifiableMap(served);
-    LOG.infof(
-        "serving %d functions from %s%s with %d Python workers",
-        served.size(),
-        lib.source(),
-        lib.commit() == null ? "" : " at " + lib.commit(),
-        poolConfig.workers());
+    CommitBudget budget =
+        config.workerBudget().stream()
+            .mapToObj(b -> new CommitBudget(workers, config.maxCommits(), b))
+            .findFirst()
+            .orElseGet(() -> CommitBudget.withDefaultBudget(workers, config.maxCommits()));
+    this.commits =
+        new CommitPools(
+            loader,
+            mirror,
+            RefPolicy.parse(config.refs().orElse(null), branch),
+            budget,
+            branch,
+            first,
+            config.commitIdle(),
+            config.timeout());
   }
 
-  private GitLibraryReader.Resolved fetch(GitLibraryReader reader) {
+  private Mirror sharedMirror(Path gitDir) {
+    return Mirror.of(
+        gitDir,
+        config.repositoryUrl().map(GitLibraryReader::redact).orElse(gitDir.toString()),
+        config.fetchAgentUrl().map(u -> Mirror.agent(u, config.timeout())).orElse(null));
+  }
+
+  /** Refs of the Git repository around a working folder, read in place; none outside Git. */
+  private static Mirror workingRepo(Path dir) {
+    try (Repository repo =
+        new FileRepositoryBuilder().findGitDir(dir.toFile()).setMustExist(true).build()) {
+      return Mirror.of(repo.getDirectory().toPath(), dir.toString(), null);
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+      return null;
+    }
+  }
+
+  private GitLibraryReader.Resolved fetch(GitLibraryReader reader, String commit) {
     GitCredentials credentials =
         config
             .gitPassword()
@@ -145,15 +148,15 @@ public class ServedLibrary {
     return reader.fetch(
         config.repositoryUrl().get(),
         config.branch().orElse("master"),
-        config.commit().orElse(null),
+        commit,
         credentials,
-        cacheDir().resolve("mirrors"));
+        new CommitLoader(config).cacheDir().resolve("mirrors"));
   }
 
   private void fetchOnlyAndExit() {
     try {
       GitLibraryReader reader = new GitLibraryReader();
-      GitLibraryReader.Resolved resolved = fetch(reader);
+      GitLibraryReader.Resolved resolved = fetch(reader, config.commit().orElse(null));
       Path target =
           config
               .fetchTarget()
@@ -169,20 +172,6 @@ public class ServedLibrary {
     }
   }
 
-  private Path cacheDir() {
-    return config
-        .cacheDir()
-        .orElse(
-            Path.of(
-                System.getProperty("java.io.tmpdir"),
-                "globalfunc-" + System.getProperty("user.name")));
-  }
-
-  /** Workers batch items may hold: the configured share of them, at least one. */
-  static int batchWorkers(int workers, double share) {
-    return Math.max(1, (int) Math.floor(workers * Math.min(1.0, Math.max(0.0, share))));
-  }
-
   /** The branch of a working folder inside Git, or {@code local} outside Git. */
   private static String localBranch(Path dir) {
     try (Repository repo =
@@ -194,24 +183,43 @@ public class ServedLibrary {
     }
   }
 
-  /** The allow-list: callable functions by reference. */
+  /** Every commit served, or {@code null} before the library is loaded. */
+  public CommitPools commits() {
+    return commits;
+  }
+
+  /** The release's allow-list: callable functions by reference. */
   public Map<FunctionRef, ServedFunction> functions() {
-    return functions;
+    CommitPools c = commits;
+    return c == null ? Map.of() : c.current().functions();
   }
 
   public ServedFunction function(FunctionRef ref) {
-    return ref == null ? null : functions.get(ref);
+    CommitPools c = commits;
+    return c == null ? null : c.current().function(ref);
   }
 
+  /** The release commit's workers. */
   public WorkerPool pool() {
-    return pool;
+    CommitPools c = commits;
+    return c == null ? null : c.current().pool();
+  }
+
+  /**
+   * Runs a call on the release's commit under a lease, so a release switch lets it finish on the
+   * workers it started on.
+   */
+  public CompletableFuture<CallOutcome> submit(CallRequest request) {
+    Lease lease = commits.leaseCurrent();
+    return lease.library().pool().submit(request).whenComplete((o, e) -> lease.close());
   }
 
   public Library library() {
-    return library;
+    CommitPools c = commits;
+    return c == null ? null : c.current().library();
   }
 
-  /** The branch served (a folder outside Git serves {@code local}). */
+  /** The release's branch (a folder outside Git serves {@code local}). */
   public String branch() {
     return branch;
   }

@@ -1,0 +1,118 @@
+package io.globalfunc.runtime.library;
+
+import io.globalfunc.core.versions.RefPolicy;
+import io.globalfunc.core.versions.RefResolver;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The Git repository refs are resolved in and commits read from, read-only: the runtime's own
+ * mirror (refreshed by fetching with the runtime's credentials), a shared mirror kept by a fetch
+ * agent (asked over HTTP; the runtime never holds credentials), or a local repository.
+ */
+final class Mirror implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Mirror.class);
+
+  /** Brings the mirror up to date, or fetches one ref into it; may block on the network. */
+  interface Refresher {
+    void refresh(String ref) throws Exception;
+  }
+
+  private final RefResolver resolver;
+  private final String source;
+  private final Refresher refresher;
+  private long lastRefreshEnd;
+
+  private Mirror(RefResolver resolver, String source, Refresher refresher) {
+    this.resolver = resolver;
+    this.source = source;
+    this.refresher = refresher;
+  }
+
+  /** A mirror refreshed by {@code refresher} ({@code null}: never refreshed). */
+  static Mirror of(Path gitDir, String source, Refresher refresher) {
+    return new Mirror(RefResolver.open(gitDir), source, refresher);
+  }
+
+  /** A refresher that asks a fetch agent on localhost to fetch a ref into the shared mirror. */
+  static Refresher agent(String agentUrl, Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    return ref -> {
+      String base = agentUrl.endsWith("/") ? agentUrl : agentUrl + "/";
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      base + "v1/fetch?ref=" + URLEncoder.encode(ref, StandardCharsets.UTF_8)))
+              .timeout(timeout)
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() / 100 != 2) {
+        throw new IllegalStateException("fetch agent answered " + res.statusCode());
+      }
+    };
+  }
+
+  Path gitDir() {
+    return resolver.gitDir();
+  }
+
+  /** Where the library comes from, for people. */
+  String source() {
+    return source;
+  }
+
+  /** Resolves a ref; on a miss, refreshes the mirror once and tries again. */
+  Optional<RefResolver.Resolved> resolve(String ref) {
+    long asked = System.nanoTime();
+    Optional<RefResolver.Resolved> r = resolver.resolve(ref);
+    if (r.isEmpty() && refresher != null) {
+      refresh(ref, asked);
+      r = resolver.resolve(ref);
+    }
+    return r;
+  }
+
+  /** Resolves a ref after bringing the mirror up to date (a branch may have moved). */
+  Optional<RefResolver.Resolved> resolveFresh(String ref) {
+    if (refresher != null) {
+      refresh(ref, System.nanoTime());
+    }
+    return resolver.resolve(ref);
+  }
+
+  boolean allowed(RefResolver.Resolved r, RefPolicy policy) {
+    return resolver.allowed(r, policy);
+  }
+
+  /**
+   * One fetch at a time; a caller that waited while another fetch ran after it asked takes that
+   * fetch's result, so a burst of calls to a missing ref costs one fetch.
+   */
+  private synchronized void refresh(String ref, long askedNanos) {
+    if (lastRefreshEnd - askedNanos > 0) {
+      return;
+    }
+    try {
+      refresher.refresh(ref);
+    } catch (Exception e) {
+      LOG.warnf("cannot refresh the Git mirror for %s: %s", ref, e.getMessage());
+    } finally {
+      lastRefreshEnd = System.nanoTime();
+    }
+  }
+
+  @Override
+  public void close() {
+    resolver.close();
+  }
+}

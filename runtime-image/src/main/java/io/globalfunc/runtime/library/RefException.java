@@ -1,0 +1,23 @@
+package io.globalfunc.runtime.library;
+
+/** Why a call naming a ref cannot be served: an unknown ref, one the release refuses, no room. */
+public final class RefException extends RuntimeException {
+
+  /** The ways resolving a ref fails; each has its problem type. */
+  public enum Reason {
+    UNKNOWN_REF,
+    REF_NOT_ALLOWED,
+    UNAVAILABLE
+  }
+
+  private final Reason reason;
+
+  public RefException(Reason reason, String message) {
+    super(message, null, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}
