@@ -54,6 +54,23 @@ public final class CommitLibrary {
     return pool.config().workers();
   }
 
+  /** Waits until one worker is up; false after {@code limit}. */
+  boolean awaitReady(java.time.Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!pool.isReady()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Takes a lease for one call; false once the commit is retired. */
   synchronized boolean lease() {
     if (retired) {

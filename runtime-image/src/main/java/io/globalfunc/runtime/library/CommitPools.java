@@ -2,7 +2,6 @@ package io.globalfunc.runtime.library;
 
 import io.globalfunc.core.versions.CommitBudget;
 import io.globalfunc.core.versions.RefPolicy;
-import io.globalfunc.core.versions.RefResolver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,7 +139,11 @@ public final class CommitPools implements AutoCloseable {
       CommitLibrary next =
           loader.loadCommit(
               mirror.gitDir(), mirror.source(), branch, commit, budget.defaultWorkers());
-      awaitReady(next);
+      if (!next.awaitReady(wait)) {
+        next.retire(() -> executor.execute(next::stopWorkers));
+        throw new RefException(
+            RefException.Reason.UNAVAILABLE, "the new commit's Python workers did not start");
+      }
       synchronized (this) {
         CommitLibrary same = warm.get(commit);
         if (same != null) {
@@ -153,18 +156,6 @@ public final class CommitPools implements AutoCloseable {
       retire(old, "replaced by " + commit);
       LOG.infof("release switched from %s to %s in place", old.commit(), commit);
       return next;
-    }
-  }
-
-  private void awaitReady(CommitLibrary lib) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (!lib.pool().isReady()) {
-      if (System.nanoTime() > deadline) {
-        lib.retire(() -> executor.execute(lib::stopWorkers));
-        throw new RefException(
-            RefException.Reason.UNAVAILABLE, "the new commit's Python workers did not start");
-      }
-      sleep(10);
     }
   }
 
@@ -204,25 +195,7 @@ public final class CommitPools implements AutoCloseable {
           RefException.Reason.UNKNOWN_REF,
           "this runtime serves a folder outside Git: no ref " + ref + " can be named");
     }
-    RefResolver.Resolved r =
-        (fresh ? mirror.resolveFresh(ref) : mirror.resolve(ref))
-            .orElseThrow(
-                () ->
-                    new RefException(
-                        RefException.Reason.UNKNOWN_REF,
-                        "no branch, tag or commit " + ref + " in " + mirror.source()));
-    boolean releaseCommit =
-        r.kind() == RefResolver.Kind.COMMIT && r.commit().equals(current.commit());
-    if (!releaseCommit && !mirror.allowed(r, policy)) {
-      throw new RefException(
-          RefException.Reason.REF_NOT_ALLOWED,
-          "ref "
-              + ref
-              + " is not served by this release (GF_REFS: "
-              + policy
-              + "; commits must be reachable from an allowed branch or tag)");
-    }
-    return r.commit();
+    return mirror.allowedCommit(ref, fresh, policy, current.commit());
   }
 
   /** The warm library of a commit, loading it (once, however many callers ask) when cold. */
@@ -402,14 +375,6 @@ public final class CommitPools implements AutoCloseable {
     executor.shutdownNow();
     if (mirror != null) {
       mirror.close();
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -90,8 +90,29 @@ final class Mirror implements AutoCloseable {
     return resolver.resolve(ref);
   }
 
-  boolean allowed(RefResolver.Resolved r, RefPolicy policy) {
-    return resolver.allowed(r, policy);
+  /**
+   * The commit a ref names when the policy allows it (the release's commit always is); else a
+   * {@link RefException}: {@code UNKNOWN_REF} or {@code REF_NOT_ALLOWED}.
+   */
+  String allowedCommit(String ref, boolean fresh, RefPolicy policy, String releaseCommit) {
+    RefResolver.Resolved r =
+        (fresh ? resolveFresh(ref) : resolve(ref))
+            .orElseThrow(
+                () ->
+                    new RefException(
+                        RefException.Reason.UNKNOWN_REF,
+                        "no branch, tag or commit " + ref + " in " + source));
+    boolean isRelease = r.kind() == RefResolver.Kind.COMMIT && r.commit().equals(releaseCommit);
+    if (!isRelease && !resolver.allowed(r, policy)) {
+      throw new RefException(
+          RefException.Reason.REF_NOT_ALLOWED,
+          "ref "
+              + ref
+              + " is not served by this release (GF_REFS: "
+              + policy
+              + "; commits must be reachable from an allowed branch or tag)");
+    }
+    return r.commit();
   }
 
   /**
