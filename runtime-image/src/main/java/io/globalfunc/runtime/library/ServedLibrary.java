@@ -12,6 +12,7 @@ import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.SecretFiles;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -45,6 +46,7 @@ public class ServedLibrary {
   }
 
   void onStart(@Observes StartupEvent event) {
+    SecretFiles.warnAboutPlainSecrets();
     if (config.fetchOnly()) {
       fetchOnlyAndExit();
       return;
