@@ -14,15 +14,20 @@ import org.eclipse.microprofile.health.Readiness;
 public class ReadinessCheck implements HealthCheck {
 
   private final ServedLibrary library;
+  private final RuntimeConfig config;
 
-  ReadinessCheck(ServedLibrary library) {
+  ReadinessCheck(ServedLibrary library, RuntimeConfig config) {
     this.library = library;
+    this.config = config;
   }
 
   @Override
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder b = HealthCheckResponse.named("function-library");
     WorkerPool pool = library.pool();
+    if (config.fetchAgent()) {
+      return b.up().withData("mode", "fetch-agent").build(); // ready once its first fetch ran
+    }
     if (library.loadError() != null) {
       return b.down().withData("error", library.loadError()).build();
     }

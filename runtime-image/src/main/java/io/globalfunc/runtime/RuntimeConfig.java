@@ -126,6 +126,18 @@ public interface RuntimeConfig {
    */
   Optional<Path> mirrorDir();
 
+  /**
+   * Fetch-agent mode: serve no library; keep the Git mirror {@link #mirrorDir()} of {@link
+   * #repositoryUrl()} fresh (every {@link #fetchInterval()}) and fetch on request ({@code POST
+   * /v1/fetch}). The only process of a pod that holds Git credentials.
+   */
+  @WithDefault("false")
+  boolean fetchAgent();
+
+  /** How often the fetch agent fetches the repository. */
+  @WithDefault("10s")
+  Duration fetchInterval();
+
   /** The fetch agent asked over HTTP to fetch a ref missing from {@link #mirrorDir()}. */
   Optional<String> fetchAgentUrl();
 

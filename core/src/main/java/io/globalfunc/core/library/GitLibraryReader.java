@@ -58,8 +58,22 @@ public final class GitLibraryReader {
   public Resolved fetch(
       String url, String branch, String commit, GitCredentials credentials, Path cacheRoot) {
     Path gitDir = cacheRoot.resolve(mirrorName(url));
+    fetchInto(url, gitDir, credentials);
+    try (Repository repo = open(gitDir)) {
+      return resolveIn(repo, gitDir, branch, commit);
+    } catch (IOException e) {
+      throw new LibraryException(
+          LibraryException.Reason.IO, "cannot read the mirror of " + redact(url), e);
+    }
+  }
+
+  /**
+   * Fetches every branch and tag of {@code url} into the bare mirror {@code gitDir} (created when
+   * missing); deleted branches go. Readers of the mirror may read while this runs.
+   */
+  public void fetchInto(String url, Path gitDir, GitCredentials credentials) {
     try {
-      Files.createDirectories(cacheRoot);
+      Files.createDirectories(gitDir.getParent());
       try (Git git =
           Files.isDirectory(gitDir.resolve("objects"))
               ? Git.open(gitDir.toFile())
@@ -80,7 +94,6 @@ public final class GitLibraryReader {
           fetch.setCredentialsProvider(credentials.provider());
         }
         fetch.call();
-        return resolveIn(git.getRepository(), gitDir, branch, commit);
       }
     } catch (InvalidRemoteException e) {
       throw new LibraryException(

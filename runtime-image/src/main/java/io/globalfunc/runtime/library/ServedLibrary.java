@@ -51,6 +51,10 @@ public class ServedLibrary {
       fetchOnlyAndExit();
       return;
     }
+    if (config.fetchAgent()) {
+      loadError = "this is a fetch agent: it serves no library";
+      return;
+    }
     try {
       load();
     } catch (RuntimeException e) {
@@ -94,6 +98,7 @@ public class ServedLibrary {
           loader.loadCommit(resolved.gitDir(), mirror.source(), branch, resolved.commit(), workers);
     } else if (config.mirrorDir().isPresent()) {
       branch = config.branch().orElse("master");
+      awaitMirror(config.mirrorDir().get());
       mirror = sharedMirror(config.mirrorDir().get());
       String pinned = config.commit().orElse(branch);
       RefResolver.Resolved r =
@@ -130,6 +135,35 @@ public class ServedLibrary {
         config.fetchAgentUrl().map(u -> Mirror.agent(u, config.timeout())).orElse(null));
   }
 
+  /**
+   * Waits until the fetch agent has written the shared mirror (the pod's containers start
+   * together), asking it to fetch meanwhile.
+   */
+  private void awaitMirror(Path gitDir) {
+    Mirror.Refresher agent =
+        config.fetchAgentUrl().map(u -> Mirror.agent(u, config.timeout())).orElse(null);
+    long deadline = System.nanoTime() + config.timeout().toNanos();
+    while (!java.nio.file.Files.isDirectory(gitDir.resolve("refs"))) {
+      if (agent == null || System.nanoTime() > deadline) {
+        throw new IllegalStateException("no Git mirror at " + gitDir);
+      }
+      try {
+        agent.refresh(config.branch().orElse("master"));
+      } catch (Exception notYet) {
+        LOG.debugf("fetch agent not answering yet: %s", notYet.getMessage());
+        sleepQuietly(200);
+      }
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Refs of the Git repository around a working folder, read in place; none outside Git. */
   private static Mirror workingRepo(Path dir) {
     try (Repository repo =
@@ -140,18 +174,21 @@ public class ServedLibrary {
     }
   }
 
+  /** The Git credentials configured (read from their files), or {@code null}. */
+  static GitCredentials credentials(RuntimeConfig config) {
+    return config
+        .gitPassword()
+        .map(p -> new GitCredentials(config.gitUsername().orElse("git"), p))
+        .or(() -> config.gitToken().map(GitCredentials::token))
+        .orElse(null);
+  }
+
   private GitLibraryReader.Resolved fetch(GitLibraryReader reader, String commit) {
-    GitCredentials credentials =
-        config
-            .gitPassword()
-            .map(p -> new GitCredentials(config.gitUsername().orElse("git"), p))
-            .or(() -> config.gitToken().map(GitCredentials::token))
-            .orElse(null);
     return reader.fetch(
         config.repositoryUrl().get(),
         config.branch().orElse("master"),
         commit,
-        credentials,
+        credentials(config),
         new CommitLoader(config).cacheDir().resolve("mirrors"));
   }
 
