@@ -38,6 +38,14 @@ public class FunctionReleaseSpec {
   private List<String> packages = new ArrayList<>();
 
   @JsonPropertyDescription(
+      "Refs callers may name per call besides the release's commit (Base@dev.add, ?ref=dev): glob"
+          + " patterns over branch and tag names, e.g. [\"dev\", \"exp-*\", \"v*\"]; \"*\" is any"
+          + " ref or commit of the repository; a commit id is served when reachable from an allowed"
+          + " branch or tag. Empty: only the release's commit. Given to the runtime as GF_REFS; pods"
+          + " then run a fetch-agent container, the only one with the Git credentials.")
+  private List<String> refs = new ArrayList<>();
+
+  @JsonPropertyDescription(
       "How often the branch is re-resolved, as a Go-style duration of s/m/h parts, e.g. 5m or 1h30m.")
   @Pattern("^([0-9]+[smh])+$")
   @Default("5m")
@@ -73,6 +81,14 @@ public class FunctionReleaseSpec {
 
   public void setCommit(String commit) {
     this.commit = commit;
+  }
+
+  public List<String> getRefs() {
+    return refs;
+  }
+
+  public void setRefs(List<String> refs) {
+    this.refs = refs;
   }
 
   public List<String> getPackages() {

@@ -105,7 +105,7 @@ public final class WorkerPodBuilder {
                     .endSeccompProfile()
                     .build())
             .withInitContainers(initContainer(spec, release))
-            .withContainers(runtimeContainer(spec, release, port))
+            .withContainers(containers(spec, release, port))
             .withVolumes(volumes(release))
             .endSpec()
             .build();
@@ -199,6 +199,37 @@ public final class WorkerPodBuilder {
         .build();
   }
 
+  /** The runtime, plus the fetch agent when the release serves refs besides its commit. */
+  private static List<Container> containers(
+      GlobalFuncWorkerSpec spec, ReleaseView release, int port) {
+    Container runtime = runtimeContainer(spec, release, port);
+    if (release.refs().isEmpty()) {
+      return List.of(runtime);
+    }
+    runtime.getEnv().addAll(FetchAgentContainer.runtimeEnv(release, port));
+    runtime.getVolumeMounts().add(mount(FetchAgentContainer.VOLUME, FetchAgentContainer.DIR, true));
+    List<VolumeMount> agentMounts = new ArrayList<>();
+    agentMounts.add(mount(FetchAgentContainer.VOLUME, FetchAgentContainer.DIR, false));
+    agentMounts.add(mount("tmp", "/tmp", false));
+    if (release.secretName() != null) {
+      agentMounts.add(mount(GIT_SECRET_VOLUME, GIT_SECRET_DIR, true));
+    }
+    return List.of(
+        runtime,
+        FetchAgentContainer.build(image(spec), release, port, gitSecretEnv(release), agentMounts));
+  }
+
+  /** The Git credentials as files of the Secret volume, for the containers that fetch. */
+  private static List<EnvVar> gitSecretEnv(ReleaseView release) {
+    if (release.secretName() == null) {
+      return List.of();
+    }
+    return List.of(
+        env("GF_GIT_USERNAME_FILE", GIT_SECRET_DIR + "/username"),
+        env("GF_GIT_PASSWORD_FILE", GIT_SECRET_DIR + "/password"),
+        env("GF_GIT_TOKEN_FILE", GIT_SECRET_DIR + "/token"));
+  }
+
   private static List<VolumeMount> initMounts(ReleaseView release) {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount("library", LIBRARY_DIR, false));
@@ -213,6 +244,14 @@ public final class WorkerPodBuilder {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("library").withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    if (!release.refs().isEmpty()) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(FetchAgentContainer.VOLUME)
+              .withNewEmptyDir()
+              .endEmptyDir()
+              .build());
+    }
     if (release.secretName() != null) {
       volumes.add(
           new VolumeBuilder()
@@ -306,7 +345,7 @@ public final class WorkerPodBuilder {
         .build();
   }
 
-  private static VolumeMount mount(String name, String path, boolean readOnly) {
+  static VolumeMount mount(String name, String path, boolean readOnly) {
     return new VolumeMountBuilder()
         .withName(name)
         .withMountPath(path)
@@ -314,7 +353,7 @@ public final class WorkerPodBuilder {
         .build();
   }
 
-  private static EnvVar env(String name, String value) {
+  static EnvVar env(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 }
