@@ -209,6 +209,7 @@ public final class WorkerPool implements AutoCloseable {
         Thread.currentThread().interrupt();
         w.process.destroyForcibly();
       }
+      w.awaitStderr(); // the worker's last log lines are read before close returns
     }
   }
 
