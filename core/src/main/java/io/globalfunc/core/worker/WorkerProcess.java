@@ -138,7 +138,10 @@ final class WorkerProcess {
     process.destroyForcibly();
   }
 
-  /** Waits up to {@code seconds} for a clean exit, then kills. */
+  /**
+   * Waits up to {@code seconds} for a clean exit, then kills; returns once its last log lines are
+   * read.
+   */
   void awaitExitOrKill(long seconds) {
     try {
       if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -148,6 +151,7 @@ final class WorkerProcess {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    awaitStderr();
   }
 
   private void readAnswers() {
