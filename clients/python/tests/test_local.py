@@ -22,6 +22,7 @@ CALLS = [
     ("Probe.pair", ("a", 1.0), {}),
     ("Probe.as_set", (), {"values": [1, 2]}),
     ("Probe.nan", (), {}),
+    ("Probe.collide", (), {}),
     ("Probe.fail", (), {"message": "kaputt"}),
     ("Probe.uses_os", (), {}),
     ("文本.字数统计", (), {"文本": "你好，世界 hello"}),
