@@ -14,8 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -209,6 +207,7 @@ public final class WorkerPool implements AutoCloseable {
         Thread.currentThread().interrupt();
         w.process.destroyForcibly();
       }
+      w.awaitStderr(); // the worker's last log lines are read before close returns
     }
   }
 
@@ -343,7 +342,7 @@ public final class WorkerPool implements AutoCloseable {
       }
       pb.directory(config.workDir().toFile());
     }
-    scrubEnvironment(pb.environment());
+    WorkerEnvironment.scrub(pb.environment());
     Process process;
     try {
       process = pb.start();
@@ -358,25 +357,6 @@ public final class WorkerPool implements AutoCloseable {
     Worker w = new Worker(slot, process);
     workers.add(w);
     w.startThreads();
-  }
-
-  /** User code gets the runtime's environment minus anything that looks like a credential. */
-  static void scrubEnvironment(Map<String, String> env) {
-    env.keySet()
-        .removeIf(
-            k -> {
-              String u = k.toUpperCase(Locale.ROOT);
-              return u.startsWith("GF_")
-                  || u.startsWith("QUARKUS_")
-                  || u.contains("PASSWORD")
-                  || u.contains("SECRET")
-                  || u.contains("TOKEN")
-                  || u.contains("CREDENTIAL")
-                  || u.endsWith("_URI")
-                  || u.endsWith("_KEY");
-            });
-    env.put("PYTHONDONTWRITEBYTECODE", "1");
-    env.put("PYTHONIOENCODING", "utf-8");
   }
 
   private void scheduleRespawnLocked() {

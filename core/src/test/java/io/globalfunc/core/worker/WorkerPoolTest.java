@@ -186,7 +186,7 @@ class WorkerPoolTest {
     env.put("GIT_PASSWORD", "pw");
     env.put("API_TOKEN", "t");
     env.put("PATH", "/usr/bin");
-    WorkerPool.scrubEnvironment(env);
+    WorkerEnvironment.scrub(env);
     assertThat(env)
         .containsKey("PATH")
         .doesNotContainKeys("GF_REDIS_URI", "GIT_PASSWORD", "API_TOKEN");

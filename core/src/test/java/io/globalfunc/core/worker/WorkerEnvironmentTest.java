@@ -1,0 +1,23 @@
+package io.globalfunc.core.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import org.junit.jupiter.api.Test;
+
+class WorkerEnvironmentTest {
+
+  @Test
+  void credentialsInUrlValuesAndSecretFilesAreRemoved() {
+    var env = new HashMap<String, String>();
+    env.put("DATABASE_URL", "postgres://app:hunter2@db:5432/x");
+    env.put("HTTP_PROXY", "http://u:p@proxy:3128");
+    env.put("GF_REDIS_URI_FILE", "/run/secrets/redis");
+    env.put("HOME_PAGE_URL", "https://example.com/a@b");
+    env.put("LANG", "C.UTF-8");
+    WorkerEnvironment.scrub(env);
+    assertThat(env)
+        .containsKeys("LANG", "HOME_PAGE_URL", "PYTHONIOENCODING")
+        .doesNotContainKeys("DATABASE_URL", "HTTP_PROXY", "GF_REDIS_URI_FILE");
+  }
+}
