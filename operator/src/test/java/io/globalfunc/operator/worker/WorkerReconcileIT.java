@@ -2,7 +2,10 @@ package io.globalfunc.operator.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.kube.KubeControlPlane;
@@ -66,5 +69,69 @@ class WorkerReconcileIT extends WorkerReconcileScenarios {
     assertThat(client.resources(GlobalFuncWorker.class).inNamespace(ns).list().getItems())
         .extracting(w -> w.getMetadata().getName())
         .containsExactlyInAnyOrderElementsOf(List.of("orphan", "memory"));
+  }
+
+  /**
+   * Admission refuses the operator's pods (a ResourceQuota, Pod Security): the worker says so in
+   * Degraded/Ready with the server's message and an Event, and retries on a timer, so raising the
+   * quota is enough.
+   */
+  @Test
+  void aPodTheServerRefusesIsDegradedWithTheServersMessageAnEventAndATimedRetry() {
+    String ns = namespace("refused");
+    client
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("pods")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("pods", new Quantity("1"))
+                .endSpec()
+                .build())
+        .create();
+    client.resource(Manifests.release(ns, "lib", git.url(), "1h")).create();
+    client.resource(Manifests.seedWorker(ns, "m7", "lib", 2)).create();
+    GlobalFuncWorker quota = awaitWorker(ns, "m7", x -> refused(x, "quota"));
+    assertThat(Conditions.get(quota.getStatus().getConditions(), Conditions.READY).orElseThrow())
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"))
+        .satisfies(c -> assertThat(c.getReason()).isEqualTo("PodCreateRefused"))
+        .satisfies(c -> assertThat(c.getMessage()).contains("forbidden", "quota"));
+    await()
+        .atMost(LONG)
+        .until(
+            () -> client.v1().events().inNamespace(ns).list().getItems(),
+            l ->
+                l.stream()
+                    .anyMatch(
+                        e ->
+                            "PodCreateRefused".equals(e.getReason())
+                                && e.getMessage().contains("quota")));
+
+    GlobalFuncWorker hostPort = Manifests.seedWorker(ns, "hp", "lib", 1);
+    hostPort.getSpec().setHostPort(true);
+    client.resource(hostPort).create();
+    awaitWorker(ns, "hp", x -> refused(x, "violates PodSecurity \"restricted"));
+
+    client
+        .resourceQuotas()
+        .inNamespace(ns)
+        .withName("pods")
+        .edit(
+            q -> {
+              q.getSpec().getHard().put("pods", new Quantity("10"));
+              return q;
+            });
+    awaitPods(ns, "m7", l -> l.size() == 2);
+    awaitWorker(
+        ns, "m7", x -> !Conditions.isTrue(x.getStatus().getConditions(), Conditions.DEGRADED));
+  }
+
+  private static boolean refused(GlobalFuncWorker w, String text) {
+    return Conditions.get(w.getStatus().getConditions(), Conditions.DEGRADED)
+        .filter(c -> "True".equals(c.getStatus()) && "PodCreateRefused".equals(c.getReason()))
+        .filter(c -> c.getMessage().contains(text))
+        .isPresent();
   }
 }
