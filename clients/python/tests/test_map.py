@@ -163,7 +163,7 @@ def test_map_survives_a_runtime_killed_mid_way(runtimes, pair):
         killed_at = None
         for i, result in enumerate(gf.map("Probe.sleep", items, chunk_size=250)):
             out.append(result)
-            if killed_at is None and i >= 2_000 and i % 50 == 0 and busy_workers(victim) > 0:
+            if killed_at is None and i >= 2_000 and i % 50 == 0 and cutting(gf, victim):
                 victim.kill()  # its Python workers are running items of an unanswered chunk
                 killed_at = i
     assert killed_at is not None and killed_at < n // 2
@@ -171,6 +171,15 @@ def test_map_survives_a_runtime_killed_mid_way(runtimes, pair):
     # the broken chunk is sent again to the other runtime (and later ones are refused there)
     assert globalfunc.EndpointLost in lost
     assert set(lost) <= {globalfunc.EndpointLost, globalfunc.NoEndpoints}
+
+
+def cutting(gf, runtime):
+    """True while this client waits for a chunk the runtime's workers are running."""
+
+    def waiting():
+        return any(e.outstanding > 0 for e in gf._pool._endpoints if e.url == runtime.url)
+
+    return waiting() and busy_workers(runtime) > 0 and waiting()
 
 
 def busy_workers(runtime):
