@@ -3,7 +3,10 @@ package io.globalfunc.runtime.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.batch.BatchStatus;
 import io.globalfunc.core.batch.BatchStore;
+import io.globalfunc.core.batch.ChunkPlan;
+import io.globalfunc.core.batch.JsonArrayItems;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.naming.FunctionName;
@@ -26,6 +29,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +45,6 @@ import java.util.Optional;
 public class BatchRoutes {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SUBMIT_CHUNK = 1000;
 
   private final ServedLibrary library;
   private final RuntimeConfig config;
@@ -156,7 +159,8 @@ public class BatchRoutes {
     WorkerPool pool = lease.library().pool();
     int window = Math.max(1, pool.config().workers() * pool.config().pipelineDepth() * 2);
     Context context = Vertx.currentContext();
-    new MapRun(
+    MapRun run =
+        new MapRun(
             calls,
             lease,
             parsed.get().fn(),
@@ -166,8 +170,9 @@ public class BatchRoutes {
                     v ->
                         rc.response()
                             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .end(out)))
-        .start(window);
+                            .end(out)));
+    rc.response().closeHandler(v -> run.cancel());
+    run.start(window);
   }
 
   /** Queues a durable batch; 202 with its id. */
@@ -182,19 +187,18 @@ public class BatchRoutes {
       return;
     }
     String function = parsed.get().fn().ref().callName();
-    List<JsonNode> items = parsed.get().items();
+    List<byte[]> items;
+    try {
+      items = JsonArrayItems.split(rc.body().buffer().getBytes());
+    } catch (IOException e) {
+      requests.problem(rc, Problem.BAD_JSON, e.getMessage(), function);
+      return;
+    }
     rc.vertx()
         .<String>executeBlocking(
             () -> {
               String id = store.create(function, items.size());
-              for (int from = 0; from < items.size(); from += SUBMIT_CHUNK) {
-                List<String> chunk = new ArrayList<>();
-                for (JsonNode n :
-                    items.subList(from, Math.min(items.size(), from + SUBMIT_CHUNK))) {
-                  chunk.add(n.toString());
-                }
-                store.add(id, function, from, chunk);
-              }
+              store.add(id, function, 0, items, ChunkPlan.entrySize(items.size()));
               return id;
             },
             false)
@@ -250,7 +254,7 @@ public class BatchRoutes {
               } else if (ar.result().isEmpty()) {
                 requests.problem(rc, Problem.UNKNOWN_BATCH, "no batch " + id, null);
               } else {
-                BatchStore.Status s = ar.result().get();
+                BatchStatus s = ar.result().get();
                 ObjectNode n = JSON.createObjectNode();
                 n.put("id", s.id());
                 n.put("function", s.function());

@@ -11,6 +11,9 @@ import io.globalfunc.runtime.library.Lease;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,6 +35,10 @@ final class MapRun {
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger remaining;
   private final AtomicInteger credits = new AtomicInteger();
+  private final Map<Integer, CompletableFuture<?>> running = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean leaseEnded =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean cancelled;
 
   /** Items run under {@code lease} (one share of it per call), ended when the answer is sent. */
   MapRun(Calls calls, Lease lease, ServedFunction fn, List<JsonNode> items, Consumer<Buffer> done) {
@@ -47,7 +54,7 @@ final class MapRun {
   /** Starts the first {@code window} calls; later ones start as earlier ones finish. */
   void start(int window) {
     if (items.isEmpty()) {
-      lease.close();
+      endLease();
       done.accept(Buffer.buffer("[]"));
       return;
     }
@@ -66,22 +73,45 @@ final class MapRun {
     } while (credits.decrementAndGet() > 0);
   }
 
+  /** The client went away: no more calls start, and queued ones are dropped. */
+  /** Ends the map's own lease once (answered or cancelled); each call holds a share of it. */
+  private void endLease() {
+    if (leaseEnded.compareAndSet(false, true)) {
+      lease.close();
+    }
+  }
+
+  void cancel() {
+    cancelled = true;
+    running.values().forEach(f -> f.cancel(false));
+    endLease();
+  }
+
   private void startNext() {
-    while (true) {
+    while (!cancelled) {
       int i = next.getAndIncrement();
       if (i >= items.size()) {
         return;
       }
       JsonNode kwargs = items.get(i);
       if (kwargs.isObject()) {
-        calls
-            .run(lease.share(), fn, new CallRequest(fn.ref(), null, kwargs, null))
-            .thenAccept(
-                a ->
-                    finished(
-                        i,
-                        ResultEnvelope.annotate(
-                            envelope(a.outcome()), a.provenance().envelopeFields())));
+        CompletableFuture<Calls.Answer> call;
+        try {
+          call = calls.run(lease.share(), fn, new CallRequest(fn.ref(), null, kwargs, null));
+        } catch (RuntimeException | StackOverflowError e) {
+          finished(i, unencodable(i, e));
+          return;
+        }
+        running.put(i, call);
+        call.thenAccept(
+            a ->
+                finished(
+                    i,
+                    ResultEnvelope.annotate(
+                        envelope(a.outcome()), a.provenance().envelopeFields())));
+        if (cancelled) {
+          call.cancel(false);
+        }
         return;
       }
       envelopes[i] =
@@ -97,7 +127,16 @@ final class MapRun {
     }
   }
 
+  private byte[] unencodable(int i, Throwable e) {
+    return ResultEnvelope.failure(
+        Problem.INVALID_REQUEST.body(
+            JSON,
+            "item " + i + " cannot be encoded for Python: " + e.getMessage(),
+            fn.ref().callName()));
+  }
+
   private void finished(int i, byte[] envelope) {
+    running.remove(i);
     envelopes[i] = envelope;
     if (remaining.decrementAndGet() == 0) {
       answer();
@@ -115,7 +154,7 @@ final class MapRun {
   }
 
   private void answer() {
-    lease.close();
+    endLease();
     Buffer out = Buffer.buffer();
     out.appendByte((byte) '[');
     for (int i = 0; i < envelopes.length; i++) {

@@ -27,6 +27,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The HTTP API: {@code POST /gfgo/} (seed-compatible), {@code POST /v1/functions/{p}/{f}} and the
@@ -198,13 +199,44 @@ public class FunctionRoutes {
     }
     long start = System.nanoTime();
     Context context = Vertx.currentContext();
-    calls
-        .run(lease, fn, new CallRequest(fref, args, kwargs, null))
-        .thenAccept(
-            answer -> {
-              metrics.record(fn.ref(), answer.outcome(), System.nanoTime() - start);
-              onContext(context, () -> answer(rc, fn, answer));
-            });
+    CompletableFuture<Calls.Answer> call =
+        calls.run(lease, fn, new CallRequest(fref, args, kwargs, null));
+    dropWhenAbandoned(rc, call);
+    call.whenComplete(
+        (answer, error) -> {
+          if (answer != null) {
+            metrics.record(fn.ref(), answer.outcome(), System.nanoTime() - start);
+            onContext(context, () -> answer(rc, fn, answer));
+          } else if (!call.isCancelled()) {
+            onContext(
+                context,
+                () -> requests.problem(rc, Problem.INTERNAL, "the call failed: " + error, name));
+          }
+        });
+  }
+
+  /**
+   * A call whose client went away is cancelled (the pool drops it if it has not started), and so is
+   * one not finished by its deadline, which then waited too long for a worker: 429.
+   */
+  private void dropWhenAbandoned(RoutingContext rc, CompletableFuture<?> call) {
+    long timer =
+        rc.vertx()
+            .setTimer(
+                config.callDeadline().toMillis(),
+                id -> {
+                  if (call.cancel(false)) {
+                    requests.problem(
+                        rc,
+                        Problem.OVERLOADED,
+                        "the call waited more than "
+                            + config.queueTimeout().orElse(config.timeout()).toSeconds()
+                            + " s for a Python worker",
+                        null);
+                  }
+                });
+    call.whenComplete((outcome, error) -> rc.vertx().cancelTimer(timer));
+    rc.response().closeHandler(v -> call.cancel(false));
   }
 
   private void unknown(RoutingContext rc, String name) {

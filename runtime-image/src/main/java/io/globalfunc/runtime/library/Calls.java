@@ -29,10 +29,15 @@ public class Calls {
     return worker;
   }
 
+  /**
+   * The answer of a call; cancelling it cancels the call in the pool (dropped if not started). May
+   * throw, with the lease ended, when the arguments cannot be encoded for Python.
+   */
   public CompletableFuture<Answer> run(Lease lease, ServedFunction fn, CallRequest request) {
     if (!fn.info().pure() || !memo.enabled()) {
-      return submit(lease, request)
-          .thenApply(o -> new Answer(o, Provenance.of(lease, fn, worker, null)));
+      CompletableFuture<CallOutcome> call = submit(lease, request);
+      return cancelling(
+          call.thenApply(o -> new Answer(o, Provenance.of(lease, fn, worker, null))), call);
     }
     String key = memo.key(fn, request.args(), request.kwargs());
     return memo.get(key)
@@ -55,7 +60,19 @@ public class Calls {
             });
   }
 
+  /** {@code answer}, whose cancellation also cancels {@code call}. */
+  private static <T> CompletableFuture<T> cancelling(
+      CompletableFuture<T> answer, CompletableFuture<?> call) {
+    answer.whenComplete(
+        (a, e) -> {
+          if (answer.isCancelled()) {
+            call.cancel(false);
+          }
+        });
+    return answer;
+  }
+
   private static CompletableFuture<CallOutcome> submit(Lease lease, CallRequest request) {
-    return lease.library().pool().submit(request).whenComplete((o, e) -> lease.close());
+    return ServedLibrary.submit(lease, request);
   }
 }

@@ -249,8 +249,17 @@ public class ServedLibrary {
    * workers it started on.
    */
   public CompletableFuture<CallOutcome> submit(CallRequest request) {
-    Lease lease = commits.leaseCurrent();
-    return lease.library().pool().submit(request).whenComplete((o, e) -> lease.close());
+    return submit(commits.leaseCurrent(), request);
+  }
+
+  /** Submits a call under a lease, ended when the call completes (or at once if it throws). */
+  static CompletableFuture<CallOutcome> submit(Lease lease, CallRequest request) {
+    try {
+      return lease.library().pool().submit(request).whenComplete((o, e) -> lease.close());
+    } catch (RuntimeException | StackOverflowError e) {
+      lease.close();
+      throw e;
+    }
   }
 
   public Library library() {
