@@ -50,12 +50,12 @@ public class Calls {
                         new CallOutcome.Success(hit), Provenance.of(lease, fn, worker, "hit")));
               }
               return submit(lease, request)
-                  .thenApply(
+                  .thenCompose(
                       o -> {
-                        if (o instanceof CallOutcome.Success s) {
-                          memo.put(key, s.json());
-                        }
-                        return new Answer(o, Provenance.of(lease, fn, worker, "miss"));
+                        Answer a = new Answer(o, Provenance.of(lease, fn, worker, "miss"));
+                        return o instanceof CallOutcome.Success s
+                            ? memo.put(key, s.json()).thenApply(v -> a)
+                            : CompletableFuture.completedFuture(a);
                       });
             });
   }

@@ -106,18 +106,29 @@ public class Memo {
     return out;
   }
 
-  /** Stores a result for the configured TTL. */
-  public void put(String key, byte[] json) {
+  /**
+   * Stores a result for the configured TTL; completes when stored (or failed, which is only
+   * logged), so a call that answered is a hit for every runtime from then on.
+   */
+  public CompletableFuture<Void> put(String key, byte[] json) {
     long ttl = config.memoTtl().toMillis();
     if (redis == null) {
       synchronized (local) {
         local.put(key, new Entry(json, System.nanoTime() + ttl * 1_000_000L));
       }
-      return;
+      return CompletableFuture.completedFuture(null);
     }
+    CompletableFuture<Void> out = new CompletableFuture<>();
     redis
         .send(Request.cmd(Command.SET).arg(key).arg(json).arg("PX").arg(ttl))
-        .onFailure(e -> LOG.debugf("memo write failed: %s", e.getMessage()));
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.debugf("memo write failed: %s", ar.cause().getMessage());
+              }
+              out.complete(null);
+            });
+    return out;
   }
 
   /**
