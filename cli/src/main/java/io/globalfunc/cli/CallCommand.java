@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.catalog.CatalogConfig;
+import io.globalfunc.core.introspect.FunctionInfo;
+import io.globalfunc.core.introspect.PythonIntrospector;
 import io.globalfunc.core.library.FunctionRef;
-import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.PoolConfig;
@@ -25,10 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,7 +55,10 @@ final class CallCommand extends GfCommand {
   @Parameters(index = "0", paramLabel = "Package.function")
   String target;
 
-  @Parameters(index = "1..*", paramLabel = "key=value", description = "Keyword arguments.")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "key=value",
+      description = "Keyword arguments: key=value, or key:=json for JSON as is.")
   List<String> pairs = new ArrayList<>();
 
   @Option(names = "--local", description = "Run in a local Python worker (the default).")
@@ -85,87 +92,100 @@ final class CallCommand extends GfCommand {
     if (ref == null) {
       throw usage("not a function name: " + target + " (expected Package.function)");
     }
-    ObjectNode kwargs = parsePairs();
-    return url != null ? remote(ref, kwargs) : local(ref, kwargs);
-  }
-
-  /** {@code key=value} pairs as a JSON object; a malformed pair is a usage error. */
-  ObjectNode parsePairs() {
-    ObjectNode kwargs = JsonNodeFactory.instance.objectNode();
-    for (String pair : pairs) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      if (eq <= 0 || !FunctionName.isIdentifier(key)) {
-        throw usage("malformed argument '" + pair + "': expected key=value with key a Python name");
-      }
-      if (kwargs.has(key)) {
-        throw usage("argument '" + key + "' given twice");
-      }
-      kwargs.set(key, value(pair.substring(eq + 1)));
-    }
-    return kwargs;
-  }
-
-  /** JSON when the text is one complete JSON value, else the text as a string. */
-  static JsonNode value(String text) {
+    List<Kwargs.Pair> parsed;
     try {
-      JsonNode node = STRICT.readTree(text);
-      if (node != null && !node.isMissingNode()) {
-        return node;
-      }
-    } catch (JsonProcessingException notJson) {
-      // plain text
+      parsed = Kwargs.parse(pairs);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
-    return JsonNodeFactory.instance.textNode(text);
+    return url != null ? remote(ref, parsed) : local(ref, parsed);
   }
 
-  private int local(FunctionRef ref, ObjectNode kwargs) {
+  /** The arguments typed by the function's annotations when some {@code k=v} needs them. */
+  ObjectNode kwargs(List<Kwargs.Pair> parsed, Supplier<Map<String, String>> annotations) {
+    Map<String, String> types = Kwargs.needAnnotations(parsed) ? annotations.get() : Map.of();
+    try {
+      return Kwargs.typed(parsed, types);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  /** The annotations of the working-tree file, read by Python's {@code ast}. */
+  private static Map<String, String> annotations(FunctionRef ref, Path file) {
+    try {
+      FunctionInfo info = new PythonIntrospector(python()).describe(ref, Files.readString(file));
+      return annotations(info.signature() == null ? List.of() : info.signature().parameters());
+    } catch (IOException | RuntimeException e) {
+      return Map.of(); // the call itself reports what is wrong with the file
+    }
+  }
+
+  private static Map<String, String> annotations(List<FunctionInfo.Parameter> parameters) {
+    Map<String, String> out = new HashMap<>();
+    for (FunctionInfo.Parameter p : parameters) {
+      if (p.annotation() != null) {
+        out.put(p.name(), p.annotation());
+      }
+    }
+    return out;
+  }
+
+  private static String python() {
+    return System.getenv().getOrDefault("GF_PYTHON", "python3");
+  }
+
+  private int local(FunctionRef ref, List<Kwargs.Pair> parsed) {
     try (Workspace ws = workspace()) {
       Path file = ws.root().resolve(ref.path());
       if (!Files.isRegularFile(file)) {
         throw new GfException(
             ref.callName() + " is not in the library: no " + ref.path() + " in " + ws.root());
       }
+      ObjectNode kwargs = kwargs(parsed, () -> annotations(ref, file));
       PoolConfig config =
           PoolConfig.defaults(ws.root())
               .withWorkers(1)
-              .withPython(System.getenv().getOrDefault("GF_PYTHON", "python3"))
+              .withPython(python())
               .withWorkDir(gf.cwd())
               .withDefaultTimeout(Duration.ofSeconds(timeoutSeconds));
-      try (WorkerPool pool = WorkerPool.start(config)) {
-        CallOutcome outcome;
-        try {
-          outcome =
-              pool.submit(CallRequest.kwargs(ref, kwargs))
-                  .get(timeoutSeconds + 15L, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-          throw new GfException("no Python worker answered within " + (timeoutSeconds + 15) + " s");
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new GfException("interrupted");
-        } catch (ExecutionException e) {
-          throw new GfException("the call failed: " + e.getCause());
-        }
-        if (outcome instanceof CallOutcome.Success s) {
-          out().println(new String(s.json(), StandardCharsets.UTF_8));
-          return 0;
-        }
-        CallOutcome.Failure f = (CallOutcome.Failure) outcome;
-        if (traceback && f.traceback() != null) {
-          err().print(f.traceback());
-        }
-        String kind = f.kind().name().toLowerCase().replace('_', ' ');
-        throw new GfException(
-            ref.callName()
-                + ": "
-                + kind
-                + (f.type() == null ? "" : ": " + f.type())
-                + (f.message() == null ? "" : ": " + firstLine(f.message())));
+      CallOutcome outcome;
+      try (PythonPrints prints = PythonPrints.to(err());
+          WorkerPool pool = WorkerPool.start(config)) {
+        outcome = await(pool, CallRequest.kwargs(ref, kwargs));
       }
+      if (outcome instanceof CallOutcome.Success s) {
+        out().println(new String(s.json(), StandardCharsets.UTF_8));
+        return 0;
+      }
+      CallOutcome.Failure f = (CallOutcome.Failure) outcome;
+      if (traceback && f.traceback() != null) {
+        err().print(f.traceback());
+      }
+      String kind = f.kind().name().toLowerCase().replace('_', ' ');
+      throw new GfException(
+          ref.callName()
+              + ": "
+              + kind
+              + (f.type() == null ? "" : ": " + f.type())
+              + (f.message() == null ? "" : ": " + firstLine(f.message())));
     }
   }
 
-  private int remote(FunctionRef ref, ObjectNode kwargs) {
+  private CallOutcome await(WorkerPool pool, CallRequest request) {
+    try {
+      return pool.submit(request).get(timeoutSeconds + 15L, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new GfException("no Python worker answered within " + (timeoutSeconds + 15) + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GfException("interrupted");
+    } catch (ExecutionException e) {
+      throw new GfException("the call failed: " + e.getCause());
+    }
+  }
+
+  private int remote(FunctionRef ref, List<Kwargs.Pair> parsed) {
     String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     URI uri;
     try {
@@ -176,14 +196,14 @@ final class CallCommand extends GfCommand {
     } catch (IllegalArgumentException e) {
       throw usage("not an http(s) URL: " + CatalogConfig.redact(url));
     }
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("pack_func", ref.callName());
-    body.set("kwargs", kwargs);
     String where = CatalogConfig.redact(base);
     HttpClient client =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(Math.min(10, timeoutSeconds)))
             .build();
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("pack_func", ref.callName());
+    body.set("kwargs", kwargs(parsed, () -> served(client, base, ref)));
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(timeoutSeconds))
@@ -191,9 +211,17 @@ final class CallCommand extends GfCommand {
             .header("Accept", "application/json, application/problem+json")
             .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
             .build();
-    HttpResponse<String> response;
+    HttpResponse<String> response = send(client, request, where);
+    if (response.statusCode() / 100 == 2) {
+      out().println(response.body().strip());
+      return 0;
+    }
+    throw new GfException(ref.callName() + ": " + problem(response));
+  }
+
+  private HttpResponse<String> send(HttpClient client, HttpRequest request, String where) {
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
       throw new GfException("no answer from " + where + " within " + timeoutSeconds + " s");
     } catch (ConnectException e) {
@@ -204,21 +232,52 @@ final class CallCommand extends GfCommand {
       Thread.currentThread().interrupt();
       throw new GfException("interrupted");
     }
-    if (response.statusCode() / 100 == 2) {
-      out().println(response.body().strip());
-      return 0;
-    }
-    throw new GfException(ref.callName() + ": " + problem(response));
   }
 
-  /** One line from an RFC 9457 problem (title and detail), or the status and body. */
-  private static String problem(HttpResponse<String> response) {
+  /** The annotations of the function as the runtime serves it ({@code GET /v1/functions/..}). */
+  private Map<String, String> served(HttpClient client, String base, FunctionRef ref) {
+    URI describe =
+        URI.create(
+            URI.create(base + "/v1/functions/" + ref.pkg() + "/" + ref.function()).toASCIIString());
+    HttpResponse<String> r =
+        send(
+            client,
+            HttpRequest.newBuilder(describe)
+                .timeout(Duration.ofSeconds(timeoutSeconds))
+                .GET()
+                .build(),
+            CatalogConfig.redact(base));
+    Map<String, String> out = new HashMap<>();
+    try {
+      JsonNode params = STRICT.readTree(r.body()).path("signature").path("parameters");
+      for (JsonNode p : params) {
+        if (p.path("annotation").isTextual()) {
+          out.put(p.path("name").asText(), p.path("annotation").asText());
+        }
+      }
+    } catch (JsonProcessingException e) {
+      // an unknown function or an old runtime: the call itself says what is wrong
+    }
+    return out;
+  }
+
+  /**
+   * One line from an RFC 9457 problem (title, the Python exception's type and the detail), or the
+   * status and body; with {@code --traceback} the served traceback goes to stderr first.
+   */
+  private String problem(HttpResponse<String> response) {
     try {
       JsonNode p = STRICT.readTree(response.body());
       if (p != null && p.isObject() && (p.has("title") || p.has("detail"))) {
         String title = p.path("title").asText("HTTP " + response.statusCode());
         String detail = p.path("detail").asText("");
-        return title + (detail.isEmpty() ? "" : ": " + firstLine(detail));
+        String type = p.path("exception").path("type").asText("");
+        if (traceback && p.path("exception").path("traceback").isTextual()) {
+          err().print(p.path("exception").path("traceback").asText());
+        }
+        return title
+            + (type.isEmpty() ? "" : ": " + type)
+            + (detail.isEmpty() ? "" : ": " + firstLine(detail));
       }
     } catch (JsonProcessingException notJson) {
       // fall through

@@ -67,10 +67,14 @@ public final class Gf implements Runnable {
   /** Runs gf and returns its exit status (0 ok, 1 failure, 2 usage). */
   public static int run(String... args) {
     quietLogging();
-    PrintWriter out =
-        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-    PrintWriter err =
-        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    return run(
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+        args);
+  }
+
+  /** Runs gf writing to {@code out} and {@code err}; returns its exit status. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Gf());
     cl.setOut(out);
     cl.setErr(err);

@@ -25,6 +25,12 @@ abstract class GfCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON for programs instead of text for people.")
   boolean json;
 
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help for the command and exit.")
+  boolean help;
+
   PrintWriter out() {
     return spec.commandLine().getOut();
   }

@@ -12,7 +12,6 @@ import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,15 +108,20 @@ final class MapCommand extends GfCommand {
     }
     Input in = read();
     int lines = in.lineProblem().length;
-    MapState state = MapState.load(output, function, lines);
     int written = countLines(output);
+    MapState state = MapState.load(output, function, lines, written, err());
     if (state == null && written > 0) {
+      if (written == lines && allEnvelopes(output)) {
+        return summary(lines, " (already complete: remove it to run the map again)");
+      }
       throw new GfException(
           output + " exists and was not written by this map; remove it or choose another --output");
     }
     if (written > lines) {
       throw new GfException(output + " has more lines than the input");
     }
+    // Probing the runtime first means a mistyped function leaves no state behind.
+    HttpClient client = url != null ? probe(ref) : null;
     ProgressBar bar = new ProgressBar(err(), "map " + function);
     try (BufferedWriter w =
         Files.newBufferedWriter(
@@ -128,16 +132,21 @@ final class MapCommand extends GfCommand {
         if (state == null) {
           state = MapState.create(output, function, lines, null);
         }
-        viaUrl(ref, in, writer);
+        viaUrl(client, ref, in, writer);
       } else {
         viaRedis(ref, in, writer, state);
       }
     }
+    MapState.delete(output);
+    return summary(lines, "");
+  }
+
+  /** Prints how many results (and failures) the output holds; exit 1 when any item failed. */
+  private int summary(int lines, String note) throws IOException {
     long failed =
         Files.readAllLines(output, StandardCharsets.UTF_8).stream()
             .filter(l -> !l.startsWith("{\"ok\":true"))
             .count();
-    MapState.delete(output);
     if (json) {
       ObjectNode n = PLAIN.createObjectNode();
       n.put("function", function);
@@ -148,9 +157,19 @@ final class MapCommand extends GfCommand {
     } else {
       out()
           .println(
-              lines + " results in " + output + (failed > 0 ? " (" + failed + " failed)" : ""));
+              lines
+                  + " results in "
+                  + output
+                  + (failed > 0 ? " (" + failed + " failed)" : "")
+                  + note);
     }
     return failed > 0 ? 1 : 0;
+  }
+
+  private static boolean allEnvelopes(Path file) throws IOException {
+    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.allMatch(l -> l.startsWith("{\"ok\":"));
+    }
   }
 
   /** Writes envelopes in input order, filling malformed lines' problems in place. */
@@ -231,8 +250,9 @@ final class MapCommand extends GfCommand {
     return new Input(items, itemLine, problems);
   }
 
-  private void viaUrl(FunctionRef ref, Input in, Writer writer) throws Exception {
-    String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  /** The client for {@code --url}, once the runtime has said it serves the function. */
+  private HttpClient probe(FunctionRef ref) throws InterruptedException {
+    String base = base();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     URI describe =
         URI.create(base + "/v1/functions/" + ref.pkg() + "/" + ref.function()).normalize();
@@ -249,6 +269,16 @@ final class MapCommand extends GfCommand {
       throw new GfException(
           "no function " + function + " is served at " + CatalogConfig.redact(base));
     }
+    return client;
+  }
+
+  private String base() {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private void viaUrl(HttpClient client, FunctionRef ref, Input in, Writer writer)
+      throws Exception {
+    String base = base();
     int done = writer.itemsDone();
     URI map = encoded(URI.create(base + "/v1/map/" + ref.pkg() + "/" + ref.function()));
     for (int from = done; from < in.items().size(); from += chunk) {
@@ -328,44 +358,6 @@ final class MapCommand extends GfCommand {
     }
     try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
       return (int) lines.count();
-    }
-  }
-
-  /** What an interrupted map left behind to resume from: {@code <output>.gfmap}. */
-  record MapState(String function, int lines, String batch) {
-    static Path file(Path output) {
-      return output.resolveSibling(output.getFileName() + ".gfmap");
-    }
-
-    static MapState load(Path output, String function, int lines) {
-      Path f = file(output);
-      if (!Files.exists(f)) {
-        return null;
-      }
-      try {
-        MapState s = PLAIN.readValue(f.toFile(), MapState.class);
-        if (!s.function().equals(function) || s.lines() != lines) {
-          throw new GfException(
-              f + " belongs to another map (" + s.function() + ", " + s.lines() + " lines)");
-        }
-        return s;
-      } catch (IOException e) {
-        throw new GfException("unreadable " + f + ": " + e.getMessage());
-      }
-    }
-
-    static MapState create(Path output, String function, int lines, String batch) {
-      MapState s = new MapState(function, lines, batch);
-      try {
-        PLAIN.writeValue(file(output).toFile(), s);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return s;
-    }
-
-    static void delete(Path output) throws IOException {
-      Files.deleteIfExists(file(output));
     }
   }
 }

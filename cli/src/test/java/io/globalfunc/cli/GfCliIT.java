@@ -563,4 +563,31 @@ class GfCliIT {
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out()).contains("\"branch\" : \"master\"");
   }
+
+  @Test
+  void twoGfAtOnceTakeTurnsOnTheEmbeddedCatalog() throws Exception {
+    assertThat(gf.run(repo, "save", "--all").exit()).isZero();
+    Path file = tmp.resolve("home/catalog.mv.db");
+    // Another process holding the catalog (here: this test) for a moment.
+    H2Backend holder = new H2Backend(file.toString());
+    java.util.concurrent.CompletableFuture<GfProcess.Result> list =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> gf.run(repo, "list"));
+    Thread.sleep(1500);
+    holder.close();
+    GfProcess.Result waited = list.get();
+    assertThat(waited.exit()).as(waited.toString()).isZero();
+    assertThat(waited.out()).contains("Util.mean");
+
+    List<java.util.concurrent.CompletableFuture<GfProcess.Result>> many =
+        Stream.of("list", "search", "search")
+            .map(
+                cmd ->
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                        () ->
+                            cmd.equals("list") ? gf.run(repo, "list") : gf.run(repo, cmd, "mean")))
+            .toList();
+    for (var r : many) {
+      assertThat(r.get().exit()).as(r.get().toString()).isZero();
+    }
+  }
 }

@@ -210,4 +210,54 @@ class GfMapIT {
     assertThat(got).hasSize(1200);
     assertThat(JSON.readTree(got.get(1199)).path("result").asLong()).isEqualTo(1199L * 1199);
   }
+
+  private static GfProcess.Result mapUrl(String function, Path in, Path out) {
+    return gf.run(
+        tmp,
+        "map",
+        function,
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--url",
+        started.get(0).uri("").toString());
+  }
+
+  @Test
+  void aTypoLeavesAWayOutAndAFinishedMapSaysItIsComplete() throws Exception {
+    Path in = input("typo.jsonl", 10, Map.of());
+    Path out = tmp.resolve("typo.out");
+    Path state = tmp.resolve("typo.out.gfmap");
+    GfProcess.Result typo = mapUrl("Base.sqare", in, out);
+    assertThat(typo.exit()).as(typo.toString()).isEqualTo(1);
+    assertThat(typo.err()).contains("no function Base.sqare");
+    assertThat(state).doesNotExist();
+
+    GfProcess.Result fixed = mapUrl("Base.square", in, out);
+    assertThat(fixed.exit()).as(fixed.toString()).isZero();
+    assertThat(lines(out)).isEqualTo(10);
+
+    GfProcess.Result again = mapUrl("Base.square", in, out);
+    assertThat(again.exit()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("10 results in " + out).contains("already complete");
+
+    // A state of another map that wrote nothing is discarded; one that wrote something says how
+    // to get out.
+    Path other = tmp.resolve("other.out");
+    Files.writeString(
+        other.resolveSibling("other.out.gfmap"), "{\"function\":\"Base.x\",\"lines\":3}");
+    GfProcess.Result stale = mapUrl("Base.square", in, other);
+    assertThat(stale.exit()).as(stale.toString()).isZero();
+    assertThat(stale.err()).contains("discarding").contains("Base.x over 3 lines");
+    Path partial = tmp.resolve("partial.out");
+    Files.writeString(partial, "{\"ok\":true,\"result\":0}\n");
+    Files.writeString(
+        partial.resolveSibling("partial.out.gfmap"), "{\"function\":\"Base.x\",\"lines\":3}");
+    GfProcess.Result refused = mapUrl("Base.square", in, partial);
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("holds a partial map of Base.x over 3 lines")
+        .contains("rerun that map to finish it, or remove " + partial);
+  }
 }

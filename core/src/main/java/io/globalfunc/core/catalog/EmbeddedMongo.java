@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The embedded catalog: an in-process MongoDB wire-protocol server (mongo-java-server) on a
@@ -32,20 +33,7 @@ final class EmbeddedMongo implements AutoCloseable {
       throw new CatalogException(
           CatalogException.Reason.IO, "cannot create " + file.getParent() + ": " + e, e);
     }
-    H2Backend backend;
-    try {
-      backend = new H2Backend(file.toString());
-    } catch (RuntimeException e) {
-      String msg = String.valueOf(e.getMessage());
-      if (msg.contains("locked")) {
-        throw new CatalogException(
-            CatalogException.Reason.EMBEDDED_LOCKED,
-            "the embedded catalog " + file + " is in use by another gf process; retry when it ends",
-            e);
-      }
-      throw new CatalogException(
-          CatalogException.Reason.IO, "cannot open the embedded catalog " + file + ": " + msg, e);
-    }
+    H2Backend backend = open(file);
     MongoServer server = new MongoServer(backend);
     InetSocketAddress address;
     try {
@@ -58,6 +46,50 @@ final class EmbeddedMongo implements AutoCloseable {
     }
     return new EmbeddedMongo(
         backend, server, "mongodb://127.0.0.1:" + address.getPort() + "/?directConnection=true");
+  }
+
+  /** How long a gf waits for another gf to release the catalog file before giving up. */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Opens the H2 file, waiting up to {@link #LOCK_WAIT} while another process holds it: gf commands
+   * are short, so two started at once take turns instead of one failing.
+   */
+  private static H2Backend open(Path file) {
+    long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+    while (true) {
+      try {
+        return new H2Backend(file.toString());
+      } catch (RuntimeException e) {
+        String msg = String.valueOf(e.getMessage());
+        if (!msg.contains("locked")) {
+          throw new CatalogException(
+              CatalogException.Reason.IO,
+              "cannot open the embedded catalog " + file + ": " + msg,
+              e);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new CatalogException(
+              CatalogException.Reason.EMBEDDED_LOCKED,
+              "the embedded catalog "
+                  + file
+                  + " is still in use by another gf process after "
+                  + LOCK_WAIT.toSeconds()
+                  + " s; retry when it ends",
+              e);
+        }
+        pause();
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CatalogException(CatalogException.Reason.IO, "interrupted", e);
+    }
   }
 
   String uri() {

@@ -72,6 +72,12 @@ public final class PythonIntrospector {
     return out;
   }
 
+  /** Describes one function file from its source text (e.g. a working-tree file). */
+  public FunctionInfo describe(FunctionRef ref, String source) {
+    Answer a = run(List.of(new Item(ref.path(), ref.function(), source))).get(0);
+    return new FunctionInfo(ref, a.callable(), a.kind(), a.signature(), a.doc(), a.error());
+  }
+
   /** Files per Python process below which splitting the work costs more than it saves. */
   private static final int MIN_PER_PROCESS = 500;
 

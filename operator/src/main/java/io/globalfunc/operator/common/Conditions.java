@@ -21,28 +21,30 @@ public final class Conditions {
   private Conditions() {}
 
   /**
-   * Returns {@code current} with the condition of {@code type} set; the transition time moves only
-   * when the status flips, so re-applying the same state yields an equal list (and no patch).
+   * Returns {@code current} with the condition of {@code type} set; the transition time moves (to
+   * {@code now}) only when the status flips, so re-applying the same state yields an equal list
+   * (and no patch).
    */
   public static List<Condition> set(
       List<Condition> current,
       String type,
       boolean status,
-      String reason,
+      Reason reason,
       String message,
-      Long generation) {
+      Long generation,
+      Instant now) {
     List<Condition> out = new ArrayList<>(current == null ? List.of() : current);
     String value = status ? "True" : "False";
     Optional<Condition> old = out.stream().filter(c -> type.equals(c.getType())).findFirst();
     String since =
         old.filter(c -> value.equals(c.getStatus()))
             .map(Condition::getLastTransitionTime)
-            .orElseGet(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            .orElseGet(() -> now.truncatedTo(ChronoUnit.SECONDS).toString());
     Condition next =
         new ConditionBuilder()
             .withType(type)
             .withStatus(value)
-            .withReason(reason)
+            .withReason(reason.label())
             .withMessage(message == null ? "" : message)
             .withObservedGeneration(generation)
             .withLastTransitionTime(since)

@@ -29,12 +29,12 @@ public final class EventRecorder {
     this.client = client;
   }
 
-  public void normal(HasMetadata object, String reason, String message) {
-    record(object, "Normal", reason, message);
+  public void normal(HasMetadata object, Reason reason, String message) {
+    record(object, "Normal", reason.label(), message);
   }
 
-  public void warning(HasMetadata object, String reason, String message) {
-    record(object, "Warning", reason, message);
+  public void warning(HasMetadata object, Reason reason, String message) {
+    record(object, "Warning", reason.label(), message);
   }
 
   private void record(HasMetadata object, String type, String reason, String message) {

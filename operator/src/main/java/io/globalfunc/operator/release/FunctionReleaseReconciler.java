@@ -1,17 +1,12 @@
 package io.globalfunc.operator.release;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.introspect.PythonIntrospector;
-import io.globalfunc.core.library.FunctionRef;
-import io.globalfunc.core.library.GitCredentials;
 import io.globalfunc.core.library.GitLibraryReader;
-import io.globalfunc.core.library.Library;
 import io.globalfunc.core.library.LibraryException;
-import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.common.EventRecorder;
+import io.globalfunc.operator.common.Reason;
+import io.globalfunc.operator.common.StatusPatch;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -19,37 +14,25 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a FunctionRelease: resolves its branch (or checks its pinned commit) with JGit, reads
- * the library at that commit, writes the catalog, and reports the commit. Failures become {@code
- * Ready=False} with a reason and a retry with exponential backoff, never an exception loop; no
- * credential ever reaches a log, an Event or the status.
+ * Reconciles a FunctionRelease: validate → read (fetch, read, introspect) → catalog → status.
+ * Failures become {@code Ready=False} with a reason and a retry backed off by how long the
+ * condition has been failing, never an exception loop; the reconciler keeps no state between calls.
+ * No credential ever reaches a log, an Event or the status.
  */
 @ControllerConfiguration(name = "functionrelease")
 public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
 
   private static final Logger LOG = Logger.getLogger(FunctionReleaseReconciler.class);
-  private static final Pattern SPACE = Pattern.compile("[A-Za-z0-9_-]{1,60}");
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
-  static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-  static final Duration MAX_RETRY = Duration.ofMinutes(5);
+  private static final Duration DEFAULT_POLL = Duration.ofMinutes(5);
 
-  private final KubernetesClient client;
-  private final GitLibraryReader git;
-  private final PythonIntrospector introspector;
+  private final ReleaseSource source;
   private final Optional<ReleaseCatalog> catalog;
   private final EventRecorder events;
-  private final Path cacheRoot;
-  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
   public FunctionReleaseReconciler(
       KubernetesClient client,
@@ -58,267 +41,110 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
       Optional<ReleaseCatalog> catalog,
       EventRecorder events,
       Path cacheRoot) {
-    this.client = client;
-    this.git = git;
-    this.introspector = introspector;
+    this.source = new ReleaseSource(client, git, introspector, cacheRoot);
     this.catalog = catalog;
     this.events = events;
-    this.cacheRoot = cacheRoot;
   }
 
   @Override
   public UpdateControl<FunctionRelease> reconcile(
       FunctionRelease release, Context<FunctionRelease> context) {
-    String uid = release.getMetadata().getUid();
-    long generation =
-        release.getMetadata().getGeneration() == null ? 0 : release.getMetadata().getGeneration();
-    FunctionReleaseStatus before = copy(release.getStatus());
-    FunctionReleaseStatus status = copy(release.getStatus());
-    status.setObservedGeneration(generation);
+    Long generation = release.getMetadata().getGeneration();
+    ReleaseStatusAggregator status =
+        new ReleaseStatusAggregator(
+            release.getStatus(), generation == null ? 0 : generation, Instant.now());
     FunctionReleaseSpec spec = release.getSpec();
-
-    List<String> problems = problems(spec);
+    List<String> problems = ReleaseSpecValidator.problems(spec);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
-      events.warning(release, "InvalidSpec", message);
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(), Conditions.READY, false, "InvalidSpec", message, generation));
-      return finish(release, before, status, null);
+      events.warning(release, Reason.INVALID_SPEC, message);
+      status.invalidSpec(message);
+      return finish(release, status, null);
     }
-    Duration poll = Durations.parse(spec.getPollInterval(), Duration.ofMinutes(5));
-    boolean pinned = spec.getCommit() != null && !spec.getCommit().isBlank();
+    read(release, status).ifPresent(snapshot -> publish(release, snapshot, status));
+    boolean pinned = ReleaseSource.pinned(spec);
+    return finish(
+        release,
+        status,
+        status.next(pinned, Durations.parse(spec.getPollInterval(), DEFAULT_POLL)));
+  }
 
-    GitLibraryReader.Resolved resolved;
-    Library library;
-    Map<FunctionRef, FunctionInfo> infos;
+  /** The library at the resolved commit, or empty with the failure recorded in status. */
+  private Optional<ReleaseSource.Snapshot> read(
+      FunctionRelease release, ReleaseStatusAggregator status) {
     try {
-      GitCredentials credentials = credentials(release);
-      resolved =
-          git.fetch(
-              spec.getRepository().getUrl(),
-              spec.getBranch(),
-              pinned ? spec.getCommit() : null,
-              credentials,
-              cacheRoot);
-      library =
-          subset(
-              git.read(resolved, GitLibraryReader.redact(spec.getRepository().getUrl())),
-              spec.getPackages());
-      infos = introspector.describe(library);
+      return Optional.of(source.read(release));
     } catch (LibraryException e) {
-      return failed(release, before, status, reason(e.reason()), e.getMessage(), generation);
-    } catch (MissingSecretException | GitSecrets.UnusableSecretException e) {
-      return failed(release, before, status, "SecretNotFound", e.getMessage(), generation);
+      failed(release, status, ReleaseStatusAggregator.reason(e.reason()), e.getMessage());
+    } catch (ReleaseSource.MissingSecretException | GitSecrets.UnusableSecretException e) {
+      failed(release, status, Reason.SECRET_NOT_FOUND, e.getMessage());
     } catch (RuntimeException e) {
       if (Thread.currentThread().isInterrupted()) {
         throw e; // the operator is stopping: this is no verdict on the release
       }
       // Introspection (python) or an unexpected I/O problem: reported, retried, never rethrown.
-      LOG.warnf(
-          "release %s/%s: %s",
-          release.getMetadata().getNamespace(), release.getMetadata().getName(), e.toString());
-      return failed(
+      LOG.warnf("release %s: %s", name(release), e.toString());
+      failed(
           release,
-          before,
           status,
-          "ReadFailed",
-          "cannot read the library: " + e.getClass().getSimpleName(),
-          generation);
+          Reason.READ_FAILED,
+          "cannot read the library: " + e.getClass().getSimpleName());
     }
+    return Optional.empty();
+  }
 
-    int callable = (int) infos.values().stream().filter(FunctionInfo::callable).count();
-    String previous = status.getCommit();
-    status.setCommit(resolved.commit());
-    status.setBranch(resolved.branch());
-    status.setFiles(library.files().size());
-    status.setFunctions(callable);
-    status.setLastResolved(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    if (!resolved.commit().equals(previous)) {
+  /** Records the resolved commit and writes the catalog. */
+  private void publish(
+      FunctionRelease release, ReleaseSource.Snapshot snapshot, ReleaseStatusAggregator status) {
+    FunctionReleaseSpec spec = release.getSpec();
+    String commit = snapshot.resolved().commit();
+    int callable = snapshot.callable();
+    status.resolved(
+        snapshot.resolved().branch(),
+        commit,
+        ReleaseSource.pinned(spec),
+        snapshot.library().files().size(),
+        callable);
+    if (status.commitMoved()) {
       events.normal(
           release,
-          "Resolved",
-          spec.getBranch() + " is at " + resolved.commit() + " (" + callable + " functions)");
+          Reason.RESOLVED,
+          spec.getBranch() + " is at " + commit + " (" + callable + " functions)");
     }
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            Conditions.READY,
-            true,
-            "Resolved",
-            (pinned ? "pinned commit " : spec.getBranch() + " at ") + resolved.commit(),
-            generation));
-
-    boolean catalogOk = writeCatalog(release, status, library, infos, generation);
-    failures.remove(uid);
-    Duration next = catalogOk ? (pinned ? null : poll) : backoff(uid);
-    return finish(release, before, status, next);
+    writeCatalog(release, snapshot, status);
   }
 
-  private boolean writeCatalog(
-      FunctionRelease release,
-      FunctionReleaseStatus status,
-      Library library,
-      Map<FunctionRef, FunctionInfo> infos,
-      long generation) {
+  private void writeCatalog(
+      FunctionRelease release, ReleaseSource.Snapshot snapshot, ReleaseStatusAggregator status) {
     if (catalog.isEmpty()) {
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.CATALOGED,
-              false,
-              "CatalogDisabled",
-              "catalog writing is disabled (gf.catalog.enabled=false)",
-              generation));
-      return true;
+      status.catalogDisabled();
+      return;
     }
     try {
-      int saved = catalog.get().save(release.getSpec().getSpace(), library, infos);
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.CATALOGED,
-              true,
-              "Saved",
-              saved + " functions saved at " + library.commit(),
-              generation));
-      return true;
+      int saved =
+          catalog.get().save(release.getSpec().getSpace(), snapshot.library(), snapshot.infos());
+      status.cataloged(saved, snapshot.library().commit());
     } catch (RuntimeException e) {
-      LOG.warnf(
-          "release %s: catalog write failed: %s", release.getMetadata().getName(), e.getMessage());
-      events.warning(release, "CatalogUnavailable", "catalog write failed; retrying");
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.CATALOGED,
-              false,
-              "CatalogUnavailable",
-              "catalog write failed: " + e.getClass().getSimpleName(),
-              generation));
-      return false;
+      LOG.warnf("release %s: catalog write failed: %s", name(release), e.getMessage());
+      events.warning(release, Reason.CATALOG_UNAVAILABLE, "catalog write failed; retrying");
+      status.catalogUnavailable(e.getClass().getSimpleName());
     }
   }
 
-  private UpdateControl<FunctionRelease> failed(
-      FunctionRelease release,
-      FunctionReleaseStatus before,
-      FunctionReleaseStatus status,
-      String reason,
-      String message,
-      long generation) {
-    LOG.infof(
-        "release %s/%s not ready: %s: %s",
-        release.getMetadata().getNamespace(), release.getMetadata().getName(), reason, message);
+  private void failed(
+      FunctionRelease release, ReleaseStatusAggregator status, Reason reason, String message) {
+    LOG.infof("release %s not ready: %s: %s", name(release), reason, message);
     events.warning(release, reason, message);
-    // The last good commit stays in status so running workers keep serving it.
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(), Conditions.READY, false, reason, message, generation));
-    return finish(release, before, status, backoff(release.getMetadata().getUid()));
+    status.failed(reason, message);
   }
 
-  /** 5 s, 10 s, 20 s ... capped at 5 min, per release. */
-  Duration backoff(String uid) {
-    int n = failures.merge(uid, 1, Integer::sum);
-    long seconds = FIRST_RETRY.toSeconds() << Math.min(n - 1, 10);
-    return Duration.ofSeconds(Math.min(seconds, MAX_RETRY.toSeconds()));
+  private static UpdateControl<FunctionRelease> finish(
+      FunctionRelease release, ReleaseStatusAggregator status, Duration again) {
+    return StatusPatch.finish(
+        release, release.getStatus(), status.build(), again, FunctionRelease::new);
   }
 
-  private GitCredentials credentials(FunctionRelease release) {
-    var ref = release.getSpec().getRepository().getSecretRef();
-    if (ref == null || ref.getName() == null) {
-      return null;
-    }
-    Secret secret =
-        client
-            .secrets()
-            .inNamespace(release.getMetadata().getNamespace())
-            .withName(ref.getName())
-            .get();
-    if (secret == null) {
-      throw new MissingSecretException("Secret " + ref.getName() + " not found");
-    }
-    return GitSecrets.credentials(secret);
-  }
-
-  /** A missing credentials Secret. */
-  static class MissingSecretException extends RuntimeException {
-    MissingSecretException(String message) {
-      super(message);
-    }
-  }
-
-  static Library subset(Library library, List<String> packages) {
-    if (packages == null || packages.isEmpty()) {
-      return library;
-    }
-    return new Library(
-        library.source(),
-        library.branch(),
-        library.commit(),
-        library.files().stream()
-            .filter(f -> packages.stream().anyMatch(p -> f.path().startsWith(p + "/")))
-            .toList());
-  }
-
-  static String reason(LibraryException.Reason reason) {
-    return switch (reason) {
-      case BRANCH_NOT_FOUND -> "BranchNotFound";
-      case COMMIT_NOT_FOUND -> "CommitNotFound";
-      case AUTHENTICATION_FAILED -> "AuthenticationFailed";
-      case REPOSITORY_UNREACHABLE -> "RepositoryUnreachable";
-      case NOT_A_LIBRARY -> "NotALibrary";
-      case IO -> "FetchFailed";
-    };
-  }
-
-  static List<String> problems(FunctionReleaseSpec spec) {
-    List<String> problems = new ArrayList<>();
-    if (spec == null) {
-      return List.of("spec is required");
-    }
-    if (spec.getSpace() == null || !SPACE.matcher(spec.getSpace()).matches()) {
-      problems.add("spec.space must be 1-60 letters, digits, '_' or '-'");
-    }
-    if (spec.getRepository() == null
-        || spec.getRepository().getUrl() == null
-        || spec.getRepository().getUrl().isBlank()) {
-      problems.add("spec.repository.url is required");
-    } else if (!spec.getRepository().getUrl().matches("^(https?|file)://.+$")) {
-      problems.add("spec.repository.url must be an http(s):// or file:// URL");
-    } else if (spec.getRepository().getUrl().matches("^[a-z]+://[^/]*@.*")) {
-      problems.add("spec.repository.url must not carry credentials; use repository.secretRef");
-    }
-    if (spec.getBranch() == null || spec.getBranch().isBlank()) {
-      problems.add("spec.branch is required");
-    }
-    if (spec.getCommit() != null
-        && !spec.getCommit().isBlank()
-        && !COMMIT.matcher(spec.getCommit()).matches()) {
-      problems.add("spec.commit must be 7-40 lower-case hex digits");
-    }
-    return problems;
-  }
-
-  private UpdateControl<FunctionRelease> finish(
-      FunctionRelease release,
-      FunctionReleaseStatus before,
-      FunctionReleaseStatus after,
-      Duration again) {
-    UpdateControl<FunctionRelease> control;
-    if (Serialization.asJson(before).equals(Serialization.asJson(after))) {
-      control = UpdateControl.noUpdate();
-    } else {
-      FunctionRelease patch = new FunctionRelease();
-      patch.setMetadata(release.getMetadata());
-      patch.setSpec(release.getSpec());
-      patch.setStatus(after);
-      control = UpdateControl.patchStatus(patch);
-    }
-    return again == null ? control : control.rescheduleAfter(again);
-  }
-
-  private static FunctionReleaseStatus copy(FunctionReleaseStatus status) {
-    return status == null ? new FunctionReleaseStatus() : Serialization.clone(status);
+  private static String name(FunctionRelease release) {
+    return release.getMetadata().getNamespace() + "/" + release.getMetadata().getName();
   }
 }

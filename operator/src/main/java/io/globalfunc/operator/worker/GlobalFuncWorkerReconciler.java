@@ -4,15 +4,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.common.EventRecorder;
 import io.globalfunc.operator.common.Labels;
-import io.globalfunc.operator.endpoints.Endpoint;
+import io.globalfunc.operator.common.Reason;
+import io.globalfunc.operator.common.StatusPatch;
 import io.globalfunc.operator.endpoints.EndpointRegistry;
 import io.globalfunc.operator.endpoints.EndpointRegistry.RegistryUnavailableException;
 import io.globalfunc.operator.release.FunctionRelease;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -20,25 +18,23 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a GlobalFuncWorker: one Pod per port the {@link PortAllocator} gives it, a Service,
- * one-at-a-time replacement of outdated pods, and the Redis endpoint registry. Deciding what to do
- * is delegated to pure builders; this class only compares and applies.
+ * Reconciles a GlobalFuncWorker: validate → release → ports → service → roll pods → endpoints →
+ * status. One Pod per port the {@link PortAllocator} gives it, a Service, one-at-a-time replacement
+ * of outdated pods, and the Redis endpoint registry. Deciding what to do is delegated to pure
+ * builders, planners and the {@link WorkerStatusAggregator}; this class only compares and applies.
  */
 @ControllerConfiguration(
     name = "globalfuncworker",
@@ -47,18 +43,17 @@ public class GlobalFuncWorkerReconciler
     implements Reconciler<GlobalFuncWorker>, Cleaner<GlobalFuncWorker> {
 
   public static final String FINALIZER = "globalfunc.io/endpoints";
-  static final String RELEASE_INDEX = "release";
   private static final Logger LOG = Logger.getLogger(GlobalFuncWorkerReconciler.class);
-
-  private final PortAllocator ports;
-  private final EndpointRegistry registry;
-  private final EventRecorder events;
-  private final Duration resync;
-  private final Duration redisRetry = Duration.ofSeconds(5);
-
-  private InformerEventSource<Pod, GlobalFuncWorker> podSource;
+  private static final Duration RELEASE_WAIT = Duration.ofSeconds(30);
+  private static final Duration REDIS_RETRY = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
+  private final PortAllocator ports;
+  private final WorkerEndpoints endpoints;
+  private final EventRecorder events;
+  private final Duration resync;
+
+  private InformerEventSource<Pod, GlobalFuncWorker> podSource;
 
   public GlobalFuncWorkerReconciler(
       KubernetesClient client,
@@ -68,7 +63,7 @@ public class GlobalFuncWorkerReconciler
       Duration resync) {
     this.client = client;
     this.ports = ports;
-    this.registry = registry;
+    this.endpoints = new WorkerEndpoints(registry, events);
     this.events = events;
     this.resync = resync;
   }
@@ -76,297 +71,139 @@ public class GlobalFuncWorkerReconciler
   @Override
   public List<EventSource<?, GlobalFuncWorker>> prepareEventSources(
       EventSourceContext<GlobalFuncWorker> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            RELEASE_INDEX,
-            w ->
-                w.getSpec() == null || w.getSpec().getRelease() == null
-                    ? List.of()
-                    : List.of(
-                        releaseKey(w.getMetadata().getNamespace(), w.getSpec().getRelease())));
-    podSource =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, GlobalFuncWorker.class)
-                .withName("pods")
-                .withLabelSelector(Labels.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(GlobalFuncWorker.class))
-                .build(),
-            context);
-    var services =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Service.class, GlobalFuncWorker.class)
-                .withName("services")
-                .withLabelSelector(Labels.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(GlobalFuncWorker.class))
-                .build(),
-            context);
-    // A release's commit moving must wake every worker that serves it.
-    var releases =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(FunctionRelease.class, GlobalFuncWorker.class)
-                .withName("releases")
-                .withSecondaryToPrimaryMapper(
-                    (FunctionRelease r) ->
-                        context
-                            .getPrimaryCache()
-                            .byIndex(
-                                RELEASE_INDEX,
-                                releaseKey(
-                                    r.getMetadata().getNamespace(), r.getMetadata().getName()))
-                            .stream()
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper(
-                    (GlobalFuncWorker w) ->
-                        w.getSpec() == null || w.getSpec().getRelease() == null
-                            ? Set.of()
-                            : Set.of(
-                                new ResourceID(
-                                    w.getSpec().getRelease(), w.getMetadata().getNamespace())))
-                .build(),
-            context);
-    return List.of(podSource, services, releases);
+    podSource = WorkerEventSources.pods(context);
+    return List.of(
+        podSource, WorkerEventSources.services(context), WorkerEventSources.releases(context));
   }
 
   @Override
   public UpdateControl<GlobalFuncWorker> reconcile(
       GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {
-    String ns = worker.getMetadata().getNamespace();
-    String name = worker.getMetadata().getName();
-    long generation =
-        worker.getMetadata().getGeneration() == null ? 0 : worker.getMetadata().getGeneration();
-    GlobalFuncWorkerStatus before = copy(worker.getStatus());
-    GlobalFuncWorkerStatus status = copy(worker.getStatus());
-    status.setObservedGeneration(generation);
-    status.setSelector(WorkerPodBuilder.selector(worker));
-
     Map<Integer, Pod> pods = podsByPort(context.getSecondaryResources(Pod.class));
-    status.setReplicas(pods.size());
-    status.setReadyReplicas(
-        (int) pods.values().stream().filter(GlobalFuncWorkerReconciler::ready).count());
-
+    WorkerStatusAggregator status = observe(worker, pods);
     List<String> problems = WorkerSpecValidator.problems(worker);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
-      events.warning(worker, "InvalidSpec", message);
-      setDegraded(status, true, "InvalidSpec", message, generation);
-      setReady(status, false, "InvalidSpec", message, generation);
-      return finish(worker, before, status, null);
+      events.warning(worker, Reason.INVALID_SPEC, message);
+      return finish(worker, status.invalidSpec(message), null);
     }
-    GlobalFuncWorkerSpec spec = worker.getSpec();
     ReleaseView release =
         ReleaseView.of(context.getSecondaryResource(FunctionRelease.class).orElse(null));
     if (release == null) {
-      String message = "FunctionRelease " + spec.getRelease() + " has no resolved commit yet";
-      setReady(status, false, "ReleaseNotReady", message, generation);
-      setProgressing(status, false, "ReleaseNotReady", message, generation);
-      syncEndpoints(worker, status, pods, null, generation);
-      return finish(worker, before, status, Duration.ofSeconds(30));
+      status.releaseNotReady(worker.getSpec().getRelease());
+      endpoints.sync(worker, status, pods.values(), null);
+      return finish(worker, status, RELEASE_WAIT);
     }
-
-    // Ports: the ones this worker holds (status, then live pods), topped up from the range.
-    List<Integer> held = new ArrayList<>(status.getPorts() == null ? List.of() : status.getPorts());
-    pods.keySet().stream().sorted().filter(p -> !held.contains(p)).forEach(held::add);
-    PortAllocator.Assignment assignment =
-        ports.assign(
-            ns,
-            name,
-            held,
-            spec.getReplicas(),
-            spec.getPorts().getFrom(),
-            spec.getPorts().getTo(),
-            () -> seedPorts(context, ns));
-    status.setPorts(assignment.keep());
-    if (assignment.exhausted()) {
-      String message =
-          String.format(
-              "only %d of %d ports free in %d-%d",
-              assignment.keep().size(),
-              spec.getReplicas(),
-              spec.getPorts().getFrom(),
-              spec.getPorts().getTo());
-      events.warning(worker, Conditions.PORT_RANGE_EXHAUSTED, message);
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.PORT_RANGE_EXHAUSTED,
-              true,
-              Conditions.PORT_RANGE_EXHAUSTED,
-              message,
-              generation));
-      setDegraded(status, true, Conditions.PORT_RANGE_EXHAUSTED, message, generation);
-    } else {
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.PORT_RANGE_EXHAUSTED,
-              false,
-              "PortsAllocated",
-              "every replica has a port",
-              generation));
-      setDegraded(status, false, "AsExpected", "", generation);
-    }
-
+    PortAllocator.Assignment assignment = allocatePorts(worker, pods, status, context);
     ensureService(worker, context);
-
-    Map<Integer, Pod> desired = new LinkedHashMap<>();
-    for (Integer port : assignment.keep()) {
-      desired.put(port, WorkerPodBuilder.build(worker, release, port));
-    }
-    RolloutPlanner.Plan plan = RolloutPlanner.plan(desired, pods);
-    // Deregister before delete, so no caller is sent to a pod that is going away.
-    for (RolloutPlanner.Removal removal : plan.remove()) {
-      removePod(worker, release.space(), removal.pod(), status, removal.reason());
-      Integer port = port(removal.pod());
-      pods.remove(port);
-      if (!desired.containsKey(port)) {
-        ports.release(ns, name, port);
-      }
-    }
-    // Surplus ports whose pods are already gone go back to the namespace.
-    for (Integer port : assignment.surplus()) {
-      if (!pods.containsKey(port)) {
-        ports.release(ns, name, port);
-      }
-    }
-    plan.create().forEach(pod -> createPod(worker, pod, context));
-
-    if (plan.rolledOut()) {
-      status.setCommit(release.commit());
-      setProgressing(
-          status,
-          false,
-          "RolledOut",
-          "every pod serves " + shortCommit(release.commit()),
-          generation);
-    } else {
-      setProgressing(
-          status,
-          true,
-          plan.outdated() == 0 ? "ScalingPods" : "ReplacingPods",
-          plan.outdated()
-              + " pods outdated, "
-              + status.getReadyReplicas()
-              + "/"
-              + spec.getReplicas()
-              + " ready",
-          generation);
-    }
-    int readyCount = status.getReadyReplicas();
-    boolean ready = readyCount >= spec.getReplicas() && !assignment.exhausted();
-    setReady(
-        status,
-        ready,
-        ready
-            ? "AllReplicasReady"
-            : assignment.exhausted() ? Conditions.PORT_RANGE_EXHAUSTED : "ReplicasNotReady",
-        readyCount + "/" + spec.getReplicas() + " pods ready",
-        generation);
-
-    boolean redisOk = syncEndpoints(worker, status, pods, release, generation);
-    return finish(worker, before, status, redisOk ? resync : redisRetry);
+    RolloutPlanner.Plan plan = rollPods(worker, release, assignment, pods, status, context);
+    status.rollout(
+        plan.rolledOut(),
+        plan.outdated(),
+        release.commit(),
+        worker.getSpec().getReplicas(),
+        assignment.exhausted());
+    boolean registered = endpoints.sync(worker, status, pods.values(), release);
+    return finish(worker, status, registered ? resync : REDIS_RETRY);
   }
 
   @Override
   public DeleteControl cleanup(GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {
-    String ns = worker.getMetadata().getNamespace();
     String space = worker.getStatus() == null ? null : worker.getStatus().getEndpointSpace();
     try {
       if (space != null) {
-        registry.removeWorker(space, ns, worker.getMetadata().getName());
+        endpoints.removeWorker(worker, space);
       }
     } catch (RegistryUnavailableException e) {
       // Keep the finalizer: the entries must go before the worker does; retry soon.
-      LOG.warnf(
-          "worker %s/%s: %s; keeping finalizer",
-          ns, worker.getMetadata().getName(), e.getMessage());
+      LOG.warnf("worker %s: %s; keeping finalizer", name(worker), e.getMessage());
       events.warning(
-          worker, Conditions.REDIS_UNAVAILABLE, "cannot remove endpoints: " + e.getMessage());
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(redisRetry);
+          worker, Reason.REDIS_UNAVAILABLE, "cannot remove endpoints: " + e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(REDIS_RETRY);
     }
-    ports.releaseAll(ns, worker.getMetadata().getName());
+    ports.releaseAll(worker.getMetadata().getNamespace(), worker.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
 
-  /** Makes Redis equal the Ready pods; records the outcome as the RedisUnavailable condition. */
-  private boolean syncEndpoints(
-      GlobalFuncWorker worker,
-      GlobalFuncWorkerStatus status,
-      Map<Integer, Pod> pods,
-      ReleaseView release,
-      long generation) {
-    String ns = worker.getMetadata().getNamespace();
-    String name = worker.getMetadata().getName();
-    String space = release != null ? release.space() : status.getEndpointSpace();
-    List<Endpoint> ready = new ArrayList<>();
-    for (Pod pod : pods.values()) {
-      if (ready(pod) && release != null) {
-        ready.add(endpoint(worker, pod, release));
-      }
-    }
-    ready.sort(Comparator.comparingInt(Endpoint::port));
-    status.setEndpoints(
-        ready.stream()
-            .map(e -> new GlobalFuncWorkerStatus.Endpoint(e.pod(), e.node(), e.host(), e.port()))
-            .toList());
-    if (space == null) {
-      return true;
-    }
-    try {
-      if (status.getEndpointSpace() != null && !status.getEndpointSpace().equals(space)) {
-        registry.removeWorker(status.getEndpointSpace(), ns, name);
-      }
-      registry.sync(space, ns, name, ready);
-      status.setEndpointSpace(space);
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.REDIS_UNAVAILABLE,
-              false,
-              "Connected",
-              ready.size() + " endpoints registered",
-              generation));
-      return true;
-    } catch (RegistryUnavailableException e) {
-      LOG.warnf("worker %s/%s: %s", ns, name, e.getMessage());
-      events.warning(
-          worker, Conditions.REDIS_UNAVAILABLE, "endpoint registry unreachable; pods keep serving");
-      status.setEndpointSpace(space);
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              Conditions.REDIS_UNAVAILABLE,
-              true,
-              Conditions.REDIS_UNAVAILABLE,
-              "endpoint registry unreachable; pods keep serving, retrying",
-              generation));
-      return false;
-    }
+  /** The status as far as the live pods tell it. */
+  private static WorkerStatusAggregator observe(GlobalFuncWorker worker, Map<Integer, Pod> pods) {
+    Long generation = worker.getMetadata().getGeneration();
+    return new WorkerStatusAggregator(
+            worker.getStatus(), generation == null ? 0 : generation, Instant.now())
+        .observed(
+            WorkerPodBuilder.selector(worker),
+            pods.size(),
+            (int) pods.values().stream().filter(GlobalFuncWorkerReconciler::ready).count());
   }
 
-  private static Endpoint endpoint(GlobalFuncWorker worker, Pod pod, ReleaseView release) {
-    boolean hostPort = Boolean.TRUE.equals(worker.getSpec().getHostPort());
-    String host =
-        hostPort && pod.getStatus().getHostIP() != null
-            ? pod.getStatus().getHostIP()
-            : pod.getStatus().getPodIP();
-    var annotations =
-        pod.getMetadata().getAnnotations() == null
-            ? Map.<String, String>of()
-            : pod.getMetadata().getAnnotations();
-    return new Endpoint(
-        worker.getMetadata().getNamespace(),
-        pod.getMetadata().getName(),
-        worker.getMetadata().getName(),
-        annotations.getOrDefault(Labels.IDENTITY, pod.getMetadata().getName()),
-        host,
-        port(pod),
-        pod.getStatus().getPodIP(),
-        pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
-        release.name(),
-        annotations.getOrDefault(Labels.COMMIT, release.commit()),
-        worker.getSpec().getVersion());
+  /** Ports: the ones this worker holds (status, then live pods), topped up from the range. */
+  private PortAllocator.Assignment allocatePorts(
+      GlobalFuncWorker worker,
+      Map<Integer, Pod> pods,
+      WorkerStatusAggregator status,
+      Context<GlobalFuncWorker> context) {
+    GlobalFuncWorkerSpec spec = worker.getSpec();
+    String ns = worker.getMetadata().getNamespace();
+    List<Integer> held =
+        new ArrayList<>(status.build().getPorts() == null ? List.of() : status.build().getPorts());
+    pods.keySet().stream().sorted().filter(p -> !held.contains(p)).forEach(held::add);
+    int from = spec.getPorts().getFrom();
+    int to = spec.getPorts().getTo();
+    PortAllocator.Assignment assignment =
+        ports.assign(
+            ns,
+            worker.getMetadata().getName(),
+            held,
+            spec.getReplicas(),
+            from,
+            to,
+            () -> seedPorts(context, ns));
+    if (assignment.exhausted()) {
+      events.warning(
+          worker,
+          Reason.PORT_RANGE_EXHAUSTED,
+          WorkerStatusAggregator.portsMessage(
+              assignment.keep().size(), spec.getReplicas(), from, to));
+    }
+    status.ports(assignment.keep(), assignment.exhausted(), spec.getReplicas(), from, to);
+    return assignment;
+  }
+
+  /**
+   * Applies one step of the rollout plan: deregister and delete what goes (returning ports no
+   * longer wanted), then create what is missing.
+   */
+  private RolloutPlanner.Plan rollPods(
+      GlobalFuncWorker worker,
+      ReleaseView release,
+      PortAllocator.Assignment assignment,
+      Map<Integer, Pod> pods,
+      WorkerStatusAggregator status,
+      Context<GlobalFuncWorker> context) {
+    Map<Integer, Pod> desired = new LinkedHashMap<>();
+    assignment
+        .keep()
+        .forEach(port -> desired.put(port, WorkerPodBuilder.build(worker, release, port)));
+    RolloutPlanner.Plan plan = RolloutPlanner.plan(desired, pods);
+    String space = status.build().getEndpointSpace();
+    for (RolloutPlanner.Removal removal : plan.remove()) {
+      removePod(worker, space != null ? space : release.space(), removal);
+      Integer port = port(removal.pod());
+      pods.remove(port);
+      if (!desired.containsKey(port)) {
+        releasePort(worker, port);
+      }
+    }
+    // Surplus ports whose pods are already gone go back to the namespace.
+    assignment.surplus().stream()
+        .filter(p -> !pods.containsKey(p))
+        .forEach(p -> releasePort(worker, p));
+    plan.create().forEach(pod -> createPod(worker, pod, context));
+    return plan;
+  }
+
+  private void releasePort(GlobalFuncWorker worker, Integer port) {
+    ports.release(worker.getMetadata().getNamespace(), worker.getMetadata().getName(), port);
   }
 
   private void createPod(GlobalFuncWorker worker, Pod pod, Context<GlobalFuncWorker> context) {
@@ -374,7 +211,7 @@ public class GlobalFuncWorkerReconciler
       context.resourceOperations().create(pod, podSource);
       events.normal(
           worker,
-          "PodCreated",
+          Reason.POD_CREATED,
           "created pod " + pod.getMetadata().getName() + " on port " + port(pod));
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
@@ -386,27 +223,15 @@ public class GlobalFuncWorkerReconciler
   }
 
   /** Deregisters the pod's endpoint first, so no caller is sent to a pod that is going away. */
-  private void removePod(
-      GlobalFuncWorker worker, String space, Pod pod, GlobalFuncWorkerStatus status, String why) {
-    String registeredSpace = status.getEndpointSpace() != null ? status.getEndpointSpace() : space;
-    if (registeredSpace != null) {
-      try {
-        registry.deregister(
-            registeredSpace,
-            worker.getMetadata().getNamespace(),
-            worker.getMetadata().getName(),
-            pod.getMetadata().getName());
-      } catch (RegistryUnavailableException e) {
-        // The entry expires by itself (TTL); Kubernetes remains the truth.
-        LOG.warnf("could not deregister %s: %s", pod.getMetadata().getName(), e.getMessage());
-      }
-    }
+  private void removePod(GlobalFuncWorker worker, String space, RolloutPlanner.Removal removal) {
+    Pod pod = removal.pod();
+    endpoints.deregister(worker, space, pod);
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
         .withName(pod.getMetadata().getName())
         .delete();
-    events.normal(worker, why, "deleting pod " + pod.getMetadata().getName());
+    events.normal(worker, removal.cause(), "deleting pod " + pod.getMetadata().getName());
   }
 
   /** What Kubernetes says is held in a namespace: live pods first, then workers' status.ports. */
@@ -448,22 +273,10 @@ public class GlobalFuncWorkerReconciler
     }
   }
 
-  private UpdateControl<GlobalFuncWorker> finish(
-      GlobalFuncWorker worker,
-      GlobalFuncWorkerStatus before,
-      GlobalFuncWorkerStatus after,
-      Duration again) {
-    UpdateControl<GlobalFuncWorker> control;
-    if (Serialization.asJson(before).equals(Serialization.asJson(after))) {
-      control = UpdateControl.noUpdate();
-    } else {
-      GlobalFuncWorker patch = new GlobalFuncWorker();
-      patch.setMetadata(worker.getMetadata());
-      patch.setSpec(worker.getSpec());
-      patch.setStatus(after);
-      control = UpdateControl.patchStatus(patch);
-    }
-    return again == null ? control : control.rescheduleAfter(again);
+  private static UpdateControl<GlobalFuncWorker> finish(
+      GlobalFuncWorker worker, WorkerStatusAggregator status, Duration again) {
+    return StatusPatch.finish(
+        worker, worker.getStatus(), status.build(), again, GlobalFuncWorker::new);
   }
 
   private static Map<Integer, Pod> podsByPort(Set<Pod> pods) {
@@ -495,30 +308,7 @@ public class GlobalFuncWorkerReconciler
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private static String shortCommit(String commit) {
-    return commit.length() > 12 ? commit.substring(0, 12) : commit;
-  }
-
-  private static String releaseKey(String namespace, String release) {
-    return namespace + "/" + release;
-  }
-
-  private static GlobalFuncWorkerStatus copy(GlobalFuncWorkerStatus status) {
-    return status == null ? new GlobalFuncWorkerStatus() : Serialization.clone(status);
-  }
-
-  private static void setReady(
-      GlobalFuncWorkerStatus s, boolean v, String reason, String msg, long gen) {
-    s.setConditions(Conditions.set(s.getConditions(), Conditions.READY, v, reason, msg, gen));
-  }
-
-  private static void setProgressing(
-      GlobalFuncWorkerStatus s, boolean v, String reason, String msg, long gen) {
-    s.setConditions(Conditions.set(s.getConditions(), Conditions.PROGRESSING, v, reason, msg, gen));
-  }
-
-  private static void setDegraded(
-      GlobalFuncWorkerStatus s, boolean v, String reason, String msg, long gen) {
-    s.setConditions(Conditions.set(s.getConditions(), Conditions.DEGRADED, v, reason, msg, gen));
+  private static String name(GlobalFuncWorker worker) {
+    return worker.getMetadata().getNamespace() + "/" + worker.getMetadata().getName();
   }
 }

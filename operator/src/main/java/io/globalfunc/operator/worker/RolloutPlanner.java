@@ -2,6 +2,7 @@ package io.globalfunc.operator.worker;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.globalfunc.operator.common.Labels;
+import io.globalfunc.operator.common.Reason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,13 @@ import java.util.stream.Collectors;
 public final class RolloutPlanner {
 
   /** A pod to deregister and delete, and why (the Event reason). */
-  public record Removal(Pod pod, String reason) {}
+  public record Removal(Pod pod, Reason cause) {
+
+    /** The Event reason as Kubernetes spells it. */
+    public String reason() {
+      return cause.label();
+    }
+  }
 
   /**
    * @param create pods to create
@@ -42,7 +49,7 @@ public final class RolloutPlanner {
     live.forEach(
         (port, pod) -> {
           if (!desired.containsKey(port) && !terminating(pod)) {
-            remove.add(new Removal(pod, "ScaledDown"));
+            remove.add(new Removal(pod, Reason.SCALED_DOWN));
           }
         });
     desired.forEach(
@@ -51,7 +58,7 @@ public final class RolloutPlanner {
           if (current == null) {
             create.add(pod);
           } else if (failed(current) && !terminating(current)) {
-            remove.add(new Removal(current, "PodFailed"));
+            remove.add(new Removal(current, Reason.POD_FAILED));
           }
         });
 
@@ -73,7 +80,7 @@ public final class RolloutPlanner {
             .filter(p -> !GlobalFuncWorkerReconciler.ready(p))
             .findFirst()
             .or(() -> allAvailable ? candidates.stream().findFirst() : Optional.empty());
-    victim.ifPresent(p -> remove.add(new Removal(p, "Replacing")));
+    victim.ifPresent(p -> remove.add(new Removal(p, Reason.REPLACING)));
 
     boolean rolledOut = outdated.isEmpty() && allAvailable;
     return new Plan(List.copyOf(create), List.copyOf(remove), outdated.size(), rolledOut);

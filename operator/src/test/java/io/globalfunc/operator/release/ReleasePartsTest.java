@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of release handling: durations, secrets, reasons, validation, backoff. */
+/** The pure parts of release handling: durations, secrets, reasons, validation. */
 class ReleasePartsTest {
 
   @Test
@@ -49,40 +49,28 @@ class ReleasePartsTest {
   @Test
   void everyLibraryFailureHasAConditionReason() {
     for (LibraryException.Reason r : LibraryException.Reason.values()) {
-      assertThat(FunctionReleaseReconciler.reason(r)).matches("[A-Z][A-Za-z]+");
+      assertThat(ReleaseStatusAggregator.reason(r).label()).matches("[A-Z][A-Za-z]+");
     }
-    assertThat(FunctionReleaseReconciler.reason(LibraryException.Reason.BRANCH_NOT_FOUND))
+    assertThat(ReleaseStatusAggregator.reason(LibraryException.Reason.BRANCH_NOT_FOUND).label())
         .isEqualTo("BranchNotFound");
-    assertThat(FunctionReleaseReconciler.reason(LibraryException.Reason.AUTHENTICATION_FAILED))
+    assertThat(
+            ReleaseStatusAggregator.reason(LibraryException.Reason.AUTHENTICATION_FAILED).label())
         .isEqualTo("AuthenticationFailed");
   }
 
   @Test
   void validation() {
     FunctionReleaseSpec spec = new FunctionReleaseSpec();
-    assertThat(FunctionReleaseReconciler.problems(spec)).hasSize(2);
+    assertThat(ReleaseSpecValidator.problems(spec)).hasSize(2);
     FunctionReleaseSpec.Repository repo = new FunctionReleaseSpec.Repository();
     repo.setUrl("ssh://git@host/x.git");
     spec.setRepository(repo);
     spec.setBranch("master");
     spec.setCommit("XYZ");
-    assertThat(FunctionReleaseReconciler.problems(spec)).hasSize(2);
+    assertThat(ReleaseSpecValidator.problems(spec)).hasSize(2);
     repo.setUrl("https://host/x.git");
     spec.setCommit(null);
-    assertThat(FunctionReleaseReconciler.problems(spec)).isEmpty();
-  }
-
-  @Test
-  void backoffDoublesAndIsCapped() {
-    FunctionReleaseReconciler r =
-        new FunctionReleaseReconciler(null, null, null, java.util.Optional.empty(), null, null);
-    assertThat(r.backoff("u")).isEqualTo(Duration.ofSeconds(5));
-    assertThat(r.backoff("u")).isEqualTo(Duration.ofSeconds(10));
-    assertThat(r.backoff("u")).isEqualTo(Duration.ofSeconds(20));
-    for (int i = 0; i < 20; i++) {
-      r.backoff("u");
-    }
-    assertThat(r.backoff("u")).isEqualTo(FunctionReleaseReconciler.MAX_RETRY);
+    assertThat(ReleaseSpecValidator.problems(spec)).isEmpty();
   }
 
   static String b64(String s) {

@@ -1,0 +1,259 @@
+"""Local mode: the same object API running a library folder's functions in this process, under
+the runtime's scan and allow-list rules (only ``package/name.py`` defining ``name`` is callable:
+never ``_private``, ``Base.os`` or a dunder), with the same JSON rules and the same exceptions."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import json as stdlib_json
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Callable
+
+from . import _json
+from ._api import FunctionInfo, FunctionLibrary, suggest
+from ._introspect import describe
+from .errors import (
+    BadArguments,
+    FunctionRaised,
+    InvalidRequest,
+    ResultNotSerializable,
+    UnknownFunction,
+    problem_of,
+)
+from .mapping import check_options, item_result, progress_bar
+
+
+def is_safe(part: str) -> bool:
+    """A name the scan rules could catalogue as callable: an identifier not starting with ``_``."""
+    return part.isidentifier() and not part.startswith("_")
+
+
+def _python_lines(text: str) -> int:
+    # Text mode splits on \n, \r and \r\n only (str.splitlines also splits on \f, \v...).
+    return len(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")) - (
+        1 if text.endswith(("\n", "\r")) else 0
+    )
+
+
+def scan(root: Path) -> dict[str, dict[str, Any]]:
+    """The callables of a library folder, described as ``GET /v1/functions`` describes them."""
+    found: dict[str, dict[str, Any]] = {}
+    for package_dir in sorted(p for p in root.iterdir() if p.is_dir() and is_safe(p.name)):
+        for file in sorted(package_dir.iterdir()):
+            if not file.is_file() or file.suffix != ".py" or not is_safe(file.stem):
+                continue
+            data = file.read_bytes()
+            path = package_dir.name + "/" + file.name
+            info = describe(path, file.stem, data.decode("utf-8", "replace"))
+            if not info["callable"]:
+                continue
+            name = package_dir.name + "." + file.stem
+            found[name] = _entry(name, path, data, info)
+    return found
+
+
+def _entry(name: str, path: str, data: bytes, info: dict[str, Any]) -> dict[str, Any]:
+    package, _, function = name.partition(".")
+    entry: dict[str, Any] = {
+        "name": name,
+        "package": package,
+        "function": function,
+        "path": path,
+        "hash": hashlib.md5(data).hexdigest(),
+        "lineCount": _python_lines(data.decode("utf-8", "replace")) if data else 0,
+        "kind": info["kind"],
+        "doc": info["doc"],
+    }
+    if info["signature"] is not None:
+        params = [
+            dict(p, required=p["default"] is None and not p["kind"].startswith("VAR_"))
+            for p in info["signature"]["parameters"]
+        ]
+        entry["signature"] = {"parameters": params, "returns": info["signature"]["returns"]}
+    return entry
+
+
+class LocalLibrary(FunctionLibrary):
+    """A library folder's functions, called in this process (``globalfunc.local(path)``).
+
+    With ``json=True`` (default) arguments and results pass through the same JSON rules as a
+    remote call, so switching between local and remote never changes a result; ``json=False``
+    passes Python objects through unchanged.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, json: bool = True) -> None:
+        self.root = Path(path).resolve()
+        if not self.root.is_dir():
+            raise FileNotFoundError("no library folder %s" % self.root)
+        self.json = json
+        self._lock = threading.RLock()
+        self._resolved: dict[str, Callable[..., Any]] = {}
+        self._catalog_entries = scan(self.root)
+
+    def functions(self) -> list[FunctionInfo]:
+        return list(self._catalog_entries.values())
+
+    def refresh(self) -> None:
+        """Re-scans the folder (new functions; changed files need a new process to reload)."""
+        self._catalog_entries = scan(self.root)
+
+    def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
+        fn = self._callable(name)
+        if self.json:
+            args, kwargs = _json.loads(_json.dumps([list(args), kwargs]))
+        try:
+            result = fn(*args, **kwargs)
+        except TypeError as exc:
+            # As in the runtime's worker: a call that fails before the function's first line
+            # runs (no frame inside it) is an argument-binding error.
+            if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+                if _binding_error(fn, args, kwargs):
+                    raise BadArguments(
+                        str(exc), problem=problem_of(BadArguments, str(exc), name)
+                    ) from None
+            raise _raised(name, exc) from exc
+        except (Exception, SystemExit) as exc:
+            raise _raised(name, exc) from exc
+        return self._result(name, result)
+
+    def map(
+        self,
+        name: str,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        ordered: bool = True,
+        errors: str = "return",
+        chunk_size: int = 500,
+        max_in_flight: int | None = None,
+        progress: bool | None = None,
+        total: int | None = None,
+    ) -> Iterator[Any]:
+        """Runs the items one after another in this process; options as in ``Client.map``
+        (``ordered``, ``chunk_size`` and ``max_in_flight`` change nothing here)."""
+        check_options(errors, chunk_size)
+        return self._map(name, items, errors, progress, total)
+
+    def _map(
+        self,
+        name: str,
+        items: Iterable[Mapping[str, Any]],
+        errors: str,
+        progress: bool | None,
+        total: int | None,
+    ) -> Iterator[Any]:
+        self._callable(name)  # an unknown function fails the whole map, as remotely
+        if total is None and hasattr(items, "__len__"):
+            total = len(items)  # type: ignore[arg-type]
+        bar = progress_bar(progress, total, name)
+        try:
+            for i, item in enumerate(items):
+                bar.update(1)
+                yield item_result(self._envelope(name, i, item), errors)
+        finally:
+            bar.close()
+
+    def _envelope(self, name: str, index: int, item: Any) -> dict[str, Any]:
+        if not isinstance(item, Mapping):
+            detail = "item %d is not a JSON object of keyword arguments" % index
+            return {"ok": False, "problem": problem_of(InvalidRequest, detail, name)}
+        try:
+            return {"ok": True, "result": self.call(name, **item)}
+        except (BadArguments, FunctionRaised, ResultNotSerializable) as exc:
+            return {"ok": False, "problem": exc.problem}
+
+    # ---- steps of a call ----
+
+    def _callable(self, name: str) -> Callable[..., Any]:
+        with self._lock:
+            fn = self._resolved.get(name)
+            if fn is not None:
+                return fn
+            if name not in self._catalog_entries:
+                raise self._unknown(name)
+            package, _, function = name.partition(".")
+            try:
+                module = self._import(package, function)
+            except ImportError:
+                raise
+            except BaseException as exc:  # an import that raises is the function's own failure
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                raise _raised(name, exc) from exc
+            fn = getattr(module, function, None)
+            if fn is None or not callable(fn):
+                raise self._unknown(name, "%s does not define a callable %s" % (name, function))
+            self._resolved[name] = fn
+            return fn
+
+    def _import(self, package: str, function: str) -> Any:
+        root = str(self.root)
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        loaded = sys.modules.get(package)
+        if loaded is not None and not _comes_from(loaded, self.root):
+            raise ImportError(
+                "package %s is already imported from %s; one process can use one library "
+                "holding a package of that name" % (package, list(getattr(loaded, "__path__", [])))
+            )
+        return importlib.import_module(package + "." + function)
+
+    def _result(self, name: str, result: Any) -> Any:
+        if not self.json:
+            return result
+        try:
+            text = _RESULT_ENCODER.encode(result)
+        except (TypeError, ValueError, RecursionError, OverflowError) as exc:
+            detail = "result of type %s is not JSON-serialisable: %s" % (type(result).__name__, exc)
+            raise ResultNotSerializable(
+                detail, problem=problem_of(ResultNotSerializable, detail, name)
+            ) from None
+        return _json.loads(text)
+
+    def _unknown(self, name: str, detail: str | None = None) -> UnknownFunction:
+        detail = detail or "no function %s is served here" % name
+        return UnknownFunction(
+            detail,
+            suggestions=suggest(name, self._catalog_entries),
+            problem=problem_of(UnknownFunction, detail, name),
+        )
+
+    def __repr__(self) -> str:
+        return "<globalfunc.LocalLibrary %s: %d functions>" % (
+            self.root,
+            len(self._catalog_entries),
+        )
+
+
+# The worker's encoder: what a runtime refuses to answer is refused here too.
+_RESULT_ENCODER = stdlib_json.JSONEncoder(
+    allow_nan=False, ensure_ascii=False, separators=(",", ":")
+)
+
+
+def _comes_from(module: Any, root: Path) -> bool:
+    paths = list(getattr(module, "__path__", []) or [])
+    return any(Path(p).resolve().parent == root for p in paths)
+
+
+def _binding_error(fn: Callable[..., Any], args: Any, kwargs: Any) -> bool:
+    try:
+        inspect.signature(fn).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return True
+    return False
+
+
+def _raised(name: str, exc: BaseException) -> FunctionRaised:
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    detail = str(exc)
+    exception = {"type": type(exc).__name__, "message": detail, "traceback": text}
+    return FunctionRaised(
+        detail, problem=problem_of(FunctionRaised, detail, name, exception=exception)
+    )

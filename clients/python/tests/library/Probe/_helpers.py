@@ -1,0 +1,2 @@
+def explain(message):
+    raise ValueError(message)

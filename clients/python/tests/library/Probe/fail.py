@@ -1,0 +1,6 @@
+from Probe._helpers import explain
+
+
+def fail(message="boom"):
+    """Raises ValueError(message) two frames deep."""
+    explain(message)

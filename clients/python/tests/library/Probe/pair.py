@@ -1,0 +1,3 @@
+def pair(a, b):
+    """Returns a tuple (arrives as a list)."""
+    return (a, b)

@@ -1,0 +1,6 @@
+import os
+
+
+def uses_os():
+    """Imports os: Probe.os stays unreachable."""
+    return os.sep

@@ -1,0 +1,57 @@
+package io.globalfunc.operator.common;
+
+/**
+ * Every reason the operator writes on a condition or an Event: one owner, so a reason is spelled
+ * once and each is documented in docs/operator.md (a test checks that).
+ */
+public enum Reason {
+  // FunctionRelease, Ready
+  RESOLVED("Resolved"),
+  BRANCH_NOT_FOUND("BranchNotFound"),
+  COMMIT_NOT_FOUND("CommitNotFound"),
+  AUTHENTICATION_FAILED("AuthenticationFailed"),
+  REPOSITORY_UNREACHABLE("RepositoryUnreachable"),
+  SECRET_NOT_FOUND("SecretNotFound"),
+  NOT_A_LIBRARY("NotALibrary"),
+  FETCH_FAILED("FetchFailed"),
+  READ_FAILED("ReadFailed"),
+  // FunctionRelease, Cataloged
+  SAVED("Saved"),
+  CATALOG_UNAVAILABLE("CatalogUnavailable"),
+  CATALOG_DISABLED("CatalogDisabled"),
+  // both kinds
+  INVALID_SPEC("InvalidSpec"),
+  // GlobalFuncWorker, Ready / Progressing / Degraded / PortRangeExhausted / RedisUnavailable
+  ALL_REPLICAS_READY("AllReplicasReady"),
+  REPLICAS_NOT_READY("ReplicasNotReady"),
+  RELEASE_NOT_READY("ReleaseNotReady"),
+  PORT_RANGE_EXHAUSTED("PortRangeExhausted"),
+  PORTS_ALLOCATED("PortsAllocated"),
+  AS_EXPECTED("AsExpected"),
+  SCALING_PODS("ScalingPods"),
+  REPLACING_PODS("ReplacingPods"),
+  ROLLED_OUT("RolledOut"),
+  REDIS_UNAVAILABLE("RedisUnavailable"),
+  CONNECTED("Connected"),
+  // GlobalFuncWorker, Events about single pods
+  POD_CREATED("PodCreated"),
+  SCALED_DOWN("ScaledDown"),
+  POD_FAILED("PodFailed"),
+  REPLACING("Replacing");
+
+  private final String label;
+
+  Reason(String label) {
+    this.label = label;
+  }
+
+  /** The CamelCase spelling Kubernetes shows ({@code kubectl describe}, conditions, Events). */
+  public String label() {
+    return label;
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+}

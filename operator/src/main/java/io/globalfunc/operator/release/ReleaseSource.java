@@ -1,0 +1,104 @@
+package io.globalfunc.operator.release;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.globalfunc.core.introspect.FunctionInfo;
+import io.globalfunc.core.introspect.PythonIntrospector;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.GitCredentials;
+import io.globalfunc.core.library.GitLibraryReader;
+import io.globalfunc.core.library.Library;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads what a FunctionRelease names: its credentials Secret, the branch (or pinned commit) with
+ * JGit, the library at that commit (a package subset if asked) and its introspected functions.
+ * Throws on failure; the reconciler turns each failure into a condition reason.
+ */
+final class ReleaseSource {
+
+  /** The library at one commit with what the introspector found in it. */
+  record Snapshot(
+      GitLibraryReader.Resolved resolved, Library library, Map<FunctionRef, FunctionInfo> infos) {
+
+    int callable() {
+      return (int) infos.values().stream().filter(FunctionInfo::callable).count();
+    }
+  }
+
+  /** A missing credentials Secret. */
+  static class MissingSecretException extends RuntimeException {
+    MissingSecretException(String message) {
+      super(message);
+    }
+  }
+
+  private final KubernetesClient client;
+  private final GitLibraryReader git;
+  private final PythonIntrospector introspector;
+  private final Path cacheRoot;
+
+  ReleaseSource(
+      KubernetesClient client,
+      GitLibraryReader git,
+      PythonIntrospector introspector,
+      Path cacheRoot) {
+    this.client = client;
+    this.git = git;
+    this.introspector = introspector;
+    this.cacheRoot = cacheRoot;
+  }
+
+  /** Fetches, reads and introspects the release's library. */
+  Snapshot read(FunctionRelease release) {
+    FunctionReleaseSpec spec = release.getSpec();
+    GitLibraryReader.Resolved resolved =
+        git.fetch(
+            spec.getRepository().getUrl(),
+            spec.getBranch(),
+            pinned(spec) ? spec.getCommit() : null,
+            credentials(release),
+            cacheRoot);
+    Library library =
+        subset(
+            git.read(resolved, GitLibraryReader.redact(spec.getRepository().getUrl())),
+            spec.getPackages());
+    return new Snapshot(resolved, library, introspector.describe(library));
+  }
+
+  static boolean pinned(FunctionReleaseSpec spec) {
+    return spec.getCommit() != null && !spec.getCommit().isBlank();
+  }
+
+  private GitCredentials credentials(FunctionRelease release) {
+    var ref = release.getSpec().getRepository().getSecretRef();
+    if (ref == null || ref.getName() == null) {
+      return null;
+    }
+    Secret secret =
+        client
+            .secrets()
+            .inNamespace(release.getMetadata().getNamespace())
+            .withName(ref.getName())
+            .get();
+    if (secret == null) {
+      throw new MissingSecretException("Secret " + ref.getName() + " not found");
+    }
+    return GitSecrets.credentials(secret);
+  }
+
+  static Library subset(Library library, List<String> packages) {
+    if (packages == null || packages.isEmpty()) {
+      return library;
+    }
+    return new Library(
+        library.source(),
+        library.branch(),
+        library.commit(),
+        library.files().stream()
+            .filter(f -> packages.stream().anyMatch(p -> f.path().startsWith(p + "/")))
+            .toList());
+  }
+}

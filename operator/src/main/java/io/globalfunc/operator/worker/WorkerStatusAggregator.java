@@ -1,0 +1,134 @@
+package io.globalfunc.operator.worker;
+
+import io.globalfunc.operator.common.Conditions;
+import io.globalfunc.operator.common.Reason;
+import io.globalfunc.operator.common.StatusPatch;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Builds a GlobalFuncWorker's status from what one reconcile observed and did. Pure (the clock is
+ * passed in), so every transition a user can see — invalid spec, release not ready, ports
+ * exhausted, scaling, replacing, rolled out, Redis down and back — is unit-tested. The steps are
+ * called in reconcile order, which is also the order conditions first appear in.
+ */
+public final class WorkerStatusAggregator {
+
+  private final GlobalFuncWorkerStatus status;
+  private final long generation;
+  private final Instant now;
+
+  /** Starts from a copy of {@code current} (nullable) for the spec's {@code generation}. */
+  public WorkerStatusAggregator(GlobalFuncWorkerStatus current, long generation, Instant now) {
+    this.status = StatusPatch.copy(current, GlobalFuncWorkerStatus::new);
+    this.generation = generation;
+    this.now = now;
+    status.setObservedGeneration(generation);
+  }
+
+  /** What exists: the pod selector, the worker's pods and how many of them are Ready. */
+  public WorkerStatusAggregator observed(String selector, int pods, int ready) {
+    status.setSelector(selector);
+    status.setReplicas(pods);
+    status.setReadyReplicas(ready);
+    return this;
+  }
+
+  /** The spec breaks a rule: nothing is changed. */
+  public WorkerStatusAggregator invalidSpec(String message) {
+    set(Conditions.DEGRADED, true, Reason.INVALID_SPEC, message);
+    return set(Conditions.READY, false, Reason.INVALID_SPEC, message);
+  }
+
+  /** The release has no resolved commit yet: no pod can be built. */
+  public WorkerStatusAggregator releaseNotReady(String release) {
+    String message = "FunctionRelease " + release + " has no resolved commit yet";
+    set(Conditions.READY, false, Reason.RELEASE_NOT_READY, message);
+    return set(Conditions.PROGRESSING, false, Reason.RELEASE_NOT_READY, message);
+  }
+
+  /** The ports the worker keeps; {@code exhausted} when the range had fewer than replicas. */
+  public WorkerStatusAggregator ports(
+      List<Integer> keep, boolean exhausted, int replicas, int from, int to) {
+    status.setPorts(keep);
+    if (!exhausted) {
+      set(
+          Conditions.PORT_RANGE_EXHAUSTED,
+          false,
+          Reason.PORTS_ALLOCATED,
+          "every replica has a port");
+      return set(Conditions.DEGRADED, false, Reason.AS_EXPECTED, "");
+    }
+    String message = portsMessage(keep.size(), replicas, from, to);
+    set(Conditions.PORT_RANGE_EXHAUSTED, true, Reason.PORT_RANGE_EXHAUSTED, message);
+    return set(Conditions.DEGRADED, true, Reason.PORT_RANGE_EXHAUSTED, message);
+  }
+
+  /** The Event and condition message of an exhausted range. */
+  static String portsMessage(int kept, int replicas, int from, int to) {
+    return String.format("only %d of %d ports free in %d-%d", kept, replicas, from, to);
+  }
+
+  /**
+   * Where the rollout stands after this reconcile's plan: every pod serving {@code commit}, or pods
+   * being created or replaced; then whether the worker is Ready.
+   */
+  public WorkerStatusAggregator rollout(
+      boolean rolledOut, int outdated, String commit, int replicas, boolean exhausted) {
+    int ready = status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+    if (rolledOut) {
+      status.setCommit(commit);
+      set(Conditions.PROGRESSING, false, Reason.ROLLED_OUT, "every pod serves " + short12(commit));
+    } else {
+      set(
+          Conditions.PROGRESSING,
+          true,
+          outdated == 0 ? Reason.SCALING_PODS : Reason.REPLACING_PODS,
+          outdated + " pods outdated, " + ready + "/" + replicas + " ready");
+    }
+    boolean allReady = ready >= replicas && !exhausted;
+    Reason reason =
+        allReady
+            ? Reason.ALL_REPLICAS_READY
+            : exhausted ? Reason.PORT_RANGE_EXHAUSTED : Reason.REPLICAS_NOT_READY;
+    return set(Conditions.READY, allReady, reason, ready + "/" + replicas + " pods ready");
+  }
+
+  /** The Ready pods as callers reach them, sorted by port. */
+  public WorkerStatusAggregator endpoints(List<GlobalFuncWorkerStatus.Endpoint> endpoints) {
+    status.setEndpoints(endpoints);
+    return this;
+  }
+
+  /** Redis now holds exactly {@code count} endpoints of the worker under {@code space}. */
+  public WorkerStatusAggregator registered(String space, int count) {
+    status.setEndpointSpace(space);
+    return set(
+        Conditions.REDIS_UNAVAILABLE, false, Reason.CONNECTED, count + " endpoints registered");
+  }
+
+  /** The registry could not be written; pods keep serving and the operator retries. */
+  public WorkerStatusAggregator registryUnavailable(String space) {
+    status.setEndpointSpace(space);
+    return set(
+        Conditions.REDIS_UNAVAILABLE,
+        true,
+        Reason.REDIS_UNAVAILABLE,
+        "endpoint registry unreachable; pods keep serving, retrying");
+  }
+
+  /** The status as built so far (read by the steps that need held ports or the space). */
+  public GlobalFuncWorkerStatus build() {
+    return status;
+  }
+
+  private WorkerStatusAggregator set(String type, boolean value, Reason reason, String message) {
+    status.setConditions(
+        Conditions.set(status.getConditions(), type, value, reason, message, generation, now));
+    return this;
+  }
+
+  private static String short12(String commit) {
+    return commit.length() > 12 ? commit.substring(0, 12) : commit;
+  }
+}
