@@ -75,7 +75,8 @@ public final class PythonIntrospector {
   /** Describes one function file from its source text (e.g. a working-tree file). */
   public FunctionInfo describe(FunctionRef ref, String source) {
     Answer a = run(List.of(new Item(ref.path(), ref.function(), source))).get(0);
-    return new FunctionInfo(ref, a.callable(), a.kind(), a.signature(), a.doc(), a.error());
+    return new FunctionInfo(
+        ref, a.callable(), a.kind(), a.signature(), a.doc(), a.schema(), a.error());
   }
 
   /** Files per Python process below which splitting the work costs more than it saves. */
