@@ -22,6 +22,17 @@ public record FunctionInfo(
     JsonNode schema,
     String error) {
 
+  /** What Python says of a file, without a derived schema. */
+  public FunctionInfo(
+      FunctionRef ref,
+      boolean callable,
+      String kind,
+      Signature signature,
+      String doc,
+      String error) {
+    this(ref, callable, kind, signature, doc, null, error);
+  }
+
   /** The JSON Schema (draft 2020-12) of the keyword arguments, or {@code null}. */
   public JsonNode inputSchema() {
     return schema == null || schema.get("input") == null || schema.get("input").isNull()
