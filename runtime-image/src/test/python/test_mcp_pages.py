@@ -3,7 +3,7 @@
 import asyncio
 
 import pytest
-from conftest import Runtime
+from gf_runtime import Runtime
 from mcp import types
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
