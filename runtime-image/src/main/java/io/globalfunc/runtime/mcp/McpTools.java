@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -112,13 +114,17 @@ public class McpTools {
     }
     long start = System.nanoTime();
     Context context = Vertx.currentContext();
+    CompletableFuture<CallOutcome> call = pool.submit(new CallRequest(e.ref(), null, kwargs, null));
+    dropAfterDeadline(context, call);
     return Uni.createFrom()
-        .completionStage(() -> pool.submit(new CallRequest(e.ref(), null, kwargs, null)))
+        .completionStage(call)
         .map(
             outcome -> {
               metrics.record(e.ref(), outcome, System.nanoTime() - start);
               return response(e, outcome);
             })
+        .onFailure(CancellationException.class)
+        .recoverWithItem(() -> overloaded(e))
         .emitOn(
             task -> {
               if (context == null) {
@@ -127,6 +133,24 @@ public class McpTools {
                 context.runOnContext(v -> task.run());
               }
             });
+  }
+
+  /** Like an HTTP call, one not finished by its deadline waited too long for a worker. */
+  private void dropAfterDeadline(Context context, CompletableFuture<CallOutcome> call) {
+    if (context == null) {
+      return;
+    }
+    Vertx vertx = context.owner();
+    long timer = vertx.setTimer(config.callDeadline().toMillis(), id -> call.cancel(false));
+    call.whenComplete((outcome, error) -> vertx.cancelTimer(timer));
+  }
+
+  private ToolResponse overloaded(ToolCatalog.Entry e) {
+    String detail =
+        "the call waited more than "
+            + config.queueTimeout().orElse(config.timeout()).toSeconds()
+            + " s for a Python worker";
+    return error(Problem.OVERLOADED.body(Requests.JSON, detail, e.ref().callName()));
   }
 
   private static ToolResponse response(ToolCatalog.Entry e, CallOutcome outcome) {
