@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,34 +82,31 @@ def wait_ready(url: str, proc: subprocess.Popen) -> None:
     raise SystemExit("runtime not ready")
 
 
-def timed(fn, n: int) -> float:
-    """Seconds per operation of n sequential runs of fn (after a short warm-up)."""
-    for i in range(min(200, n)):
-        fn(i)
-    start = time.perf_counter()
-    for i in range(n):
-        fn(i)
-    return (time.perf_counter() - start) / n
-
-
-def per_call(url: str, calls: int) -> list[tuple[str, float]]:
+def per_call(url: str, calls: int, rounds: int = 10) -> list[tuple[str, float]]:
+    """Seconds per call of each client: sequential calls, the clients taking turns in rounds
+    (so a busy moment of the machine falls on all of them), the median round of each."""
     body = {"pack_func": "Util.mean", "kwargs": {"values": [1, 2]}}
     session = requests.Session()
     gf = globalfunc.connect(url)
-    rows = [
-        (
-            "requests.post (baseline)",
-            timed(lambda i: requests.post(url + "/gfgo/", json=body).json(), calls),
-        ),
-        (
-            "requests.Session().post",
-            timed(lambda i: session.post(url + "/gfgo/", json=body).json(), calls),
-        ),
-        ('gf.call("Util.mean", ...)', timed(lambda i: gf.call("Util.mean", values=[1, 2]), calls)),
-        ("gf.Util.mean(...)", timed(lambda i: gf.Util.mean(values=[1, 2]), calls)),
+    clients = [
+        ("requests.post (baseline)", lambda: requests.post(url + "/gfgo/", json=body).json()),
+        ("requests.Session().post", lambda: session.post(url + "/gfgo/", json=body).json()),
+        ('gf.call("Util.mean", ...)', lambda: gf.call("Util.mean", values=[1, 2])),
+        ("gf.Util.mean(...)", lambda: gf.Util.mean(values=[1, 2])),
     ]
+    per_round = max(1, calls // rounds)
+    samples: dict[str, list[float]] = {name: [] for name, _ in clients}
+    for _name, fn in clients:  # warm-up: connections, the catalog, the JIT
+        for _ in range(50):
+            fn()
+    for _ in range(rounds):
+        for name, fn in clients:
+            start = time.perf_counter()
+            for _ in range(per_round):
+                assert fn() == 1.5
+            samples[name].append((time.perf_counter() - start) / per_round)
     gf.close()
-    return rows
+    return [(name, statistics.median(samples[name])) for name, _ in clients]
 
 
 def baseline_map(urls: list[str], n: int, threads: int) -> float:
@@ -173,7 +171,10 @@ def main() -> None:
 
         rows = per_call(urls[0], args.calls)
         base = rows[0][1]
-        print("\n## Per call (sequential, one runtime, %d calls of Util.mean)\n" % args.calls)
+        print(
+            "\n## Per call (sequential, one runtime, %d calls of Util.mean per client, "
+            "in 10 interleaved rounds; median round)\n" % args.calls
+        )
         print("| client | µs per call | calls/s | time vs requests.post |")
         print("|---|---|---|---|")
         for name, secs in rows:

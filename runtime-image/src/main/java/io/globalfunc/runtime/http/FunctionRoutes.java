@@ -327,6 +327,7 @@ public class FunctionRoutes {
       }
       sig.put("returns", info.signature().returns());
     }
+    n.set("schema", info.schema());
     return n;
   }
 }
