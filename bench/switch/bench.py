@@ -15,7 +15,7 @@ here (connection refused on the restarting runtime) overstate what clients would
 in-place switch has none either way.
 
 Usage: bench/switch/bench.py [--runtimes 3]
-Needs: git, a built runtime jar (built when missing).
+Needs: git, a built runtime jar (built when missing; GF_RUNTIME_JAR overrides its path).
 """
 
 import argparse
@@ -31,7 +31,10 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-JAR = os.path.join(ROOT, "runtime-image", "target", "quarkus-app", "quarkus-run.jar")
+JAR = os.environ.get(
+    "GF_RUNTIME_JAR",
+    os.path.join(ROOT, "runtime-image", "target", "quarkus-app", "quarkus-run.jar"),
+)
 
 
 def free_port():

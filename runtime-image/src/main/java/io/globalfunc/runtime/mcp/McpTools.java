@@ -114,7 +114,9 @@ public class McpTools {
     }
     long start = System.nanoTime();
     Context context = Vertx.currentContext();
-    CompletableFuture<CallOutcome> call = pool.submit(new CallRequest(e.ref(), null, kwargs, null));
+    // Under a lease on the release's commit, so an in-place release switch lets it finish.
+    CompletableFuture<CallOutcome> call =
+        library.submit(new CallRequest(e.ref(), null, kwargs, null));
     dropAfterDeadline(context, call);
     return Uni.createFrom()
         .completionStage(call)
