@@ -40,8 +40,12 @@ final class PooledWorker {
   @GuardedBy("lock")
   boolean writing;
 
+  /**
+   * The pool killed it (a call past its timeout, an answer out of protocol) and already answered
+   * for the call it was running.
+   */
   @GuardedBy("lock")
-  boolean killedForTimeout;
+  boolean killed;
 
   PooledWorker(WorkerProcess process, Object lock) {
     this.process = process;
@@ -75,14 +79,26 @@ final class PooledWorker {
   @GuardedBy("lock")
   PendingCall takeExpiredHead(long now, PoolConfig config) {
     PendingCall head = inflight.peekFirst();
-    if (head == null || killedForTimeout || state == State.DEAD) {
+    if (head == null || killed || state == State.DEAD) {
       return null;
     }
     if (now - headStartedNanos <= head.timeout(config).toNanos()) {
       return null;
     }
-    killedForTimeout = true;
+    killed = true;
     return inflight.pollFirst();
+  }
+
+  /** The running chunk reported progress: its next item starts now. */
+  @GuardedBy("lock")
+  void progressed() {
+    headStartedNanos = System.nanoTime();
+  }
+
+  /** Can take calls: started, not retiring, not being killed. */
+  @GuardedBy("lock")
+  boolean usable() {
+    return state == State.READY && !killed;
   }
 
   /** Retiring and drained: time to close its input so it exits cleanly. */
@@ -100,6 +116,6 @@ final class PooledWorker {
       }
     }
     return new DispatchPolicy.WorkerView(
-        state == State.READY, writing, killedForTimeout, inflight.size(), batch);
+        state == State.READY, writing, killed, inflight.size(), batch);
   }
 }
