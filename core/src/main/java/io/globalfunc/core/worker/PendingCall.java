@@ -50,9 +50,12 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingChunk {
     return Duration.ZERO;
   }
 
-  /** The caller's own timeout, for messages. */
-  Duration callerTimeout(PoolConfig config) {
-    return timeout != null ? timeout : config.defaultTimeout();
+  /** Its worker was killed because it ran past the caller's timeout. */
+  void timedOut(PoolConfig config) {
+    Duration limit = timeout != null ? timeout : config.defaultTimeout();
+    failRunning(
+        FailureKind.TIMEOUT,
+        "the call ran longer than " + limit.toMillis() + " ms; its worker was replaced");
   }
 
   /** Its caller gave up (e.g. cancelled the future): drop it if it has not been written yet. */

@@ -66,11 +66,7 @@ public final class WorkerPool implements AutoCloseable {
     this.config = config;
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "gf-worker-watchdog");
-              t.setDaemon(true);
-              return t;
-            });
+            r -> WorkerProcess.daemon(r, "gf-worker-watchdog"));
   }
 
   /** Starts {@code config.workers()} Python processes; calls may be submitted at once. */
@@ -141,17 +137,11 @@ public final class WorkerPool implements AutoCloseable {
 
   public Stats stats() {
     synchronized (lock) {
-      int ready = (int) workers.stream().filter(PooledWorker::usable).count();
-      int busy = (int) workers.stream().filter(w -> !w.inflight.isEmpty()).count();
-      return new Stats(
+      return counters.stats(
           workers.size(),
-          ready,
-          busy,
-          queues.size(),
-          counters.restarts,
-          counters.crashes,
-          counters.timeouts,
-          counters.recycled);
+          (int) workers.stream().filter(PooledWorker::usable).count(),
+          (int) workers.stream().filter(w -> !w.inflight.isEmpty()).count(),
+          queues.size());
     }
   }
 
@@ -307,34 +297,16 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void onAnswer(PooledWorker w, WorkerProtocol.Answer answer) {
-    PendingCall done = null;
-    PendingCall broken = null;
-    FailureKind brokenKind = FailureKind.WORKER_CRASHED;
-    String brokenWhy = null;
+    PooledWorker.Taken taken;
     synchronized (lock) {
-      PendingCall head = w.inflight.peekFirst();
-      if (w.state == State.DEAD || head == null || head.id() != answer.callId()) {
+      if (w.state == State.DEAD || !w.isForHead(answer)) {
         // The answer of a call already failed by the watchdog, racing the kill: drop it.
         LOG.debugf("worker %d: dropping late answer to call %d", w.process.slot, answer.callId());
         return;
       }
-      if (answer.status() == WorkerProtocol.STATUS_OVERSIZED) {
-        brokenKind = FailureKind.RESULT_TOO_LARGE;
-        brokenWhy = "the answer is over the limit of " + config.maxResultBytes() + " bytes";
-      } else {
-        try {
-          if (head.accept(answer)) {
-            done = w.pollHead();
-          } else {
-            w.progressed();
-          }
-        } catch (IOException e) {
-          brokenWhy = "its worker broke the protocol (" + e.getMessage() + ")";
-        }
-      }
-      if (brokenWhy != null) {
+      taken = w.take(answer, config.maxResultBytes());
+      if (taken.broken() != null) {
         // Python keeps to the limits and the protocol itself: this worker was tampered with.
-        broken = w.pollHead();
         w.killed = true;
       } else if (answer.retire()) {
         retireAnnouncedLocked(w);
@@ -343,13 +315,12 @@ public final class WorkerPool implements AutoCloseable {
       }
       dispatchLocked();
     }
-    if (broken != null) {
-      LOG.warnf("Python worker %d: %s; killing it", w.process.slot, brokenWhy);
-      w.process.kill();
-      broken.failRunning(brokenKind, brokenWhy);
+    if (taken.broken() != null) {
+      w.process.kill(taken.why());
+      taken.broken().failRunning(taken.kind(), taken.why());
     }
-    if (done != null) {
-      done.finish();
+    if (taken.done() != null) {
+      taken.done().finish();
     }
   }
 
@@ -359,7 +330,7 @@ public final class WorkerPool implements AutoCloseable {
    */
   @GuardedBy("lock")
   private void retireAnnouncedLocked(PooledWorker w) {
-    requeueWrittenAheadLocked(w);
+    w.requeueInto(queues);
     if (w.state == State.READY) {
       w.state = State.RETIRING;
       counters.recycled++;
@@ -375,7 +346,7 @@ public final class WorkerPool implements AutoCloseable {
       workers.remove(w);
       // A killed worker's running call was already answered for; the rest had not started.
       running = w.killed ? null : w.inflight.pollFirst();
-      requeueWrittenAheadLocked(w);
+      w.requeueInto(queues);
       if (closed) {
         return;
       }
@@ -393,13 +364,6 @@ public final class WorkerPool implements AutoCloseable {
       running.failRunning(
           FailureKind.WORKER_CRASHED, "the Python worker running this call died: " + reason);
     }
-  }
-
-  /** Calls written ahead to a worker had not started: they go back to the front, in order. */
-  @GuardedBy("lock")
-  private void requeueWrittenAheadLocked(PooledWorker w) {
-    w.inflight.descendingIterator().forEachRemaining(queues::addFirst);
-    w.inflight.clear();
   }
 
   @GuardedBy("lock")
@@ -430,18 +394,7 @@ public final class WorkerPool implements AutoCloseable {
         }
       }
     }
-    for (PooledWorker w : toKill) {
-      LOG.warnf(
-          "Python worker %d (pid %d) ran a call past its timeout; killing it",
-          w.process.slot, w.process.pid());
-      w.process.kill();
-    }
-    for (PendingCall p : expired) {
-      p.failRunning(
-          FailureKind.TIMEOUT,
-          "the call ran longer than "
-              + p.callerTimeout(config).toMillis()
-              + " ms; its worker was replaced");
-    }
+    toKill.forEach(w -> w.process.kill("ran a call past its timeout"));
+    expired.forEach(p -> p.timedOut(config));
   }
 }

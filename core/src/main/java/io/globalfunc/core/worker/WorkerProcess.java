@@ -106,16 +106,17 @@ final class WorkerProcess {
   /** Starts the threads reading the process; its events go to {@code listener}. */
   void listen(Listener listener) {
     this.listener = listener;
-    readerThread = daemon(this::readAnswers, "reader");
-    stderrThread = daemon(this::readLog, "log");
-    Thread exit = daemon(this::awaitExit, "exit");
+    readerThread = daemon(this::readAnswers, "gf-worker-" + slot + "-reader");
+    stderrThread = daemon(this::readLog, "gf-worker-" + slot + "-log");
+    Thread exit = daemon(this::awaitExit, "gf-worker-" + slot + "-exit");
     stderrThread.start();
     readerThread.start();
     exit.start();
   }
 
-  private Thread daemon(Runnable body, String role) {
-    Thread t = new Thread(body, "gf-worker-" + slot + "-" + role);
+  /** A thread that never keeps the JVM alive. */
+  static Thread daemon(Runnable body, String name) {
+    Thread t = new Thread(body, name);
     t.setDaemon(true);
     return t;
   }
@@ -136,15 +137,13 @@ final class WorkerProcess {
    * blocks, then runs {@code written}.
    */
   void writeInBackground(byte[] frame, Runnable written) {
-    Thread t =
-        new Thread(
+    daemon(
             () -> {
               write(frame);
               written.run();
             },
-            "gf-worker-" + slot + "-writer");
-    t.setDaemon(true);
-    t.start();
+            "gf-worker-" + slot + "-writer")
+        .start();
   }
 
   /** Asks the worker to finish: it exits when it reads the end of its input. */
@@ -154,6 +153,12 @@ final class WorkerProcess {
     } catch (IOException ignored) {
       // already closed or dead: the reader handles it
     }
+  }
+
+  /** Kills the worker and its session, saying why in the log. */
+  void kill(String why) {
+    LOG.warnf("Python worker %d (pid %d) %s; killing it", slot, process.pid(), why);
+    kill();
   }
 
   /** Kills the worker and every process of its session at once. */

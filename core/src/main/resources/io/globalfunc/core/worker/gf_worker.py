@@ -250,7 +250,8 @@ def _encode_error(err):
 class Worker:
     """Resolves catalogued functions and runs calls and chunks of them."""
 
-    def __init__(self, max_result_bytes):
+    def __init__(self, library_dir, max_result_bytes=0):
+        self.library_dir = library_dir
         self.functions = {}
         self.max_result_bytes = max_result_bytes
 
@@ -283,7 +284,7 @@ class Worker:
             return None, _error("raised", exc)
 
     def invoke(self, fn, args, kwargs):
-        """Runs one call: (status, payload bytes). Never raises."""
+        """Runs one call: (STATUS_OK, result bytes) or (STATUS_ERROR, error dict). Never raises."""
         try:
             result = fn(*args, **kwargs)
         except TypeError as exc:
@@ -291,12 +292,10 @@ class Worker:
             # line runs: the traceback then has no frame inside the function. Binding up front
             # with inspect.signature would cost more than most calls.
             if exc.__traceback__.tb_next is None and _binding_error(fn, args, kwargs):
-                return STATUS_ERROR, _encode_error(
-                    _error("bad_arguments", exc, with_traceback=False)
-                )
-            return STATUS_ERROR, _encode_error(_error("raised", exc))
+                return STATUS_ERROR, _error("bad_arguments", exc, with_traceback=False)
+            return STATUS_ERROR, _error("raised", exc)
         except BaseException as exc:  # noqa: BLE001 - SystemExit too: the worker lives on
-            return STATUS_ERROR, _encode_error(_error("raised", exc))
+            return STATUS_ERROR, _error("raised", exc)
         return self.encode_result(result)
 
     def encode_result(self, result):
@@ -306,27 +305,24 @@ class Worker:
             if collision is not None:
                 raise ValueError("two keys both become the JSON key %r" % collision)
         except BaseException as exc:  # noqa: BLE001 - items()/__iter__ raising, cycles, NaN...
-            return STATUS_ERROR, _encode_error(
-                _error(
-                    "not_serializable",
-                    message="result of type %s is not JSON-serialisable: %s"
-                    % (_safe_text(type(result).__name__), _safe_text(exc)),
-                )
+            return STATUS_ERROR, _error(
+                "not_serializable",
+                message="result of type %s is not JSON-serialisable: %s"
+                % (_safe_text(type(result).__name__), _safe_text(exc)),
             )
         if self.max_result_bytes and len(payload) > self.max_result_bytes:
-            return STATUS_ERROR, _encode_error(
-                _error(
-                    "result_too_large",
-                    message="the result is %d bytes, over this runtime's limit of %d bytes"
-                    % (len(payload), self.max_result_bytes),
-                )
+            return STATUS_ERROR, _error(
+                "result_too_large",
+                message="the result is %d bytes, over this runtime's limit of %d bytes"
+                % (len(payload), self.max_result_bytes),
             )
         return STATUS_OK, payload
 
     def call(self, request):
+        """Runs a call: (STATUS_OK, result bytes) or (STATUS_ERROR, error dict)."""
         fn, err = self.lookup(request)
         if err is not None:
-            return STATUS_ERROR, _encode_error(err)
+            return STATUS_ERROR, err
         return self.invoke(fn, request.get("a") or (), request.get("k") or {})
 
     def chunk(self, request, report):
@@ -338,11 +334,13 @@ class Worker:
         last_report = time.monotonic()
         for index, item in enumerate(items):
             if err is not None:
-                status, payload = STATUS_ERROR, _encode_error(err)
+                status, payload = STATUS_ERROR, err
             elif isinstance(item, list):
                 status, payload = self.invoke(fn, item, {})
             else:
                 status, payload = self.invoke(fn, (), item)
+            if status == STATUS_ERROR:
+                payload = _encode_error(payload)
             buf += _ITEM_HEAD.pack(status, len(payload))
             buf += payload
             now = time.monotonic()
@@ -507,7 +505,7 @@ def main(argv):
     _apply_memory_cap(memory_cap)
     _place_library_on_path(library_dir)
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    worker = Worker(max_result)
+    worker = Worker(library_dir, max_result)
 
     def send(status, call_id, payload):
         _write_all(proto_out, _RESPONSE_HEAD.pack(len(payload) + 9, status, call_id) + payload)
@@ -522,11 +520,13 @@ def main(argv):
         call_id, request, unreadable = _parse(body)
         out_stream.call_id = err_stream.call_id = call_id
         if unreadable is not None:
-            status, payload = STATUS_ERROR, _encode_error(unreadable)
+            status, payload = STATUS_ERROR, unreadable
         elif "c" in request:
             status, payload = worker.chunk(request, lambda s, p, cid=call_id: send(s, cid, p))
         else:
             status, payload = worker.call(request)
+        if status == STATUS_ERROR:
+            payload = _encode_error(payload)
         out_stream.flush()
         err_stream.flush()
         retire = guard.after_call()
