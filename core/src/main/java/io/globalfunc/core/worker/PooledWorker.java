@@ -145,12 +145,12 @@ final class PooledWorker {
   @GuardedBy("lock")
   DispatchPolicy.WorkerView view() {
     int batch = 0;
+    boolean chunk = false;
     for (PendingCall p : inflight) {
-      if (p.background()) {
-        batch++;
-      }
+      batch += p.background() ? 1 : 0;
+      chunk |= p instanceof PendingChunk;
     }
     return new DispatchPolicy.WorkerView(
-        state == State.READY, writing, killed, inflight.size(), batch);
+        state == State.READY, writing, killed, inflight.size(), batch, chunk);
   }
 }

@@ -168,8 +168,8 @@ final class WorkerProcess {
   }
 
   /**
-   * Waits up to {@code seconds} for a clean exit, then kills; returns once its last log lines are
-   * read.
+   * Waits up to {@code seconds} for a clean exit, then kills, ends its session; returns once its
+   * last log lines are read.
    */
   void awaitExitOrKill(long seconds) {
     try {
@@ -180,6 +180,7 @@ final class WorkerProcess {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    WorkerSession.kill(process.pid());
     join(stderrThread, 1000);
   }
 

@@ -149,6 +149,14 @@ def _lead_own_session():
         pass
 
 
+def _end_own_group():
+    """Ends what calls left behind in this worker's process group, this worker included."""
+    if os.getpgid(0) == os.getpid():  # never the runtime's group, should setsid have failed
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.killpg(0, signal.SIGKILL)
+
+
 def _apply_memory_cap(limit_bytes):
     if limit_bytes <= 0:
         return
@@ -254,6 +262,7 @@ class Worker:
         self.library_dir = library_dir
         self.functions = {}
         self.max_result_bytes = max_result_bytes
+        self.after_import = None  # told when a module was imported (its threads are the library's)
 
     def resolve(self, package, function):
         key = (package, function)
@@ -268,6 +277,8 @@ class Worker:
         # The Java side only sends catalogued names; importing the module by its own dotted
         # path (never attribute walking from the package) keeps this to package/function.py.
         module = importlib.import_module(package + "." + function)
+        if self.after_import is not None:
+            self.after_import()
         fn = getattr(module, function, None)
         if fn is None or not callable(fn):
             raise LookupError("%s.%s does not define a callable %s" % (package, function, function))
@@ -358,11 +369,13 @@ class CallGuard:
     """Undoes what a call changed in the process, or says why the worker must retire.
 
     Restored after every call (and every chunk): alarms and interval timers (disarmed), signal
-    handlers, the current directory, os.environ (and the time zone), sys.stdout/stderr/stdin,
+    handlers, the current directory, os.environ (and the time zone), sys.stdout/stderr,
     sys.path, the recursion limit, the socket default timeout, the umask, trace and profile hooks.
-    Not restorable, so the worker retires: threads or child processes still running, the
-    worker's own code or protocol channel tampered with. Not detectable at all: module globals a
-    function patches in other modules (use GF_MAX_CALLS_PER_WORKER=1 where that matters).
+    Not restorable, so the worker retires: Python threads or child processes still running, the
+    worker's own code or protocol channel tampered with. Threads a module starts while it is
+    imported, and idle concurrent.futures workers, are part of the library, not of a call. Not
+    detectable: native threads (BLAS pools start them too), module globals a function patches in
+    other modules (use GF_MAX_CALLS_PER_WORKER=1 where that matters).
     """
 
     _TIMERS = ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF")
@@ -371,6 +384,7 @@ class CallGuard:
         self.streams = streams
         self.cwd = os.getcwd()
         self.environ = dict(os.environ)
+        self.environ_data = dict(_environ_data())
         self.path = list(sys.path)
         self.recursion_limit = sys.getrecursionlimit()
         self.umask = os.umask(0o022)
@@ -378,11 +392,10 @@ class CallGuard:
         self.handlers = {}
         for sig in signal.valid_signals():
             try:
-                self.handlers[sig] = signal.getsignal(sig)
+                self.handlers[sig] = _getsignal(sig)
             except (OSError, ValueError):
                 pass
         self.threads = set(threading.enumerate())
-        self.tasks = self._count_tasks()
         self.proto = [self._identity(fd) for fd in proto_fds]
         self.proto_fds = proto_fds
         self.worker_globals = worker_globals
@@ -401,12 +414,9 @@ class CallGuard:
         except OSError:
             return None
 
-    @staticmethod
-    def _count_tasks():
-        try:
-            return len(os.listdir("/proc/self/task"))
-        except OSError:
-            return None
+    def accept_threads(self):
+        """Threads running now belong to the library (started while importing a module)."""
+        self.threads = set(threading.enumerate())
 
     def after_call(self):
         """Restores what it can; returns why the worker must retire, or None."""
@@ -425,7 +435,7 @@ class CallGuard:
     def _restore_signals(self):
         for sig, handler in self.handlers.items():
             try:
-                if signal.getsignal(sig) is not handler:
+                if _getsignal(sig) != handler:
                     signal.signal(sig, handler)
             except (OSError, ValueError, TypeError):
                 pass
@@ -437,7 +447,7 @@ class CallGuard:
             moved = True
         if moved:
             os.chdir(self.cwd)
-        if os.environ != self.environ:
+        if _environ_data() != self.environ_data:
             tz = os.environ.get("TZ")
             os.environ.clear()
             os.environ.update(self.environ)
@@ -459,15 +469,11 @@ class CallGuard:
             sys.setprofile(None)
 
     def _unrestorable(self):
-        left = [t for t in threading.enumerate() if t not in self.threads and t.is_alive()]
+        left = [t for t in threading.enumerate() if t not in self.threads and _busy(t)]
         if left:
             return "the call left %d thread(s) running" % len(left)
-        tasks = self._count_tasks()
-        if tasks is not None and self.tasks is not None and tasks > self.tasks:
-            return "the call left %d native thread(s) running" % (tasks - self.tasks)
-        children = self._live_children()
-        if children:
-            return "the call left %d child process(es) running" % children
+        if self._children_alive():
+            return "the call left child processes running"
         if [self._identity(fd) for fd in self.proto_fds] != self.proto:
             return "the call touched the worker's protocol channel"
         if self._critical() != self.critical or any(
@@ -477,19 +483,35 @@ class CallGuard:
         return None
 
     @staticmethod
-    def _live_children():
-        while True:  # reap children that have ended; they are gone, not left behind
+    def _children_alive():
+        """Reaps children that ended; True when one is still running."""
+        while True:
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
+            except ChildProcessError:  # no children at all
+                return False
             if pid == 0:
-                break
-        try:
-            with open("/proc/self/task/%d/children" % os.getpid()) as f:
-                return len(f.read().split())
-        except OSError:
-            return 0
+                return True
+
+
+try:  # signal.getsignal wraps each answer in an enum, 3 µs a signal; the C function does not
+    from _signal import getsignal as _getsignal
+except ImportError:  # not CPython
+    _getsignal = signal.getsignal
+
+
+def _environ_data():
+    """os.environ's own bytes mapping: comparing it is cheap, comparing os.environ is not."""
+    return getattr(os.environ, "_data", os.environ)
+
+
+def _busy(thread):
+    """A live thread that is not an idle concurrent.futures worker (those only run what is
+    submitted to them)."""
+    if not thread.is_alive():
+        return False
+    target = getattr(thread, "_target", None)
+    return getattr(target, "__module__", None) != "concurrent.futures.thread"
 
 
 def main(argv):
@@ -511,12 +533,14 @@ def main(argv):
         _write_all(proto_out, _RESPONSE_HEAD.pack(len(payload) + 9, status, call_id) + payload)
 
     guard = CallGuard((out_stream, err_stream), (proto_in, proto_out), globals())
+    worker.after_import = guard.accept_threads
     send(STATUS_READY, 0, json.dumps({"pid": os.getpid()}).encode("utf-8"))
     frames = _FrameReader(proto_in)
     while True:
         body = frames.next_frame()
-        if body is None:
-            return 0  # the runtime closed the channel: a clean retirement
+        if body is None:  # the runtime closed the channel (or is gone): a clean retirement
+            _end_own_group()
+            return 0
         call_id, request, unreadable = _parse(body)
         out_stream.call_id = err_stream.call_id = call_id
         if unreadable is not None:
