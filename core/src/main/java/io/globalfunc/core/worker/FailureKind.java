@@ -14,6 +14,15 @@ public enum FailureKind {
   TIMEOUT("timeout"),
   /** The worker process died during the call ({@code os._exit}, a signal, the OOM killer). */
   WORKER_CRASHED("worker-crashed"),
+  /** The result is larger than the runtime carries (a share of its heap); the worker lives. */
+  RESULT_TOO_LARGE("result-too-large"),
+  /** The worker could not read the request (e.g. nested too deeply for Python); it lives. */
+  UNREADABLE_REQUEST("invalid-request"),
+  /**
+   * An item of a chunk has no outcome: the worker running the chunk died (another item crashed it
+   * or ran past its timeout) before this item reported. It may have run; retry it.
+   */
+  NOT_RUN("not-run"),
   /** The queue is full; retry later. */
   OVERLOADED("overloaded"),
   /** The pool is shut down or cannot start workers. */

@@ -12,7 +12,6 @@ import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.Problem;
-import io.globalfunc.runtime.library.Provenance;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkus.runtime.ShutdownEvent;
@@ -49,19 +48,19 @@ public class BatchConsumer {
 
   private final RuntimeConfig config;
   private final ServedLibrary library;
-  private final String worker;
   private final Vertx vertx;
   private final String consumer = consumerName();
   private volatile BatchStore store;
   private volatile boolean running;
   private volatile String lastError;
   private Semaphore permits;
+  private FrameFeeder feeder;
+  private WorkerPool feederPool;
   private Thread loop;
 
   BatchConsumer(RuntimeConfig config, ServedLibrary library, Vertx vertx) {
     this.config = config;
     this.library = library;
-    this.worker = Provenance.identity(config.podName().orElse(null));
     this.vertx = vertx;
   }
 
@@ -73,6 +72,8 @@ public class BatchConsumer {
     // The pool keeps batch items to their share of workers and behind interactive calls; the
     // permits only bound how many tasks this runtime has taken from the stream (a prefetch).
     permits = new Semaphore(Math.max(1, pool.config().maxBackground()) * PREFETCH_PER_WORKER);
+    feeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().maxBackground(), true);
+    feederPool = pool;
     store =
         BatchStore.connect(
             vertx, config.redisUri().get(), new BatchKeys(config.space(), library.branch()));
@@ -93,6 +94,16 @@ public class BatchConsumer {
     if (store != null) {
       store.close();
     }
+  }
+
+  /** The feeder of the release commit's pool, made anew after an in-place release switch. */
+  private synchronized FrameFeeder feeder() {
+    WorkerPool pool = library.pool();
+    if (pool != feederPool) {
+      feeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().maxBackground(), true);
+      feederPool = pool;
+    }
+    return feeder;
   }
 
   /** The store this runtime consumes, or null when batches are off. */
@@ -239,16 +250,7 @@ public class BatchConsumer {
         return;
       }
       ServedFunction fn = library.function(FunctionRef.parseOrNull(t.function()));
-      new TaskRun(
-              t,
-              fn,
-              library::submit,
-              config.batchMaxDeliveries(),
-              fn == null
-                  ? null
-                  : new Provenance(
-                          fn.name().fullName(), fn.commit(), fn.meta().hash(), worker, null)
-                      .envelopeFields())
+      new TaskRun(t, fn, feeder(), config.batchMaxDeliveries())
           .start()
           .whenComplete((results, error) -> finish(t, results, permit));
       permit.handedOff();

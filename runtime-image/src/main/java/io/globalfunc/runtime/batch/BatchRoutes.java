@@ -17,6 +17,7 @@ import io.globalfunc.runtime.http.Requests;
 import io.globalfunc.runtime.library.Calls;
 import io.globalfunc.runtime.library.CommitLibrary;
 import io.globalfunc.runtime.library.Lease;
+import io.globalfunc.runtime.library.Provenance;
 import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
@@ -33,6 +34,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,6 +52,7 @@ public class BatchRoutes {
   private final RuntimeConfig config;
   private final BatchConsumer consumer;
   private final Requests requests;
+  private final Map<WorkerPool, FrameFeeder> mapFeeders = new java.util.IdentityHashMap<>();
   private final Calls calls;
 
   BatchRoutes(
@@ -115,9 +118,10 @@ public class BatchRoutes {
     return Optional.of(new Items(fn, items));
   }
 
+  /** Runs every item here, a bounded window at a time, and answers the envelopes in order. */
   /**
-   * Runs every item here, on the commit {@code ?ref=} names (default: the release's), a bounded
-   * window at a time, and answers the envelopes in order, each with its provenance.
+   * Runs every item here, on the commit {@code ?ref=} names (default: the release's), and answers
+   * the envelopes in order, each with its provenance.
    */
   private void map(RoutingContext rc) {
     String ref = rc.queryParams().get("ref");
@@ -156,14 +160,14 @@ public class BatchRoutes {
       lease.close();
       return;
     }
-    WorkerPool pool = lease.library().pool();
-    int window = Math.max(1, pool.config().workers() * pool.config().pipelineDepth() * 2);
+    ServedFunction fn = parsed.get().fn();
     Context context = Vertx.currentContext();
     MapRun run =
         new MapRun(
-            calls,
+            mapFeeder(lease.library().pool()),
             lease,
-            parsed.get().fn(),
+            Provenance.of(lease, fn, calls.worker(), null).envelopeFields(),
+            fn,
             parsed.get().items(),
             out ->
                 context.runOnContext(
@@ -172,7 +176,14 @@ public class BatchRoutes {
                             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                             .end(out)));
     rc.response().closeHandler(v -> run.cancel());
-    run.start(window);
+    run.start();
+  }
+
+  /** One feeder per commit's pool for every map request, with a frame slot per Python worker. */
+  private synchronized FrameFeeder mapFeeder(WorkerPool pool) {
+    mapFeeders.keySet().removeIf(p -> !p.isReady() && p != pool);
+    return mapFeeders.computeIfAbsent(
+        pool, p -> new FrameFeeder(p, new ChunkSizer(), p.config().workers(), false));
   }
 
   /** Queues a durable batch; 202 with its id. */
