@@ -255,7 +255,10 @@ public class ServedLibrary {
   /** Submits a call under a lease, ended when the call completes (or at once if it throws). */
   static CompletableFuture<CallOutcome> submit(Lease lease, CallRequest request) {
     try {
-      return lease.library().pool().submit(request).whenComplete((o, e) -> lease.close());
+      // The pool's own future, so cancelling it drops a call that has not started.
+      CompletableFuture<CallOutcome> call = lease.library().pool().submit(request);
+      call.whenComplete((o, e) -> lease.close());
+      return call;
     } catch (RuntimeException | StackOverflowError e) {
       lease.close();
       throw e;
