@@ -17,5 +17,21 @@ public enum FailureKind {
   /** The queue is full; retry later. */
   OVERLOADED,
   /** The pool is shut down or cannot start workers. */
-  UNAVAILABLE
+  UNAVAILABLE;
+
+  /**
+   * True when the call never started (the pool refused it: full, shut down, or without Python), so
+   * it is no verdict on the call and not one of its deliveries.
+   */
+  public boolean neverRan() {
+    return this == OVERLOADED || this == UNAVAILABLE;
+  }
+
+  /**
+   * True when the failure says nothing about the call itself (it never ran, or its worker died
+   * under it), so running it again later may succeed; the others are the call's final word.
+   */
+  public boolean retryable() {
+    return neverRan() || this == WORKER_CRASHED;
+  }
 }
