@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(RedisTestResource.class)
-class ReleaseReconcileTest {
+class ReleaseReconcileIT {
 
   static final Duration LONG = Duration.ofSeconds(90);
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(RedisTestResource.class)
-class WorkerReconcileTest {
+class WorkerReconcileIT {
 
   static final Duration LONG = Duration.ofSeconds(90);
   static final String SPACE = "sp_GlobalFunc";
