@@ -1,5 +1,7 @@
 package io.globalfunc.core.worker;
 
+import io.globalfunc.core.error.Problem;
+
 /** Why a call did not produce a result; each maps to one problem type and HTTP status. */
 public enum FailureKind {
   /** The arguments do not bind to the function's signature. */
@@ -18,6 +20,14 @@ public enum FailureKind {
   OVERLOADED,
   /** The pool is shut down or cannot start workers. */
   UNAVAILABLE;
+
+  /** Where problem types live (spelled by {@link Problem}, their one owner). */
+  public static final String PROBLEM_TYPE_BASE = Problem.TYPE_BASE;
+
+  /** The RFC 9457 problem type of this failure, for callers outside the HTTP runtime. */
+  public String problemType() {
+    return Problem.of(this).type();
+  }
 
   /**
    * True when the call never started (the pool refused it: full, shut down, or without Python), so
