@@ -16,6 +16,15 @@ public enum FailureKind {
   TIMEOUT,
   /** The worker process died during the call ({@code os._exit}, a signal, the OOM killer). */
   WORKER_CRASHED,
+  /** The result is larger than the runtime carries (a share of its heap); the worker lives. */
+  RESULT_TOO_LARGE,
+  /** The worker could not read the request (e.g. nested too deeply for Python); it lives. */
+  UNREADABLE_REQUEST,
+  /**
+   * An item of a chunk has no outcome: the worker running the chunk died (another item crashed it
+   * or ran past its timeout) before this item reported. It may have run; retry it.
+   */
+  NOT_RUN,
   /** The queue is full; retry later. */
   OVERLOADED,
   /** The pool is shut down or cannot start workers. */
@@ -38,10 +47,11 @@ public enum FailureKind {
   }
 
   /**
-   * True when the failure says nothing about the call itself (it never ran, or its worker died
-   * under it), so running it again later may succeed; the others are the call's final word.
+   * True when the failure says nothing about the call itself (it never ran, its worker died under
+   * it, or its chunk's worker died first), so running it again later may succeed; the others are
+   * the call's final word.
    */
   public boolean retryable() {
-    return neverRan() || this == WORKER_CRASHED;
+    return neverRan() || this == WORKER_CRASHED || this == NOT_RUN;
   }
 }

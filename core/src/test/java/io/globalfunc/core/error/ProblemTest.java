@@ -46,7 +46,10 @@ class ProblemTest {
     }
     assertThat(retryable)
         .containsExactlyInAnyOrder(
-            FailureKind.WORKER_CRASHED, FailureKind.OVERLOADED, FailureKind.UNAVAILABLE);
+            FailureKind.WORKER_CRASHED,
+            FailureKind.NOT_RUN,
+            FailureKind.OVERLOADED,
+            FailureKind.UNAVAILABLE);
     assertThat(FailureKind.OVERLOADED.neverRan()).isTrue();
     assertThat(FailureKind.UNAVAILABLE.neverRan()).isTrue();
     assertThat(FailureKind.WORKER_CRASHED.neverRan()).isFalse();
