@@ -39,19 +39,19 @@ public enum FailureKind {
   }
 
   /**
-   * True when the call never started (the pool refused it: full, shut down, or without Python), so
-   * it is no verdict on the call and not one of its deliveries.
+   * True when the call did not run to an outcome of its own: the pool refused it (full, shut down,
+   * without Python) or its chunk's worker died running another item first. It is no verdict on the
+   * call and not one of its deliveries.
    */
   public boolean neverRan() {
-    return this == OVERLOADED || this == UNAVAILABLE;
+    return this == OVERLOADED || this == UNAVAILABLE || this == NOT_RUN;
   }
 
   /**
-   * True when the failure says nothing about the call itself (it never ran, its worker died under
-   * it, or its chunk's worker died first), so running it again later may succeed; the others are
-   * the call's final word.
+   * True when the failure says nothing about the call itself (it never ran, or its worker died
+   * under it), so running it again later may succeed; the others are the call's final word.
    */
   public boolean retryable() {
-    return neverRan() || this == WORKER_CRASHED || this == NOT_RUN;
+    return neverRan() || this == WORKER_CRASHED;
   }
 }

@@ -52,6 +52,7 @@ class ProblemTest {
             FailureKind.UNAVAILABLE);
     assertThat(FailureKind.OVERLOADED.neverRan()).isTrue();
     assertThat(FailureKind.UNAVAILABLE.neverRan()).isTrue();
+    assertThat(FailureKind.NOT_RUN.neverRan()).isTrue();
     assertThat(FailureKind.WORKER_CRASHED.neverRan()).isFalse();
   }
 
