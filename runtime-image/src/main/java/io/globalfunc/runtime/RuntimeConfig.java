@@ -48,6 +48,17 @@ public interface RuntimeConfig {
   @WithDefault("1024")
   int queueLimit();
 
+  /**
+   * How long a call may wait for a worker (default: {@link #timeout()}): a call not finished within
+   * this plus its timeout is dropped and answered 429.
+   */
+  Optional<Duration> queueTimeout();
+
+  /** The longest a call may wait for a worker and then run. */
+  default Duration callDeadline() {
+    return queueTimeout().orElse(timeout()).plus(timeout());
+  }
+
   /** Recycle a Python worker after this many calls (0 = never). */
   @WithDefault("0")
   long maxCallsPerWorker();
