@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.globalfunc.core.naming.EndpointKeys;
 import io.globalfunc.core.testing.RedisServer;
+import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.kube.KubeControlPlane;
 import io.globalfunc.operator.kube.KubeControlPlaneExtension;
 import io.globalfunc.operator.kube.Tool;
@@ -14,6 +15,7 @@ import io.globalfunc.operator.kube.node.Images;
 import io.globalfunc.operator.kube.node.LocalProcessNode;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.RepoFiles;
+import io.globalfunc.operator.worker.GlobalFuncWorker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -225,6 +227,40 @@ class OperatorFromChartIT {
         .until(
             () -> client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list(),
             l -> l.getItems().size() == 3);
+  }
+
+  /**
+   * Scenario 6: the release deleted under a running worker is a clear condition (nothing crashes);
+   * the worker deleted leaves no pod (garbage collection) and no Redis entry (finalizer).
+   */
+  @Test
+  @Order(4)
+  void aDeletedReleaseIsAConditionAndADeletedWorkerLeavesNoPodOrEndpoint() {
+    kube.kubectl("delete", "functionrelease/globalfunc", "--namespace", ns).ok();
+    GlobalFuncWorker orphaned =
+        await()
+            .atMost(LONG)
+            .until(
+                () -> client.resources(GlobalFuncWorker.class).inNamespace(ns).withName("m7").get(),
+                w ->
+                    "ReleaseNotReady"
+                        .equals(
+                            Conditions.reason(w.getStatus().getConditions(), Conditions.READY)));
+    assertThat(Conditions.get(orphaned.getStatus().getConditions(), Conditions.READY).orElseThrow())
+        .satisfies(c -> assertThat(c.getMessage()).contains("globalfunc"));
+    assertThat(ready(operatorPod())).isTrue();
+
+    kube.kubectl("delete", "globalfuncworker/m7", "--namespace", ns, "--timeout=200s").ok();
+    await()
+        .atMost(LONG)
+        .until(
+            () -> client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list(),
+            l -> l.getItems().isEmpty());
+    assertThat(redisLines("EXISTS", EndpointKeys.workerIndex(SPACE, ns, "m7")))
+        .containsExactly("0");
+    assertThat(redisLines("SMEMBERS", EndpointKeys.spaceIndex(SPACE)))
+        .noneMatch(m -> m.startsWith(ns + "/"));
+    assertThat(ready(operatorPod())).isTrue();
   }
 
   /** What {@code kubectl apply} prints when the server refuses {@code yaml} (it must). */

@@ -139,10 +139,22 @@ class LocalProcessNodeIT {
             .editSpec()
             .withTerminationGracePeriodSeconds(2L)
             .addToContainers(
-                python(
-                    "stubborn",
-                    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN);"
-                        + " time.sleep(600)"))
+                // Ready (a listening socket) only once SIGTERM is ignored, so the test cannot
+                // delete it before the handler is in place.
+                new ContainerBuilder(
+                        python(
+                            "stubborn",
+                            "import os, signal, socket, time;"
+                                + " signal.signal(signal.SIGTERM, signal.SIG_IGN);"
+                                + " s = socket.socket(); s.bind((os.environ['POD_IP'], 8081));"
+                                + " s.listen(); time.sleep(600)"))
+                    .withNewReadinessProbe()
+                    .withNewTcpSocket()
+                    .withNewPort(8081)
+                    .endTcpSocket()
+                    .withPeriodSeconds(1)
+                    .endReadinessProbe()
+                    .build())
             .endSpec()
             .build();
     client.resource(pod).create();
