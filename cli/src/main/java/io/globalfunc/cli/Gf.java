@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
       CallCommand.class,
       ServeCommand.class,
       MapCommand.class,
+      McpCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

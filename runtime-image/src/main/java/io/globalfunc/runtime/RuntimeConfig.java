@@ -107,6 +107,9 @@ public interface RuntimeConfig {
   /** Idle time after which another runtime reclaims a task (default: timeout + 10 s). */
   Optional<Duration> batchReclaimIdle();
 
+  /** Packages exposed as MCP tools at {@code /mcp} (default: every package). */
+  Optional<java.util.List<String>> mcpPackages();
+
   /** Visible for tests: positive pipeline depth per worker. */
   @WithDefault("2")
   int pipelineDepth();

@@ -54,11 +54,11 @@ public class CallMetrics {
         .register(registry);
   }
 
-  void unknown() {
+  public void unknown() {
     unknown.increment();
   }
 
-  void record(FunctionRef ref, CallOutcome outcome, long nanos) {
+  public void record(FunctionRef ref, CallOutcome outcome, long nanos) {
     String outcomeTag =
         outcome instanceof CallOutcome.Failure f ? f.kind().name().toLowerCase() : "ok";
     String key = ref.callName() + "|" + outcomeTag;

@@ -239,6 +239,7 @@ public class FunctionRoutes {
       }
       sig.put("returns", info.signature().returns());
     }
+    n.set("schema", info.schema());
     return n;
   }
 }
