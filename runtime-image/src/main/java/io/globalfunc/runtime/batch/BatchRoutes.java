@@ -45,6 +45,7 @@ public class BatchRoutes {
   private final RuntimeConfig config;
   private final BatchConsumer consumer;
   private final Requests requests;
+  private FrameFeeder mapFeeder;
 
   BatchRoutes(
       ServedLibrary library, RuntimeConfig config, BatchConsumer consumer, Requests requests) {
@@ -106,12 +107,14 @@ public class BatchRoutes {
     if (parsed.isEmpty()) {
       return;
     }
-    WorkerPool pool = library.pool();
-    int window = Math.max(1, pool.config().workers() * pool.config().pipelineDepth() * 2);
+    if (library.pool() == null) {
+      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", null);
+      return;
+    }
     Context context = Vertx.currentContext();
     MapRun run =
         new MapRun(
-            pool,
+            mapFeeder(),
             parsed.get().fn(),
             parsed.get().items(),
             out ->
@@ -121,7 +124,16 @@ public class BatchRoutes {
                             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                             .end(out)));
     rc.response().closeHandler(v -> run.cancel());
-    run.start(window);
+    run.start();
+  }
+
+  /** One feeder for every map request, with a frame slot per Python worker. */
+  private synchronized FrameFeeder mapFeeder() {
+    if (mapFeeder == null) {
+      WorkerPool pool = library.pool();
+      mapFeeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().workers(), false);
+    }
+    return mapFeeder;
   }
 
   /** Queues a durable batch; 202 with its id. */
