@@ -7,12 +7,12 @@ import io.globalfunc.core.batch.BatchStatus;
 import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.batch.ChunkPlan;
 import io.globalfunc.core.batch.JsonArrayItems;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
-import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.http.Requests;
 import io.globalfunc.runtime.library.Calls;
 import io.globalfunc.runtime.library.CommitLibrary;
@@ -146,9 +146,7 @@ public class BatchRoutes {
                       } else {
                         Throwable t = error.getCause() == null ? error : error.getCause();
                         Problem p =
-                            t instanceof RefException re
-                                ? Problem.of(re.reason())
-                                : Problem.UNAVAILABLE;
+                            t instanceof RefException re ? re.problem() : Problem.UNAVAILABLE;
                         requests.problem(rc, p, t.getMessage(), null);
                       }
                     }));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.FunctionName;
@@ -177,7 +178,7 @@ public class FunctionRoutes {
                           || error instanceof RefException) {
                         RefException e =
                             error instanceof RefException r ? r : (RefException) error.getCause();
-                        requests.problem(rc, Problem.of(e.reason()), e.getMessage(), name);
+                        requests.problem(rc, e.problem(), e.getMessage(), name);
                       } else {
                         requests.problem(rc, Problem.UNAVAILABLE, error.getMessage(), name);
                       }

@@ -3,6 +3,7 @@ package io.globalfunc.runtime.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.runtime.library.CommitPools;
 import io.globalfunc.runtime.library.RefException;
@@ -109,7 +110,7 @@ public class VersionRoutes {
                             .putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE)
                             .end(n.toString());
                       } else if (error.getCause() instanceof RefException e) {
-                        requests.problem(rc, Problem.of(e.reason()), e.getMessage(), null);
+                        requests.problem(rc, e.problem(), e.getMessage(), null);
                       } else {
                         Throwable t = error.getCause() == null ? error : error.getCause();
                         requests.problem(rc, Problem.UNAVAILABLE, t.getMessage(), null);

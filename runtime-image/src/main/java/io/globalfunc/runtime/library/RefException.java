@@ -1,5 +1,7 @@
 package io.globalfunc.runtime.library;
 
+import io.globalfunc.core.error.Problem;
+
 /** Why a call naming a ref cannot be served: an unknown ref, one the release refuses, no room. */
 public final class RefException extends RuntimeException {
 
@@ -19,5 +21,14 @@ public final class RefException extends RuntimeException {
 
   public Reason reason() {
     return reason;
+  }
+
+  /** The problem a caller gets. */
+  public Problem problem() {
+    return switch (reason) {
+      case UNKNOWN_REF -> Problem.UNKNOWN_REF;
+      case REF_NOT_ALLOWED -> Problem.REF_NOT_ALLOWED;
+      case UNAVAILABLE -> Problem.UNAVAILABLE;
+    };
   }
 }

@@ -1,10 +1,9 @@
-package io.globalfunc.runtime.http;
+package io.globalfunc.core.error;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
-import io.globalfunc.runtime.library.RefException;
 
 /**
  * RFC 9457 problem details: one stable {@code type} per way a request can fail, with its HTTP
@@ -87,15 +86,6 @@ public enum Problem {
       case TIMEOUT -> TIMEOUT;
       case WORKER_CRASHED -> WORKER_CRASHED;
       case OVERLOADED -> OVERLOADED;
-      case UNAVAILABLE -> UNAVAILABLE;
-    };
-  }
-
-  /** The problem for a ref that cannot be served. */
-  public static Problem of(RefException.Reason reason) {
-    return switch (reason) {
-      case UNKNOWN_REF -> UNKNOWN_REF;
-      case REF_NOT_ALLOWED -> REF_NOT_ALLOWED;
       case UNAVAILABLE -> UNAVAILABLE;
     };
   }
