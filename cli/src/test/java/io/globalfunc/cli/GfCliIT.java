@@ -583,4 +583,17 @@ class GfCliIT {
       assertThat(r.get().exit()).as(r.get().toString()).isZero();
     }
   }
+
+  @Test
+  void saveAllNamesWhatItDidNotTakeFromTheWorkingTree() throws Exception {
+    Files.createDirectories(repo.resolve("Text"));
+    Files.writeString(repo.resolve("Text/slugify.py"), "def slugify(s):\n    return s\n");
+    Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 0\n");
+    GfProcess.Result r = gf.run(repo, "save", "--all");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.err())
+        .contains("note: Text/slugify.py is untracked: not saved")
+        .contains("note: Util/mean.py has uncommitted changes; saved the committed version");
+    assertThat(r.out()).contains("saved 6 functions");
+  }
 }

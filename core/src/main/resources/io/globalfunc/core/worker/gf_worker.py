@@ -156,6 +156,13 @@ def _error(kind, exc=None, message=None, with_traceback=True):
     return err
 
 
+def _run_coroutine(coro):
+    """An `async def` function's call: run to completion on a fresh event loop, like a script."""
+    import asyncio  # only async functions pay for importing it
+
+    return asyncio.run(coro)
+
+
 class Worker:
     def __init__(self, library_dir):
         self.library_dir = library_dir
@@ -188,6 +195,8 @@ class Worker:
             return STATUS_ERROR, _error("raised", exc)
         try:
             result = fn(*args, **kwargs)
+            if inspect.iscoroutine(result):
+                result = _run_coroutine(result)
         except TypeError as exc:
             # Arguments that do not bind fail at the call itself, before the function's first
             # line runs: the traceback then has no frame inside the function. Binding up front

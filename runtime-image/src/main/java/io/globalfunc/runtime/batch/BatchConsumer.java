@@ -11,6 +11,7 @@ import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
@@ -54,10 +55,13 @@ public class BatchConsumer {
   private Semaphore permits;
   private Thread loop;
 
-  BatchConsumer(RuntimeConfig config, ServedLibrary library, Vertx vertx) {
+  private final CallMetrics metrics;
+
+  BatchConsumer(RuntimeConfig config, ServedLibrary library, Vertx vertx, CallMetrics metrics) {
     this.config = config;
     this.library = library;
     this.vertx = vertx;
+    this.metrics = metrics;
   }
 
   void onStart(@Observes @Priority(5000) StartupEvent event) {
@@ -230,11 +234,13 @@ public class BatchConsumer {
           BatchStore.Outcome.FAILED);
       return;
     }
+    long start = System.nanoTime();
     library
         .pool()
         .submit(new CallRequest(ref, null, kwargs, null, true))
         .thenAccept(
             outcome -> {
+              metrics.record(ref, outcome, System.nanoTime() - start, CallMetrics.Mode.BATCH);
               if (outcome instanceof CallOutcome.Success s) {
                 finish(t, ResultEnvelope.success(s.json()), BatchStore.Outcome.DONE);
               } else {

@@ -10,6 +10,7 @@ import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.http.Requests;
 import io.globalfunc.runtime.library.ServedFunction;
@@ -45,13 +46,19 @@ public class BatchRoutes {
   private final RuntimeConfig config;
   private final BatchConsumer consumer;
   private final Requests requests;
+  private final CallMetrics metrics;
 
   BatchRoutes(
-      ServedLibrary library, RuntimeConfig config, BatchConsumer consumer, Requests requests) {
+      ServedLibrary library,
+      RuntimeConfig config,
+      BatchConsumer consumer,
+      Requests requests,
+      CallMetrics metrics) {
     this.library = library;
     this.config = config;
     this.consumer = consumer;
     this.requests = requests;
+    this.metrics = metrics;
   }
 
   void register(@Observes Router router) {
@@ -134,9 +141,12 @@ public class BatchRoutes {
             done(rc, context, envelopes, remaining, feed[0]);
             return;
           }
+          long start = System.nanoTime();
           pool.submit(new CallRequest(fn.ref(), null, kwargs, null))
               .thenAccept(
                   outcome -> {
+                    metrics.record(
+                        fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.MAP);
                     envelopes[i] = envelope(outcome, fn);
                     done(rc, context, envelopes, remaining, feed[0]);
                   });

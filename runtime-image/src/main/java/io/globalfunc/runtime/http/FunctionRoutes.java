@@ -133,7 +133,7 @@ public class FunctionRoutes {
     pool.submit(new CallRequest(ref, args, kwargs, null))
         .thenAccept(
             outcome -> {
-              metrics.record(fn.ref(), outcome, System.nanoTime() - start);
+              metrics.record(fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.CALL);
               if (context == null
                   || Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
                 answer(rc, fn, outcome);

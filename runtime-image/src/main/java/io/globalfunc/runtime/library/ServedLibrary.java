@@ -43,6 +43,7 @@ public class ServedLibrary {
   private volatile Library library;
   private volatile String loadError;
   private volatile String branch;
+  private volatile LibraryWatcher watcher;
 
   ServedLibrary(RuntimeConfig config) {
     this.config = config;
@@ -60,9 +61,58 @@ public class ServedLibrary {
       loadError = e.getMessage();
       LOG.errorf("cannot load the function library: %s", e.getMessage());
     }
+    if (config.reload() && config.functionsDir().isPresent()) {
+      watch(config.functionsDir().get().toAbsolutePath().normalize());
+    }
+  }
+
+  private void watch(Path dir) {
+    try {
+      watcher = LibraryWatcher.start(dir, this::reload);
+      LOG.infof("reloading on changes under %s", dir);
+    } catch (IOException e) {
+      LOG.errorf("cannot watch %s for changes: %s", dir, e.getMessage());
+    }
+  }
+
+  /**
+   * Loads the folder again with fresh workers (each imports the saved code), then retires the old
+   * pool once its calls have answered: calls after the swap only ever meet the new code.
+   */
+  private synchronized void reload() {
+    WorkerPool old = pool;
+    try {
+      load();
+      loadError = null;
+    } catch (RuntimeException e) {
+      LOG.errorf("reload failed, still serving the previous code: %s", e.getMessage());
+      return;
+    }
+    if (old != null) {
+      Thread retire = new Thread(() -> retire(old), "gf-retire-pool");
+      retire.setDaemon(true);
+      retire.start();
+    }
+  }
+
+  private void retire(WorkerPool old) {
+    long deadline = System.nanoTime() + config.timeout().toNanos();
+    while (System.nanoTime() < deadline && (old.stats().busy() > 0 || old.stats().queued() > 0)) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    old.close();
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    LibraryWatcher w = watcher;
+    if (w != null) {
+      w.close();
+    }
     WorkerPool p = pool;
     if (p != null) {
       p.close();
