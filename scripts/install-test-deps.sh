@@ -11,7 +11,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 # helm, for the operator chart's lint/template tests: built from its Go module (needs Go).
 HELM="$(bash "$(dirname "$0")/install-helm.sh")"
+# etcd, kube-apiserver, kube-controller-manager and kubectl for the operator's tests on a real
+# API server: built from their Go modules into ~/.cache/globalfunc-kube/bin (cached; ~14 min once).
+KUBE_BIN="$(bash "$(dirname "$0")/kube-control-plane.sh" build)"
 # The venv of the Python tests and ruff (cached).
 VENV="$(bash "$(dirname "$0")/python-env.sh")"
 # redis-server from Debian starts a system service; tests start their own on free ports.
-echo "test dependencies ready: $(redis-server --version | cut -d' ' -f1-3), $(python3 --version), helm $("$HELM" version --template '{{.Version}}'), venv $VENV"
+echo "test dependencies ready: $(redis-server --version | cut -d' ' -f1-3), $(python3 --version), helm $("$HELM" version --template '{{.Version}}'), venv $VENV, kube $("$KUBE_BIN/kube-apiserver" --version)"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.BatchProducer;
+import io.globalfunc.core.batch.BatchStatus;
 import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.testing.RedisServer;
@@ -80,7 +81,7 @@ class BatchClusterIT {
         assertThat(results[i].path("ok").asBoolean()).as("item %d", i).isTrue();
         assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
       }
-      BatchStore.Status s = store.status(id).orElseThrow();
+      BatchStatus s = store.status(id).orElseThrow();
       assertThat(s.done()).as("each item counted once").isEqualTo(10_000);
       assertThat(s.failed() + s.deadLettered()).isZero();
       assertThat(store.queued()).isZero();
@@ -133,7 +134,7 @@ class BatchClusterIT {
           new Thread(
               () -> {
                 try {
-                  while (store.status(id).map(BatchStore.Status::finished).orElse(0L) < 300) {
+                  while (store.status(id).map(BatchStatus::finished).orElse(0L) < 300) {
                     Thread.sleep(20);
                   }
                   redis.restart();

@@ -1,5 +1,6 @@
 package io.globalfunc.core.batch;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,29 +50,30 @@ public final class BatchProducer {
 
   /** Queues items from {@code from} on; when {@code missing} is given, only those it marks. */
   private void queue(String id, String function, List<String> items, int from, boolean[] missing) {
-    List<String> chunk = new ArrayList<>(CHUNK);
+    int perEntry = ChunkPlan.entrySize(items.size());
+    List<byte[]> chunk = new ArrayList<>(CHUNK);
     int chunkStart = -1;
     for (int i = from; i < items.size(); i++) {
       boolean send = missing == null || missing[i - from];
       if (send) {
         if (chunkStart >= 0 && chunkStart + chunk.size() != i) {
-          store.add(id, function, chunkStart, chunk);
+          store.add(id, function, chunkStart, chunk, perEntry);
           chunk = new ArrayList<>(CHUNK);
           chunkStart = -1;
         }
         if (chunkStart < 0) {
           chunkStart = i;
         }
-        chunk.add(items.get(i));
+        chunk.add(items.get(i).getBytes(StandardCharsets.UTF_8));
         if (chunk.size() == CHUNK) {
-          store.add(id, function, chunkStart, chunk);
+          store.add(id, function, chunkStart, chunk, perEntry);
           chunk = new ArrayList<>(CHUNK);
           chunkStart = -1;
         }
       }
     }
     if (!chunk.isEmpty()) {
-      store.add(id, function, chunkStart, chunk);
+      store.add(id, function, chunkStart, chunk, perEntry);
     }
   }
 
@@ -124,7 +126,7 @@ public final class BatchProducer {
    * it), or the release's stream is empty while results are missing.
    */
   private void resendLost(String id, String function, List<String> items, int delivered) {
-    boolean batchLost = store.status(id).map(BatchStore.Status::lost).orElse(true);
+    boolean batchLost = store.status(id).map(BatchStatus::lost).orElse(true);
     if (!batchLost && store.queued() > 0) {
       return; // still queued or running somewhere: keep waiting
     }

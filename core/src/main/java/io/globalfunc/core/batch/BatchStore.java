@@ -13,44 +13,24 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * A release's durable batch queue on Redis Streams: producers add tasks to one stream, every
- * runtime serving the release reads it through one consumer group, and a result is stored
- * (idempotently, per batch and item) in the same atomic step that acknowledges and deletes its
- * task. Blocking calls: use from worker or dedicated threads, never an event loop.
+ * A release's durable batch queue on Redis Streams: producers add tasks (chunks of items, see
+ * {@link TaskEntries}) to one stream, every runtime serving the release reads it through one
+ * consumer group, and a task's results are stored (idempotently, per batch and item) in the same
+ * atomic step that acknowledges and deletes it ({@link Completion}). Blocking calls: use from
+ * worker or dedicated threads, never an event loop.
  */
 public final class BatchStore implements AutoCloseable {
 
   /** How long a finished batch's state and results are kept. */
   public static final Duration RETENTION = Duration.ofDays(7);
-
-  private static final String COMPLETE =
-      """
-      local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-      if added == 1 then
-        redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-        redis.call('EXPIRE', KEYS[1], ARGV[6])
-        redis.call('EXPIRE', KEYS[2], ARGV[6])
-        if ARGV[3] == 'dead' then
-          redis.call('RPUSH', KEYS[4], ARGV[1])
-          redis.call('EXPIRE', KEYS[4], ARGV[6])
-        end
-      end
-      redis.call('XACK', KEYS[3], ARGV[4], ARGV[5])
-      redis.call('XDEL', KEYS[3], ARGV[5])
-      return added
-      """;
 
   private final Redis redis;
   private final BatchKeys keys;
@@ -87,28 +67,6 @@ public final class BatchStore implements AutoCloseable {
     return keys;
   }
 
-  /** One task as read from the stream. */
-  public record Task(String streamId, String batchId, int item, String function, String kwargs) {}
-
-  /** A pending task's delivery record. */
-  public record Pending(String streamId, String consumer, long idleMillis, long deliveries) {}
-
-  /** What a batch has done so far; {@code total} is -1 when Redis lost the batch. */
-  public record Status(
-      String id, String function, long total, long done, long failed, long deadLettered) {
-    public long finished() {
-      return done + failed + deadLettered;
-    }
-
-    public boolean complete() {
-      return total >= 0 && finished() >= total;
-    }
-
-    public boolean lost() {
-      return total < 0;
-    }
-  }
-
   // ---- producer side ----
 
   /** Creates a batch of {@code total} items for {@code function}; returns its id. */
@@ -133,42 +91,39 @@ public final class BatchStore implements AutoCloseable {
     send(Request.cmd(Command.EXPIRE).arg(meta).arg(RETENTION.toSeconds()));
   }
 
-  /** Adds items {@code from..from+kwargs.size()-1} to the release's stream, pipelined. */
-  public void add(String id, String function, int from, List<String> kwargs) {
+  /**
+   * Adds items {@code from..from+items.size()-1} (each the JSON bytes of its keyword arguments) to
+   * the release's stream, {@code perEntry} items per task, pipelined.
+   */
+  public void add(String id, String function, int from, List<byte[]> items, int perEntry) {
     BatchKeys.requireId(id);
-    List<Request> requests = new ArrayList<>(kwargs.size());
-    for (int i = 0; i < kwargs.size(); i++) {
-      requests.add(
-          Request.cmd(Command.XADD)
-              .arg(keys.tasks())
-              .arg("*")
-              .arg("batch")
-              .arg(id)
-              .arg("item")
-              .arg(from + i)
-              .arg("fn")
-              .arg(function)
-              .arg("kwargs")
-              .arg(kwargs.get(i)));
+    List<Request> requests = new ArrayList<>(items.size() / perEntry + 1);
+    for (int start = 0; start < items.size(); start += perEntry) {
+      List<byte[]> chunk = items.subList(start, Math.min(items.size(), start + perEntry));
+      Request xadd = Request.cmd(Command.XADD).arg(keys.tasks()).arg("*");
+      for (Object field : TaskEntries.fields(id, function, from + start, chunk, 0)) {
+        arg(xadd, field);
+      }
+      requests.add(xadd);
     }
-    await(redis.batch(requests));
+    RedisReplies.await(redis.batch(requests), timeout);
   }
 
   /** The batch's progress, or empty when no such batch exists (never created, or expired). */
-  public Optional<Status> status(String id) {
-    Response r = send(Request.cmd(Command.HGETALL).arg(keys.meta(id)));
-    Map<String, String> m = toMap(r);
+  public Optional<BatchStatus> status(String id) {
+    Map<String, String> m =
+        RedisReplies.strings(send(Request.cmd(Command.HGETALL).arg(keys.meta(id))));
     if (m.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
-        new Status(
+        new BatchStatus(
             id,
             m.get("function"),
             m.containsKey("total") ? Long.parseLong(m.get("total")) : -1,
-            parse(m.get("done")),
-            parse(m.get("failed")),
-            parse(m.get("dead"))));
+            RedisReplies.parseLong(m.get("done")),
+            RedisReplies.parseLong(m.get("failed")),
+            RedisReplies.parseLong(m.get("dead"))));
   }
 
   /**
@@ -243,38 +198,34 @@ public final class BatchStore implements AutoCloseable {
   }
 
   /** Reads up to {@code count} new tasks for {@code consumer}, waiting up to {@code block}. */
-  public List<Task> read(String consumer, int count, Duration block) {
+  public List<BatchTask> read(String consumer, int count, Duration block) {
     Response r =
-        send(
-            Request.cmd(Command.XREADGROUP)
-                .arg("GROUP")
-                .arg(BatchKeys.GROUP)
-                .arg(consumer)
-                .arg("COUNT")
-                .arg(count)
-                .arg("BLOCK")
-                .arg(block.toMillis())
-                .arg("STREAMS")
-                .arg(keys.tasks())
-                .arg(">"),
+        RedisReplies.await(
+            redis.send(
+                Request.cmd(Command.XREADGROUP)
+                    .arg("GROUP")
+                    .arg(BatchKeys.GROUP)
+                    .arg(consumer)
+                    .arg("COUNT")
+                    .arg(count)
+                    .arg("BLOCK")
+                    .arg(block.toMillis())
+                    .arg("STREAMS")
+                    .arg(keys.tasks())
+                    .arg(">")),
             timeout.plus(block));
-    List<Task> out = new ArrayList<>();
+    List<BatchTask> out = new ArrayList<>();
     if (r == null) {
       return out; // BLOCK timed out
     }
     for (Response stream : r) { // RESP2: [[key, [[id, [field, value, ...]], ...]]]
-      for (Response e : stream.get(1)) {
-        Task t = toTask(e);
-        if (t != null) {
-          out.add(t);
-        }
-      }
+      addTasks(stream.get(1), out);
     }
     return out;
   }
 
   /** Claims tasks idle longer than {@code minIdle} (their consumer died or lost them). */
-  public List<Task> reclaim(String consumer, Duration minIdle, int count) {
+  public List<BatchTask> reclaim(String consumer, Duration minIdle, int count) {
     Response r =
         send(
             Request.cmd(Command.XAUTOCLAIM)
@@ -285,20 +236,24 @@ public final class BatchStore implements AutoCloseable {
                 .arg("0-0")
                 .arg("COUNT")
                 .arg(count));
-    List<Task> out = new ArrayList<>();
+    List<BatchTask> out = new ArrayList<>();
     if (r != null && r.size() > 1) {
-      for (Response e : r.get(1)) {
-        Task t = toTask(e);
-        if (t != null) {
-          out.add(t);
-        }
-      }
+      addTasks(r.get(1), out);
     }
     return out;
   }
 
+  private static void addTasks(Response entries, List<BatchTask> out) {
+    for (Response e : entries) {
+      BatchTask t = RedisReplies.task(e);
+      if (t != null) {
+        out.add(t);
+      }
+    }
+  }
+
   /** Pending tasks idle longer than {@code minIdle}, with how often each was delivered. */
-  public List<Pending> pending(Duration minIdle, int count) {
+  public List<PendingTask> pending(Duration minIdle, int count) {
     Response r =
         send(
             Request.cmd(Command.XPENDING)
@@ -309,11 +264,11 @@ public final class BatchStore implements AutoCloseable {
                 .arg("-")
                 .arg("+")
                 .arg(count));
-    List<Pending> out = new ArrayList<>();
+    List<PendingTask> out = new ArrayList<>();
     if (r != null) {
       for (Response p : r) {
         out.add(
-            new Pending(
+            new PendingTask(
                 p.get(0).toString(), p.get(1).toString(), p.get(2).toLong(), p.get(3).toLong()));
       }
     }
@@ -321,60 +276,26 @@ public final class BatchStore implements AutoCloseable {
   }
 
   /** The task at a stream id, or null when it was deleted. */
-  public Task task(String streamId) {
+  public BatchTask task(String streamId) {
     Response r = send(Request.cmd(Command.XRANGE).arg(keys.tasks()).arg(streamId).arg(streamId));
-    return r == null || r.size() == 0 ? null : toTask(r.get(0));
-  }
-
-  /** True when the task's item already has a result (a redelivery after a lost ack). */
-  public boolean hasResult(Task t) {
-    return send(Request.cmd(Command.HEXISTS).arg(keys.results(t.batchId())).arg(t.item()))
-            .toInteger()
-        == 1;
-  }
-
-  /** Outcome of an item, for the counters. */
-  public enum Outcome {
-    DONE("done"),
-    FAILED("failed"),
-    DEAD("dead");
-
-    final String counter;
-
-    Outcome(String counter) {
-      this.counter = counter;
-    }
+    return r == null || r.size() == 0 ? null : RedisReplies.task(r.get(0));
   }
 
   /**
-   * Stores an item's result envelope (first writer wins) and acknowledges and deletes its task,
-   * atomically; returns false when the item already had a result.
+   * Finishes a task atomically ({@link Completion}); returns how many results were new (the others
+   * already had one: a redelivery after a lost acknowledgement).
    */
-  public boolean complete(Task t, String envelope, Outcome outcome) {
-    return send(completion(t, envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8), outcome))
-            .toInteger()
-        == 1;
+  public int complete(BatchTask task, List<ItemResult> results) {
+    return RedisReplies.await(completeAsync(task, results), timeout);
   }
 
   /** {@link #complete} without blocking: for completions arriving on worker threads. */
-  public Future<Boolean> completeAsync(Task t, byte[] envelope, Outcome outcome) {
-    return redis.send(completion(t, envelope, outcome)).map(r -> r.toInteger() == 1);
-  }
-
-  private Request completion(Task t, byte[] envelope, Outcome outcome) {
-    return Request.cmd(Command.EVAL)
-        .arg(COMPLETE)
-        .arg(4)
-        .arg(keys.results(t.batchId()))
-        .arg(keys.meta(t.batchId()))
-        .arg(keys.tasks())
-        .arg(keys.deadLetters(t.batchId()))
-        .arg(t.item())
-        .arg(envelope)
-        .arg(outcome.counter)
-        .arg(BatchKeys.GROUP)
-        .arg(t.streamId())
-        .arg(RETENTION.toSeconds());
+  public Future<Integer> completeAsync(BatchTask task, List<ItemResult> results) {
+    Request eval = Request.cmd(Command.EVAL).arg(Completion.SCRIPT).arg(Completion.KEY_COUNT);
+    for (Object a : Completion.arguments(keys, task, results)) {
+      arg(eval, a);
+    }
+    return redis.send(eval).map(Response::toInteger);
   }
 
   /** Acknowledges and deletes a task without a result (a malformed entry). */
@@ -385,61 +306,16 @@ public final class BatchStore implements AutoCloseable {
 
   // ---- plumbing ----
 
-  private static Task toTask(Response entry) {
-    if (entry == null || entry.size() < 2 || entry.get(1) == null) {
-      return null;
+  private static void arg(Request r, Object value) {
+    if (value instanceof byte[] b) {
+      r.arg(b);
+    } else {
+      r.arg(value.toString());
     }
-    String id = entry.get(0).toString();
-    Map<String, String> f = toMap(entry.get(1));
-    try {
-      return new Task(
-          id, f.get("batch"), Integer.parseInt(f.get("item")), f.get("fn"), f.get("kwargs"));
-    } catch (RuntimeException e) {
-      return new Task(id, null, -1, null, null);
-    }
-  }
-
-  private static Map<String, String> toMap(Response r) {
-    Map<String, String> m = new HashMap<>();
-    if (r == null) {
-      return m;
-    }
-    for (int i = 0; i + 1 < r.size(); i += 2) { // RESP2 flat field/value arrays
-      m.put(r.get(i).toString(), r.get(i + 1) == null ? null : r.get(i + 1).toString());
-    }
-    return m;
-  }
-
-  private static long parse(String s) {
-    return s == null ? 0 : Long.parseLong(s);
   }
 
   private Response send(Request request) {
-    return send(request, timeout);
-  }
-
-  private Response send(Request request, Duration limit) {
-    return await(redis.send(request), limit);
-  }
-
-  private <T> T await(Future<T> future) {
-    return await(future, timeout);
-  }
-
-  private static <T> T await(Future<T> future, Duration limit) {
-    try {
-      return future
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BatchStoreException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new BatchStoreException(String.valueOf(e.getCause().getMessage()), e.getCause());
-    } catch (TimeoutException e) {
-      throw new BatchStoreException("Redis did not answer in " + limit.toMillis() + " ms", e);
-    }
+    return RedisReplies.await(redis.send(request), timeout);
   }
 
   @Override

@@ -32,6 +32,17 @@ public record CatalogEntry(
     Instant createdAt,
     Instant updatedAt) {
 
+  /**
+   * A function's file as a past commit had it: path, metadata and exact content only (what Python
+   * said of it and its description belong to the current document, not to history).
+   */
+  public static CatalogEntry atCommit(
+      FunctionName name, String path, FileMeta meta, String data, byte[] raw, String commit) {
+    return new CatalogEntry(
+        name, path, meta, data, raw, commit, false, null, null, null, null, false, null, null,
+        null);
+  }
+
   /** The file's exact bytes. */
   public byte[] bytes() {
     return raw != null ? raw : data.getBytes(StandardCharsets.UTF_8);

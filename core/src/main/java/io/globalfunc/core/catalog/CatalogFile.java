@@ -24,6 +24,17 @@ public record CatalogFile(
     Instant createdAt,
     Instant updatedAt) {
 
+  /** A file as a past commit had it: path, metadata and exact content only. */
+  public static CatalogFile atCommit(
+      CatalogKeys.FileName name,
+      String path,
+      FileMeta meta,
+      String data,
+      byte[] raw,
+      String commit) {
+    return new CatalogFile(name, path, meta, data, raw, commit, false, null, null, null);
+  }
+
   /** The file's exact bytes. */
   public byte[] bytes() {
     return raw != null ? raw : data.getBytes(StandardCharsets.UTF_8);

@@ -131,6 +131,34 @@ def _apply_memory_cap(limit_bytes):
 _ENCODER = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
 
 
+def _key_text(key):
+    """The object key json.dumps writes for a dict key."""
+    if isinstance(key, str):
+        return key
+    if key is True or key is False or key is None:
+        return json.dumps(key)
+    return float.__repr__(key) if isinstance(key, float) else int.__repr__(key)
+
+
+def _colliding_key(value):
+    """A JSON object key that two keys of one dict would share once stringified ({1:.., "1":..})."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if not all(type(k) is str for k in v):
+                seen = set()
+                for k in v:
+                    text = _key_text(k)
+                    if text in seen:
+                        return text
+                    seen.add(text)
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return None
+
+
 def _binding_error(fn, args, kwargs):
     """Confirms with inspect that the arguments really do not bind (only on the error path)."""
     try:
@@ -207,7 +235,11 @@ class Worker:
         except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the worker lives on
             return STATUS_ERROR, _error("raised", exc)
         try:
-            return STATUS_OK, _ENCODER.encode(result).encode("utf-8")
+            encoded = _ENCODER.encode(result).encode("utf-8")
+            collision = _colliding_key(result)
+            if collision is not None:
+                raise ValueError("two keys both become the JSON key %r" % collision)
+            return STATUS_OK, encoded
         except (TypeError, ValueError, RecursionError, OverflowError) as exc:
             return STATUS_ERROR, _error(
                 "not_serializable",

@@ -35,6 +35,7 @@ public enum Reason {
   CONNECTED("Connected"),
   // GlobalFuncWorker, Events about single pods
   POD_CREATED("PodCreated"),
+  POD_CREATE_REFUSED("PodCreateRefused"),
   SCALED_DOWN("ScaledDown"),
   POD_FAILED("PodFailed"),
   REPLACING("Replacing");

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -46,6 +47,7 @@ public class GlobalFuncWorkerReconciler
   private static final Logger LOG = Logger.getLogger(GlobalFuncWorkerReconciler.class);
   private static final Duration RELEASE_WAIT = Duration.ofSeconds(30);
   private static final Duration REDIS_RETRY = Duration.ofSeconds(5);
+  private static final Duration POD_RETRY = Duration.ofSeconds(15);
 
   private final KubernetesClient client;
   private final PortAllocator ports;
@@ -96,15 +98,21 @@ public class GlobalFuncWorkerReconciler
     }
     PortAllocator.Assignment assignment = allocatePorts(worker, pods, status, context);
     ensureService(worker, context);
-    RolloutPlanner.Plan plan = rollPods(worker, release, assignment, pods, status, context);
+    List<String> refused = new ArrayList<>();
+    RolloutPlanner.Plan plan =
+        rollPods(worker, release, assignment, pods, status, context, refused);
     status.rollout(
         plan.rolledOut(),
         plan.outdated(),
         release.commit(),
         worker.getSpec().getReplicas(),
         assignment.exhausted());
+    if (!refused.isEmpty()) {
+      status.podsRefused(refused.get(0));
+    }
     boolean registered = endpoints.sync(worker, status, pods.values(), release);
-    return finish(worker, status, registered ? resync : REDIS_RETRY);
+    Duration again = registered ? resync : REDIS_RETRY;
+    return finish(worker, status, refused.isEmpty() ? again : min(again, POD_RETRY));
   }
 
   @Override
@@ -179,7 +187,8 @@ public class GlobalFuncWorkerReconciler
       PortAllocator.Assignment assignment,
       Map<Integer, Pod> pods,
       WorkerStatusAggregator status,
-      Context<GlobalFuncWorker> context) {
+      Context<GlobalFuncWorker> context,
+      List<String> refused) {
     Map<Integer, Pod> desired = new LinkedHashMap<>();
     assignment
         .keep()
@@ -198,7 +207,7 @@ public class GlobalFuncWorkerReconciler
     assignment.surplus().stream()
         .filter(p -> !pods.containsKey(p))
         .forEach(p -> releasePort(worker, p));
-    plan.create().forEach(pod -> createPod(worker, pod, context));
+    plan.create().forEach(pod -> createPod(worker, pod, context).ifPresent(refused::add));
     return plan;
   }
 
@@ -206,7 +215,12 @@ public class GlobalFuncWorkerReconciler
     ports.release(worker.getMetadata().getNamespace(), worker.getMetadata().getName(), port);
   }
 
-  private void createPod(GlobalFuncWorker worker, Pod pod, Context<GlobalFuncWorker> context) {
+  /**
+   * Creates one pod; returns the server's message when admission refused it (a 4xx other than a
+   * conflict), which becomes a condition and an Event instead of a retry storm that ends silently.
+   */
+  private Optional<String> createPod(
+      GlobalFuncWorker worker, Pod pod, Context<GlobalFuncWorker> context) {
     try {
       context.resourceOperations().create(pod, podSource);
       events.normal(
@@ -214,12 +228,32 @@ public class GlobalFuncWorkerReconciler
           Reason.POD_CREATED,
           "created pod " + pod.getMetadata().getName() + " on port " + port(pod));
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
+      if (e.getCode() == 409) {
+        // Already there (a cache behind the API server, or a namesake still terminating).
+        LOG.debugf("pod %s exists already", pod.getMetadata().getName());
+      } else if (e.getCode() >= 400 && e.getCode() < 500) {
+        String message =
+            "pod "
+                + pod.getMetadata().getName()
+                + " refused by the API server: "
+                + serverMessage(e);
+        events.warning(worker, Reason.POD_CREATE_REFUSED, message);
+        return Optional.of(message);
+      } else {
         throw e;
       }
-      // Already there (a cache behind the API server, or a namesake still terminating): next time.
-      LOG.debugf("pod %s exists already", pod.getMetadata().getName());
     }
+    return Optional.empty();
+  }
+
+  private static String serverMessage(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage()
+        : e.getMessage();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Deregisters the pod's endpoint first, so no caller is sent to a pod that is going away. */

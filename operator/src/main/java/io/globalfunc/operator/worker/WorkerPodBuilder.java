@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -35,11 +36,12 @@ import java.util.Map;
  *
  * <p>Env contract with the runtime image (see docs/operator.md): the init container gets {@code
  * GF_FETCH_ONLY=true}, {@code GF_REPOSITORY_URL}, {@code GF_BRANCH}, {@code GF_COMMIT}, {@code
- * GF_FETCH_TARGET}, {@code GF_CACHE_DIR} and optional {@code GF_GIT_USERNAME}/{@code
- * GF_GIT_PASSWORD}/{@code GF_GIT_TOKEN}; the runtime container gets {@code GF_FUNCTIONS_DIR},
- * {@code GF_SPACE}, {@code GF_BRANCH}, {@code GF_COMMIT}, {@code GF_PYTHON_WORKERS}, optional
- * {@code GF_TIMEOUT}, {@code GF_WORK_DIR}, {@code GF_CACHE_DIR}, {@code QUARKUS_HTTP_PORT} and
- * {@code TZ=UTC}. Both run as the image's uid 10001 with a read-only root and a writable /tmp.
+ * GF_FETCH_TARGET}, {@code GF_CACHE_DIR} and optional {@code GF_GIT_USERNAME_FILE}/{@code
+ * GF_GIT_PASSWORD_FILE}/{@code GF_GIT_TOKEN_FILE} (files of a Secret volume only it mounts); the
+ * runtime container gets {@code GF_FUNCTIONS_DIR}, {@code GF_SPACE}, {@code GF_BRANCH}, {@code
+ * GF_COMMIT}, {@code GF_PYTHON_WORKERS}, optional {@code GF_TIMEOUT}, {@code GF_WORK_DIR}, {@code
+ * GF_CACHE_DIR}, {@code QUARKUS_HTTP_PORT} and {@code TZ=UTC}. Both run as the image's uid 10001
+ * with a read-only root and a writable /tmp.
  */
 public final class WorkerPodBuilder {
 
@@ -56,6 +58,11 @@ public final class WorkerPodBuilder {
 
   /** The Python workers' working folder, where files functions write land. */
   public static final String WORK_DIR = "/tmp/globalfunc-work";
+
+  /** Where the init container reads the release's Git credentials (a Secret volume). */
+  public static final String GIT_SECRET_DIR = "/var/run/secrets/globalfunc/git";
+
+  private static final String GIT_SECRET_VOLUME = "git-credentials";
 
   private WorkerPodBuilder() {}
 
@@ -99,9 +106,7 @@ public final class WorkerPodBuilder {
                     .build())
             .withInitContainers(initContainer(spec, release))
             .withContainers(runtimeContainer(spec, release, port))
-            .withVolumes(
-                new VolumeBuilder().withName("library").withNewEmptyDir().endEmptyDir().build(),
-                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+            .withVolumes(volumes(release))
             .endSpec()
             .build();
     pod.getMetadata().getAnnotations().put(Labels.SPEC_HASH, hash(pod));
@@ -174,10 +179,11 @@ public final class WorkerPodBuilder {
     env.add(env("GF_CACHE_DIR", CACHE_DIR));
     env.add(env("TZ", "UTC"));
     if (release.secretName() != null) {
-      // Only this container reads the Secret; optional keys so username/password or token work.
-      env.add(secretEnv("GF_GIT_USERNAME", release.secretName(), "username"));
-      env.add(secretEnv("GF_GIT_PASSWORD", release.secretName(), "password"));
-      env.add(secretEnv("GF_GIT_TOKEN", release.secretName(), "token"));
+      // Only this container mounts the Secret, as files (never environment variables); a key the
+      // Secret lacks is a missing file, which the runtime reads as unset.
+      env.add(env("GF_GIT_USERNAME_FILE", GIT_SECRET_DIR + "/username"));
+      env.add(env("GF_GIT_PASSWORD_FILE", GIT_SECRET_DIR + "/password"));
+      env.add(env("GF_GIT_TOKEN_FILE", GIT_SECRET_DIR + "/token"));
     }
     return new ContainerBuilder()
         .withName(INIT_CONTAINER)
@@ -188,9 +194,37 @@ public final class WorkerPodBuilder {
         .addToRequests("cpu", new Quantity("100m"))
         .addToLimits("memory", new Quantity("512Mi"))
         .endResources()
-        .withVolumeMounts(mount("library", LIBRARY_DIR, false), mount("tmp", "/tmp", false))
+        .withVolumeMounts(initMounts(release))
         .withSecurityContext(restricted())
         .build();
+  }
+
+  private static List<VolumeMount> initMounts(ReleaseView release) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount("library", LIBRARY_DIR, false));
+    mounts.add(mount("tmp", "/tmp", false));
+    if (release.secretName() != null) {
+      mounts.add(mount(GIT_SECRET_VOLUME, GIT_SECRET_DIR, true));
+    }
+    return mounts;
+  }
+
+  private static List<Volume> volumes(ReleaseView release) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("library").withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    if (release.secretName() != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(GIT_SECRET_VOLUME)
+              .withNewSecret()
+              .withSecretName(release.secretName())
+              .withOptional(true)
+              .withDefaultMode(0440)
+              .endSecret()
+              .build());
+    }
+    return volumes;
   }
 
   private static Container runtimeContainer(
@@ -282,18 +316,5 @@ public final class WorkerPodBuilder {
 
   private static EnvVar env(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
-
-  private static EnvVar secretEnv(String name, String secret, String key) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(secret)
-        .withKey(key)
-        .withOptional(true)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build();
   }
 }

@@ -94,6 +94,15 @@ public final class WorkerStatusAggregator {
     return set(Conditions.READY, allReady, reason, ready + "/" + replicas + " pods ready");
   }
 
+  /**
+   * The API server refused to create pods (admission: Pod Security, a missing ServiceAccount, a
+   * quota): the worker is Degraded and not Ready, with the server's own words.
+   */
+  public WorkerStatusAggregator podsRefused(String message) {
+    set(Conditions.DEGRADED, true, Reason.POD_CREATE_REFUSED, message);
+    return set(Conditions.READY, false, Reason.POD_CREATE_REFUSED, message);
+  }
+
   /** The Ready pods as callers reach them, sorted by port. */
   public WorkerStatusAggregator endpoints(List<GlobalFuncWorkerStatus.Endpoint> endpoints) {
     status.setEndpoints(endpoints);

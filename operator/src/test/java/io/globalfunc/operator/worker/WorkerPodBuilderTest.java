@@ -42,22 +42,26 @@ class WorkerPodBuilderTest {
       assertThat(c.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(c.getSecurityContext().getPrivileged()).isNull();
     }
-    assertThat(pod.getSpec().getVolumes()).allMatch(v -> v.getEmptyDir() != null);
+    assertThat(pod.getSpec().getVolumes())
+        .allMatch(v -> v.getEmptyDir() != null || v.getSecret() != null);
   }
 
   @Test
   void gitCredentialsReachOnlyTheInitContainer() {
     Pod pod = WorkerPodBuilder.build(worker(), RELEASE, 26000);
     Container init = pod.getSpec().getInitContainers().get(0);
-    assertThat(init.getEnv())
-        .filteredOn(e -> e.getValueFrom() != null)
-        .extracting(EnvVar::getName)
-        .containsExactlyInAnyOrder("GF_GIT_USERNAME", "GF_GIT_PASSWORD", "GF_GIT_TOKEN");
-    assertThat(init.getEnv())
-        .allMatch(
-            e ->
-                e.getValueFrom() == null
-                    || e.getValueFrom().getSecretKeyRef().getName().equals("git-creds"));
+    // Credentials are files of a Secret volume only the init container mounts, never env values.
+    assertThat(init.getEnv()).allMatch(e -> e.getValueFrom() == null);
+    assertThat(env(init, "GF_GIT_TOKEN_FILE"))
+        .isEqualTo(WorkerPodBuilder.GIT_SECRET_DIR + "/token");
+    assertThat(env(init, "GF_GIT_USERNAME_FILE")).startsWith(WorkerPodBuilder.GIT_SECRET_DIR);
+    assertThat(env(init, "GF_GIT_PASSWORD_FILE")).startsWith(WorkerPodBuilder.GIT_SECRET_DIR);
+    assertThat(pod.getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("git-creds"));
+    assertThat(init.getVolumeMounts())
+        .anyMatch(m -> m.getMountPath().equals(WorkerPodBuilder.GIT_SECRET_DIR) && m.getReadOnly());
     assertThat(env(init, "GF_FETCH_ONLY")).isEqualTo("true");
     assertThat(env(init, "GF_COMMIT")).isEqualTo("a".repeat(40));
     assertThat(env(init, "GF_FETCH_TARGET")).isEqualTo("/library");
@@ -66,6 +70,8 @@ class WorkerPodBuilderTest {
     assertThat(runtime.getVolumeMounts())
         .anyMatch(m -> m.getMountPath().equals("/library") && m.getReadOnly());
     assertThat(runtime.getEnvFrom()).isNullOrEmpty();
+    assertThat(runtime.getVolumeMounts())
+        .noneMatch(m -> m.getMountPath().startsWith(WorkerPodBuilder.GIT_SECRET_DIR));
   }
 
   @Test

@@ -1,14 +1,14 @@
 package io.globalfunc.runtime.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.BatchStore;
+import io.globalfunc.core.batch.BatchTask;
+import io.globalfunc.core.batch.ItemResult;
+import io.globalfunc.core.batch.ItemResult.Outcome;
+import io.globalfunc.core.batch.PendingTask;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
-import io.globalfunc.core.worker.CallOutcome;
-import io.globalfunc.core.worker.CallRequest;
-import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.CallMetrics;
@@ -23,12 +23,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -132,7 +134,11 @@ public class BatchConsumer {
           }
           continue;
         }
-        for (BatchStore.Task t : store.read(consumer, Math.min(free, 256), READ_BLOCK)) {
+        if (!library.pool().isReady()) {
+          sleep(200); // no Python worker to run items on: leave them to other runtimes
+          continue;
+        }
+        for (BatchTask t : store.read(consumer, Math.min(free, 256), READ_BLOCK)) {
           process(t);
         }
         if (lastError != null) {
@@ -159,120 +165,130 @@ public class BatchConsumer {
     }
   }
 
-  /** Dead-letters tasks delivered too often, then claims tasks whose consumer went quiet. */
+  /**
+   * Deals with tasks delivered too often without finishing (the runtime running them died each
+   * time): a task of several items is split so each gets one more delivery alone; a single item is
+   * dead-lettered. Then claims tasks whose consumer went quiet.
+   */
   private void maintain() throws InterruptedException {
-    for (BatchStore.Pending p : store.pending(reclaimIdle(), 200)) {
-      if (p.deliveries() >= config.batchMaxDeliveries()) {
-        BatchStore.Task t = store.task(p.streamId());
-        if (t == null || t.batchId() == null) {
-          store.discard(p.streamId());
-        } else {
-          LOG.warnf(
-              "batch %s item %d killed its worker %d times; dead-lettered",
-              t.batchId(), t.item(), p.deliveries());
-          byte[] envelope =
-              ResultEnvelope.failure(
-                  Problem.WORKER_CRASHED.body(
-                      JSON,
-                      "the item was delivered "
-                          + p.deliveries()
-                          + " times and never finished; dead-lettered",
-                      t.function()));
-          store.complete(
-              t,
-              new String(envelope, java.nio.charset.StandardCharsets.UTF_8),
-              BatchStore.Outcome.DEAD);
-        }
+    for (PendingTask p : store.pending(reclaimIdle(), 200)) {
+      BatchTask t = store.task(p.streamId());
+      if (t == null || t.isMalformed()) {
+        store.discard(p.streamId());
+        continue;
+      }
+      long deliveries = t.retries() + p.deliveries();
+      if (deliveries < config.batchMaxDeliveries()) {
+        continue;
+      }
+      if (t.items().size() > 1) {
+        LOG.warnf(
+            "batch %s items %d-%d never finished in %d deliveries; retrying each alone",
+            t.batchId(), t.from(), t.item(t.items().size() - 1), deliveries);
+        store.complete(t, splitAlone(t));
+      } else {
+        LOG.warnf(
+            "batch %s item %d never finished in %d deliveries; dead-lettered",
+            t.batchId(), t.from(), deliveries);
+        store.complete(
+            t, List.of(ItemResult.of(t.from(), Outcome.DEAD, neverFinished(t, deliveries))));
       }
     }
     int free = permits.availablePermits();
     if (free > 0) {
-      List<BatchStore.Task> claimed = store.reclaim(consumer, reclaimIdle(), free);
+      List<BatchTask> claimed = store.reclaim(consumer, reclaimIdle(), free);
       if (!claimed.isEmpty()) {
         LOG.infof("reclaimed %d batch tasks from quiet consumers", claimed.size());
       }
-      for (BatchStore.Task t : claimed) {
+      for (BatchTask t : claimed) {
         process(t);
       }
     }
   }
 
-  private void process(BatchStore.Task t) throws InterruptedException {
-    permits.acquire();
-    if (t.batchId() == null) {
-      store.discard(t.streamId());
-      permits.release();
-      return;
+  /** Each item of the task queued again on its own, with one delivery left. */
+  private List<ItemResult> splitAlone(BatchTask t) {
+    List<ItemResult> out = new ArrayList<>(t.items().size());
+    for (int k = 0; k < t.items().size(); k++) {
+      out.add(ItemResult.retry(t.item(k), t.items().get(k), config.batchMaxDeliveries() - 1));
     }
-    FunctionRef ref = FunctionRef.parseOrNull(t.function());
-    ServedFunction fn = library.function(ref);
-    JsonNode kwargs = null;
-    try {
-      kwargs = t.kwargs() == null ? null : JSON.readTree(t.kwargs());
-    } catch (java.io.IOException e) {
-      finish(
-          t,
-          ResultEnvelope.failure(Problem.BAD_JSON.body(JSON, e.getMessage(), t.function())),
-          BatchStore.Outcome.FAILED);
-      return;
-    }
-    if (fn == null) {
-      finish(
-          t,
-          ResultEnvelope.failure(
-              Problem.UNKNOWN_FUNCTION.body(
-                  JSON, "no function " + t.function() + " is served here", t.function())),
-          BatchStore.Outcome.FAILED);
-      return;
-    }
-    if (kwargs != null && !kwargs.isObject()) {
-      finish(
-          t,
-          ResultEnvelope.failure(
-              Problem.INVALID_REQUEST.body(
-                  JSON, "an item must be a JSON object of keyword arguments", t.function())),
-          BatchStore.Outcome.FAILED);
-      return;
-    }
-    long start = System.nanoTime();
-    library
-        .pool()
-        .submit(new CallRequest(ref, null, kwargs, null, true))
-        .thenAccept(
-            outcome -> {
-              metrics.record(ref, outcome, System.nanoTime() - start, CallMetrics.Mode.BATCH);
-              if (outcome instanceof CallOutcome.Success s) {
-                finish(t, ResultEnvelope.success(s.json()), BatchStore.Outcome.DONE);
-              } else {
-                CallOutcome.Failure f = (CallOutcome.Failure) outcome;
-                if (f.kind() == FailureKind.WORKER_CRASHED
-                    || f.kind() == FailureKind.OVERLOADED
-                    || f.kind() == FailureKind.UNAVAILABLE) {
-                  // Not this item's final word: leave it pending; it is delivered again after
-                  // the reclaim idle time, and dead-lettered if it keeps killing workers.
-                  permits.release();
-                } else {
-                  finish(
-                      t,
-                      ResultEnvelope.failure(Problem.body(JSON, f, t.function())),
-                      BatchStore.Outcome.FAILED);
-                }
-              }
-            });
+    return out;
   }
 
-  private void finish(BatchStore.Task t, byte[] envelope, BatchStore.Outcome outcome) {
-    store
-        .completeAsync(t, envelope, outcome)
-        .onComplete(
-            done -> {
-              permits.release();
-              if (done.failed()) {
-                // The task stays pending and is reclaimed; its result is stored then.
-                LOG.debugf(
-                    "storing batch %s item %d failed: %s", t.batchId(), t.item(), done.cause());
-              }
-            });
+  private static byte[] neverFinished(BatchTask t, long deliveries) {
+    return ResultEnvelope.failure(
+        Problem.WORKER_CRASHED.body(
+            JSON,
+            "the item was delivered "
+                + deliveries
+                + " times and never finished: the runtime running it stopped each time"
+                + " (killed, out of memory, or lost its Redis connection); dead-lettered",
+            t.function()));
+  }
+
+  /**
+   * Runs a task and finishes it; its permit is released exactly once, whatever happens on the way
+   * (an item that cannot be encoded, a Redis error, a bug): a leaked permit would stop this
+   * runtime's batch consumption for good.
+   */
+  private void process(BatchTask t) throws InterruptedException {
+    permits.acquire();
+    Permit permit = new Permit();
+    try {
+      if (t.isMalformed()) {
+        store.discard(t.streamId());
+        return;
+      }
+      ServedFunction fn = library.function(FunctionRef.parseOrNull(t.function()));
+      new TaskRun(t, fn, library.pool(), metrics, config.batchMaxDeliveries())
+          .start()
+          .whenComplete((results, error) -> finish(t, results, permit));
+      permit.handedOff();
+    } finally {
+      permit.releaseUnlessHandedOff();
+    }
+  }
+
+  private void finish(BatchTask t, List<ItemResult> results, Permit permit) {
+    try {
+      store
+          .completeAsync(t, results)
+          .onComplete(
+              done -> {
+                permit.release();
+                if (done.failed()) {
+                  // The task stays pending and is reclaimed; its results are stored then.
+                  LOG.debugf(
+                      "storing batch %s task %s failed: %s",
+                      t.batchId(), t.streamId(), done.cause());
+                }
+              });
+    } catch (RuntimeException e) {
+      permit.release();
+      LOG.warnf("cannot store batch %s task %s: %s", t.batchId(), t.streamId(), e);
+    }
+  }
+
+  /** One task's hold on {@link #permits}: released once, by whoever finishes the task. */
+  private final class Permit {
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean handedOff;
+
+    void handedOff() {
+      handedOff = true;
+    }
+
+    void releaseUnlessHandedOff() {
+      if (!handedOff) {
+        release();
+      }
+    }
+
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        permits.release();
+      }
+    }
   }
 
   private Set<String> callNames() {

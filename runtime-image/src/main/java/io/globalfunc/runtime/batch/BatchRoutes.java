@@ -3,11 +3,12 @@ package io.globalfunc.runtime.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.batch.BatchStatus;
 import io.globalfunc.core.batch.BatchStore;
-import io.globalfunc.core.batch.ResultEnvelope;
+import io.globalfunc.core.batch.ChunkPlan;
+import io.globalfunc.core.batch.JsonArrayItems;
 import io.globalfunc.core.library.FunctionRef;
-import io.globalfunc.core.worker.CallOutcome;
-import io.globalfunc.core.worker.CallRequest;
+import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.CallMetrics;
@@ -24,11 +25,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Many calls of one function: {@code POST /v1/map/{p}/{f}} runs a list of keyword-argument objects
@@ -40,7 +41,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class BatchRoutes {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int SUBMIT_CHUNK = 1000;
 
   private final ServedLibrary library;
   private final RuntimeConfig config;
@@ -65,11 +65,13 @@ public class BatchRoutes {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBody());
     router
         .post("/v1/map/:package/:function")
+        .handler(Requests.JSON_BODY)
         .handler(body)
         .handler(this::map)
         .failureHandler(requests::failure);
     router
         .post("/v1/batches/:package/:function")
+        .handler(Requests.JSON_BODY)
         .handler(body)
         .handler(this::submit)
         .failureHandler(requests::failure);
@@ -111,80 +113,21 @@ public class BatchRoutes {
     if (parsed.isEmpty()) {
       return;
     }
-    ServedFunction fn = parsed.get().fn();
-    List<JsonNode> items = parsed.get().items();
     WorkerPool pool = library.pool();
-    byte[][] envelopes = new byte[items.size()][];
-    if (items.isEmpty()) {
-      rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("[]");
-      return;
-    }
     int window = Math.max(1, pool.config().workers() * pool.config().pipelineDepth() * 2);
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger remaining = new AtomicInteger(items.size());
     Context context = Vertx.currentContext();
-    Runnable[] feed = new Runnable[1];
-    feed[0] =
-        () -> {
-          int i = next.getAndIncrement();
-          if (i >= items.size()) {
-            return;
-          }
-          JsonNode kwargs = items.get(i);
-          if (!kwargs.isObject()) {
-            envelopes[i] =
-                ResultEnvelope.failure(
-                    Problem.INVALID_REQUEST.body(
-                        JSON,
-                        "item " + i + " is not a JSON object of keyword arguments",
-                        fn.ref().callName()));
-            done(rc, context, envelopes, remaining, feed[0]);
-            return;
-          }
-          long start = System.nanoTime();
-          pool.submit(new CallRequest(fn.ref(), null, kwargs, null))
-              .thenAccept(
-                  outcome -> {
-                    metrics.record(
-                        fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.MAP);
-                    envelopes[i] = envelope(outcome, fn);
-                    done(rc, context, envelopes, remaining, feed[0]);
-                  });
-        };
-    for (int k = 0; k < Math.min(window, items.size()); k++) {
-      feed[0].run();
-    }
-  }
-
-  private static byte[] envelope(CallOutcome outcome, ServedFunction fn) {
-    if (outcome instanceof CallOutcome.Success s) {
-      return ResultEnvelope.success(s.json());
-    }
-    return ResultEnvelope.failure(
-        Problem.body(JSON, (CallOutcome.Failure) outcome, fn.ref().callName()));
-  }
-
-  private static void done(
-      RoutingContext rc,
-      Context context,
-      byte[][] envelopes,
-      AtomicInteger remaining,
-      Runnable feed) {
-    if (remaining.decrementAndGet() == 0) {
-      Buffer out = Buffer.buffer();
-      out.appendByte((byte) '[');
-      for (int i = 0; i < envelopes.length; i++) {
-        if (i > 0) {
-          out.appendByte((byte) ',');
-        }
-        out.appendBytes(envelopes[i]);
-      }
-      out.appendByte((byte) ']');
-      context.runOnContext(
-          v -> rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(out));
-    } else {
-      feed.run();
-    }
+    new MapRun(
+            pool,
+            metrics,
+            parsed.get().fn(),
+            parsed.get().items(),
+            out ->
+                context.runOnContext(
+                    v ->
+                        rc.response()
+                            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .end(out)))
+        .start(window);
   }
 
   /** Queues a durable batch; 202 with its id. */
@@ -199,19 +142,18 @@ public class BatchRoutes {
       return;
     }
     String function = parsed.get().fn().ref().callName();
-    List<JsonNode> items = parsed.get().items();
+    List<byte[]> items;
+    try {
+      items = JsonArrayItems.split(rc.body().buffer().getBytes());
+    } catch (IOException e) {
+      requests.problem(rc, Problem.BAD_JSON, e.getMessage(), function);
+      return;
+    }
     rc.vertx()
         .<String>executeBlocking(
             () -> {
               String id = store.create(function, items.size());
-              for (int from = 0; from < items.size(); from += SUBMIT_CHUNK) {
-                List<String> chunk = new ArrayList<>();
-                for (JsonNode n :
-                    items.subList(from, Math.min(items.size(), from + SUBMIT_CHUNK))) {
-                  chunk.add(n.toString());
-                }
-                store.add(id, function, from, chunk);
-              }
+              store.add(id, function, 0, items, ChunkPlan.entrySize(items.size()));
               return id;
             },
             false)
@@ -237,7 +179,21 @@ public class BatchRoutes {
             });
   }
 
+  /** False after answering 404 when the id cannot name a batch (ids are generated by submit). */
+  private boolean possibleId(RoutingContext rc, String id) {
+    try {
+      BatchKeys.requireId(id);
+      return true;
+    } catch (IllegalArgumentException e) {
+      requests.problem(rc, Problem.UNKNOWN_BATCH, "no batch " + id + ": " + e.getMessage(), null);
+      return false;
+    }
+  }
+
   private void status(RoutingContext rc) {
+    if (!possibleId(rc, rc.pathParam("id"))) {
+      return;
+    }
     BatchStore store = consumer.store();
     if (store == null) {
       requests.problem(rc, Problem.UNAVAILABLE, "durable batches need GF_REDIS_URI", null);
@@ -253,7 +209,7 @@ public class BatchRoutes {
               } else if (ar.result().isEmpty()) {
                 requests.problem(rc, Problem.UNKNOWN_BATCH, "no batch " + id, null);
               } else {
-                BatchStore.Status s = ar.result().get();
+                BatchStatus s = ar.result().get();
                 ObjectNode n = JSON.createObjectNode();
                 n.put("id", s.id());
                 n.put("function", s.function());
@@ -271,6 +227,9 @@ public class BatchRoutes {
 
   /** Envelopes of items {@code from..from+limit-1} as a JSON array, {@code null} where not done. */
   private void results(RoutingContext rc) {
+    if (!possibleId(rc, rc.pathParam("id"))) {
+      return;
+    }
     BatchStore store = consumer.store();
     if (store == null) {
       requests.problem(rc, Problem.UNAVAILABLE, "durable batches need GF_REDIS_URI", null);

@@ -48,10 +48,21 @@ public class FunctionRoutes {
 
   void register(@Observes Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBody());
-    router.post("/gfgo").handler(body).handler(this::gfgo).failureHandler(requests::failure);
-    router.post("/gfgo/").handler(body).handler(this::gfgo).failureHandler(requests::failure);
+    router
+        .post("/gfgo")
+        .handler(Requests.JSON_BODY)
+        .handler(body)
+        .handler(this::gfgo)
+        .failureHandler(requests::failure);
+    router
+        .post("/gfgo/")
+        .handler(Requests.JSON_BODY)
+        .handler(body)
+        .handler(this::gfgo)
+        .failureHandler(requests::failure);
     router
         .post("/v1/functions/:package/:function")
+        .handler(Requests.JSON_BODY)
         .handler(body)
         .handler(this::invoke)
         .failureHandler(requests::failure);

@@ -14,6 +14,8 @@ public enum Problem {
   INVALID_REQUEST(400, "invalid-request", "The request is not of the expected shape"),
   UNKNOWN_FUNCTION(404, "unknown-function", "No such function in this library"),
   UNKNOWN_BATCH(404, "unknown-batch", "No such batch (never submitted, or expired)"),
+  NOT_FOUND(404, "not-found", "No such resource"),
+  METHOD_NOT_ALLOWED(405, "method-not-allowed", "The resource does not support this method"),
   BAD_ARGUMENTS(422, "bad-arguments", "The arguments do not fit the function's signature"),
   FUNCTION_RAISED(500, "function-raised", "The function raised an exception"),
   NOT_SERIALIZABLE(500, "result-not-serializable", "The function's result cannot be JSON"),
@@ -21,6 +23,7 @@ public enum Problem {
   TIMEOUT(504, "timeout", "The call ran past its timeout"),
   OVERLOADED(429, "overloaded", "Too many calls are waiting; retry later"),
   UNAVAILABLE(503, "unavailable", "The runtime cannot run functions right now"),
+  INTERNAL(500, "internal-error", "The runtime failed to answer this request"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is larger than allowed");
 
   /** Where problem types live; stable across releases. */

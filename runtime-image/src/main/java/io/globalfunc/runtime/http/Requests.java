@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 
@@ -31,6 +32,19 @@ public class Requests {
   Requests(RuntimeConfig config) {
     this.config = config;
   }
+
+  /**
+   * Runs before the body handler: every body is JSON here, whatever its content type says, so a
+   * form content type (what {@code curl -d} sends) must not make the body handler decode a form.
+   */
+  public static final PlatformHandler JSON_BODY =
+      rc -> {
+        String type = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && (type.contains("form-urlencoded") || type.contains("multipart/"))) {
+          rc.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        rc.next();
+      };
 
   /** The body as JSON, or null after answering 400. */
   public JsonNode parse(RoutingContext rc) {

@@ -11,6 +11,7 @@ import io.globalfunc.core.library.LibraryFile;
 import io.globalfunc.core.worker.PoolConfig;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.SecretFiles;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,6 +51,7 @@ public class ServedLibrary {
   }
 
   void onStart(@Observes StartupEvent event) {
+    SecretFiles.warnAboutPlainSecrets();
     if (config.fetchOnly()) {
       fetchOnlyAndExit();
       return;

@@ -1,0 +1,37 @@
+package io.globalfunc.core.worker;
+
+/**
+ * The pool's event counts and its record of failed starts. Not thread-safe: the pool holds its lock
+ * around every use.
+ */
+final class PoolCounters {
+
+  long restarts;
+  long crashes;
+  long timeouts;
+  long recycled;
+
+  /** Failed starts in a row (reset when a worker answers its handshake). */
+  int startFailures;
+
+  String lastStartError;
+
+  void startFailed(String error) {
+    startFailures++;
+    lastStartError = error;
+  }
+
+  void started() {
+    startFailures = 0;
+  }
+
+  /** Back-off before the next start attempt: 250 ms doubling to 30 s. */
+  long respawnDelayMs() {
+    return Math.min(30_000, 250L << Math.min(7, Math.max(0, startFailures - 1)));
+  }
+
+  /** Starting has failed often enough that waiting calls should fail rather than wait. */
+  boolean startLooksHopeless() {
+    return startFailures >= 3;
+  }
+}

@@ -1,0 +1,241 @@
+package io.globalfunc.core.worker;
+
+import io.globalfunc.core.python.PythonScripts;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * One Python worker process and its plumbing: spawning it, the thread reading its answers, the
+ * thread logging its stderr, and writing frames to it. Knows nothing of calls or dispatch; it
+ * reports what the process says and how it ended to its {@link Listener}.
+ */
+final class WorkerProcess {
+
+  private static final Logger LOG = Logger.getLogger(WorkerProcess.class);
+  private static final Logger PYTHON_LOG = Logger.getLogger("gf.python");
+
+  /** Frames up to this size are written inline: they always fit an empty pipe (64 KiB). */
+  static final int INLINE_FRAME_LIMIT = 60 * 1024;
+
+  private static final int STDERR_TAIL = 20;
+
+  /**
+   * What a worker process reports, called on its reader thread.
+   *
+   * @param onReady it answered its handshake
+   * @param onAnswer it answered a call
+   * @param onExit it has ended (or its channel was unusable and it was killed), with how it ended
+   *     (never its output, which may belong to other callers' calls) and its last lines of stderr
+   */
+  record Listener(
+      Runnable onReady,
+      Consumer<WorkerProtocol.Answer> onAnswer,
+      BiConsumer<String, String> onExit) {}
+
+  final int slot;
+  private final Process process;
+  private final OutputStream stdin;
+  private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+  private Listener listener;
+  private Thread stderrThread;
+
+  private WorkerProcess(int slot, Process process) {
+    this.slot = slot;
+    this.process = process;
+    this.stdin = process.getOutputStream();
+  }
+
+  /** Starts a worker process for {@code config}; nothing is read until {@link #listen}. */
+  static WorkerProcess spawn(PoolConfig config, int slot) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(config));
+    if (config.workDir() != null) {
+      try {
+        Files.createDirectories(config.workDir());
+      } catch (IOException e) {
+        LOG.warnf("cannot create work dir %s: %s", config.workDir(), e.getMessage());
+      }
+      pb.directory(config.workDir().toFile());
+    }
+    WorkerEnvironment.scrub(pb.environment());
+    return new WorkerProcess(slot, pb.start());
+  }
+
+  private static List<String> command(PoolConfig config) {
+    return List.of(
+        config.python(),
+        "-B",
+        "-u",
+        PythonScripts.WORKER.path().toString(),
+        config.libraryDir().toAbsolutePath().toString(),
+        Long.toString(config.memoryCapBytes()));
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Starts the threads reading the process; its events go to {@code listener}. */
+  void listen(Listener listener) {
+    this.listener = listener;
+    Thread reader = new Thread(this::readAnswers, "gf-worker-" + slot + "-reader");
+    reader.setDaemon(true);
+    stderrThread = new Thread(this::readLog, "gf-worker-" + slot + "-log");
+    stderrThread.setDaemon(true);
+    stderrThread.start();
+    reader.start();
+  }
+
+  /** Writes one frame; a dead process is noticed by the reader, not here. */
+  void write(byte[] frame) {
+    try {
+      stdin.write(frame);
+      stdin.flush();
+    } catch (IOException e) {
+      // The process is gone; the reader sees the end of its output and handles the exit.
+      LOG.debugf("write to worker %d failed: %s", slot, e.getMessage());
+    }
+  }
+
+  /**
+   * Writes a frame too large to be sure to fit the pipe on a thread of its own, so the caller never
+   * blocks, then runs {@code written}.
+   */
+  void writeInBackground(byte[] frame, Runnable written) {
+    Thread t =
+        new Thread(
+            () -> {
+              write(frame);
+              written.run();
+            },
+            "gf-worker-" + slot + "-writer");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Asks the worker to finish: it exits when it reads the end of its input. */
+  void closeInput() {
+    try {
+      stdin.close();
+    } catch (IOException ignored) {
+      // already closed or dead: the reader handles it
+    }
+  }
+
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  /**
+   * Waits up to {@code seconds} for a clean exit, then kills; returns once its last log lines are
+   * read.
+   */
+  void awaitExitOrKill(long seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    awaitStderr();
+  }
+
+  private void readAnswers() {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
+      while (true) {
+        WorkerProtocol.Answer answer = WorkerProtocol.read(in);
+        if (answer.status() == WorkerProtocol.STATUS_READY) {
+          listener.onReady().run();
+        } else {
+          listener.onAnswer().accept(answer);
+        }
+      }
+    } catch (IOException endOfWorker) {
+      // EOF: the process exited or was killed
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "worker %d reader failed", slot);
+      process.destroyForcibly();
+    }
+    reportExit();
+  }
+
+  private void reportExit() {
+    int code;
+    try {
+      code = process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      code = -1;
+    }
+    awaitStderr();
+    listener.onExit().accept(describeExit(code), stderrTail());
+  }
+
+  private void readLog() {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        PYTHON_LOG.infof("[worker %d] %s", slot, line);
+        synchronized (stderrTail) {
+          if (stderrTail.size() == STDERR_TAIL) {
+            stderrTail.pollFirst();
+          }
+          stderrTail.addLast(line);
+        }
+      }
+    } catch (IOException ignored) {
+      // the process is gone
+    }
+  }
+
+  private void awaitStderr() {
+    try {
+      stderrThread.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String stderrTail() {
+    synchronized (stderrTail) {
+      List<String> lines = new ArrayList<>(stderrTail);
+      int from = Math.max(0, lines.size() - 3);
+      return String.join(" | ", lines.subList(from, lines.size()));
+    }
+  }
+
+  /** How a worker ended; never its output, which may belong to other callers' calls. */
+  static String describeExit(int code) {
+    if (code > 128 && code < 160) {
+      return "killed by signal " + (code - 128) + signalName(code - 128);
+    }
+    return "exited with code " + code;
+  }
+
+  private static String signalName(int sig) {
+    return switch (sig) {
+      case 6 -> " (SIGABRT)";
+      case 9 -> " (SIGKILL, e.g. out of memory)";
+      case 11 -> " (SIGSEGV)";
+      case 15 -> " (SIGTERM)";
+      default -> "";
+    };
+  }
+}

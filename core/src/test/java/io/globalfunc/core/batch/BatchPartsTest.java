@@ -1,0 +1,99 @@
+package io.globalfunc.core.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.globalfunc.core.naming.BatchKeys;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of the batch queue: item slicing, entry fields, completion arguments, sizes. */
+class BatchPartsTest {
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<String> texts(List<byte[]> items) {
+    return items.stream().map(x -> new String(x, StandardCharsets.UTF_8)).toList();
+  }
+
+  @Test
+  void arrayElementsAreSlicedAsSent() throws IOException {
+    String body =
+        "[ {\"s\":\"\\ud800\"} ,{\"a\":[1,{\"b\":2}]},1 , \"x\\\"y\",true,null,-1.5e3,[],{}]";
+    assertThat(texts(JsonArrayItems.split(b(body))))
+        .containsExactly(
+            "{\"s\":\"\\ud800\"}",
+            "{\"a\":[1,{\"b\":2}]}",
+            "1",
+            "\"x\\\"y\"",
+            "true",
+            "null",
+            "-1.5e3",
+            "[]",
+            "{}");
+    assertThat(texts(JsonArrayItems.split(b("{\"é\":\"中\"}".replace("{", "[{").concat("]")))))
+        .containsExactly("{\"é\":\"中\"}");
+    assertThat(JsonArrayItems.split(b("[]"))).isEmpty();
+    String deep = "[" + "[".repeat(1500) + "]".repeat(1500) + "]";
+    assertThat(JsonArrayItems.split(b(deep))).hasSize(1);
+    assertThatThrownBy(() -> JsonArrayItems.split(b("{}"))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> JsonArrayItems.split(b("[1,"))).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void taskEntriesRoundTripAndMalformedOnesAreFlagged() {
+    List<Object> fields =
+        TaskEntries.fields("b-1", "Base.f", 40, List.of(b("{\"x\":1}"), b("{\"x\":2}")), 2);
+    Map<String, byte[]> map = new HashMap<>();
+    for (int i = 0; i < fields.size(); i += 2) {
+      Object v = fields.get(i + 1);
+      map.put((String) fields.get(i), v instanceof byte[] x ? x : b(v.toString()));
+    }
+    BatchTask t = TaskEntries.parse("1-0", map);
+    assertThat(t.batchId()).isEqualTo("b-1");
+    assertThat(t.function()).isEqualTo("Base.f");
+    assertThat(t.item(1)).isEqualTo(41);
+    assertThat(t.retries()).isEqualTo(2);
+    assertThat(texts(t.items())).containsExactly("{\"x\":1}", "{\"x\":2}");
+    map.remove("1");
+    assertThat(TaskEntries.parse("1-0", map).isMalformed()).isTrue();
+    assertThat(TaskEntries.parse("2-0", Map.of()).isMalformed()).isTrue();
+  }
+
+  @Test
+  void completionArgumentsCarryEveryItem() {
+    BatchKeys keys = new BatchKeys("sp", "main");
+    BatchTask t = new BatchTask("5-0", "b-1", 10, "Base.f", List.of(b("{}"), b("{}")), 0);
+    List<Object> args =
+        Completion.arguments(
+            keys,
+            t,
+            List.of(
+                ItemResult.of(10, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":1}")),
+                ItemResult.retry(11, b("{}"), 1)));
+    assertThat(args.subList(0, 4))
+        .containsExactly(
+            keys.results("b-1"), keys.meta("b-1"), keys.tasks(), keys.deadLetters("b-1"));
+    assertThat(args.subList(4, 9))
+        .containsExactly(BatchKeys.GROUP, "5-0", "604800", "b-1", "Base.f");
+    assertThat(args).hasSize(9 + 8);
+    assertThat(args.get(9)).isEqualTo("10");
+    assertThat(args.get(10)).isEqualTo("done");
+    assertThat(args.get(14)).isEqualTo("retry");
+    assertThat(args.get(16)).isEqualTo("1");
+    assertThat(Completion.SCRIPT).contains("'from'").contains("'fn'").doesNotContain("%s");
+  }
+
+  @Test
+  void entriesAreSizedToSpreadABatch() {
+    assertThat(ChunkPlan.entrySize(1)).isEqualTo(1);
+    assertThat(ChunkPlan.entrySize(2_000)).isEqualTo(32);
+    assertThat(ChunkPlan.entrySize(1_000_000)).isEqualTo(ChunkPlan.MAX_ITEMS);
+  }
+}

@@ -1,0 +1,194 @@
+package io.globalfunc.operator.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.globalfunc.operator.common.Conditions;
+import io.globalfunc.operator.support.GitFixture;
+import io.globalfunc.operator.support.Manifests;
+import io.globalfunc.operator.support.UnauthorizedGitServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * FunctionRelease reconciliation against real Git repositories (file:// and HTTP), run on fabric8's
+ * mock server ({@link ReleaseReconcileTest}) and on a real API server ({@link ReleaseReconcileIT}).
+ */
+abstract class ReleaseReconcileScenarios {
+
+  static final Duration LONG = Duration.ofSeconds(90);
+
+  /** The namespace a test works in, made from {@code hint}; the server may need it created. */
+  protected abstract String namespace(String hint);
+
+  @Inject KubernetesClient client;
+  @Inject CoreReleaseCatalog catalog;
+
+  @Test
+  void resolvesTheBranchAndFollowsItWhenItMoves() {
+    String ns = namespace("follow");
+    try (GitFixture git = GitFixture.create(GitFixture.sampleLibrary())) {
+      client.resource(Manifests.release(ns, "lib", git.url(), "1s")).create();
+      FunctionRelease first = awaitRelease(ns, "lib", r -> r.getStatus().getCommit() != null);
+      assertThat(first.getStatus().getBranch()).isEqualTo("master");
+      assertThat(first.getStatus().getFunctions()).isEqualTo(2);
+      assertThat(first.getStatus().getFiles()).isEqualTo(3);
+      assertThat(first.getStatus().getObservedGeneration())
+          .isEqualTo(first.getMetadata().getGeneration());
+      assertThat(Conditions.reason(first.getStatus().getConditions(), Conditions.READY))
+          .isEqualTo("Resolved");
+
+      String next =
+          git.commit(Map.of("Util/twice.py", "def twice(x):\n    return 2 * x\n"), "twice");
+      FunctionRelease moved = awaitRelease(ns, "lib", r -> next.equals(r.getStatus().getCommit()));
+      assertThat(moved.getStatus().getFunctions()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aPinnedReleaseNeverMovesAndAPackageSubsetIsHonoured() {
+    String ns = namespace("pinned");
+    try (GitFixture git = GitFixture.create(GitFixture.sampleLibrary())) {
+      String pinned =
+          git.commit(Map.of("Util/twice.py", "def twice(x):\n    return 2 * x\n"), "twice");
+      FunctionRelease r = Manifests.release(ns, "lib", git.url(), "1s");
+      r.getSpec().setCommit(pinned);
+      r.getSpec().setPackages(java.util.List.of("Util"));
+      client.resource(r).create();
+      awaitRelease(
+          ns,
+          "lib",
+          x -> pinned.equals(x.getStatus().getCommit()) && x.getStatus().getFunctions() == 1);
+
+      git.commit(Map.of("Util/thrice.py", "def thrice(x):\n    return 3 * x\n"), "thrice");
+      // Nudge a reconcile (a label change) and check the commit did not move.
+      client
+          .resources(FunctionRelease.class)
+          .inNamespace(ns)
+          .withName("lib")
+          .edit(
+              x -> {
+                x.getMetadata().setLabels(Map.of("nudge", "1"));
+                return x;
+              });
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(LONG)
+          .until(
+              () ->
+                  client
+                      .resources(FunctionRelease.class)
+                      .inNamespace(ns)
+                      .withName("lib")
+                      .get()
+                      .getStatus()
+                      .getCommit(),
+              pinned::equals);
+    }
+  }
+
+  @Test
+  void gitFailuresAreReadyFalseWithAReasonAndRecover() {
+    String ns = namespace("gitfail");
+    try (GitFixture git = GitFixture.create(GitFixture.sampleLibrary())) {
+      FunctionRelease unknownBranch = Manifests.release(ns, "branch", git.url(), "1h");
+      unknownBranch.getSpec().setBranch("no-such-branch");
+      client.resource(unknownBranch).create();
+      // Port 1 on loopback: nothing listens there, so the connection is refused (a "free" port
+      // picked at random could be taken by another process in the meantime).
+      FunctionRelease unreachable = Manifests.release(ns, "down", "http://127.0.0.1:1/x.git", "1h");
+      client.resource(unreachable).create();
+      FunctionRelease badCommit = Manifests.release(ns, "commit", git.url(), "1h");
+      badCommit.getSpec().setCommit("deadbeefdeadbeefdeadbeefdeadbeefdeadbeef");
+      client.resource(badCommit).create();
+
+      awaitReason(ns, "branch", "BranchNotFound");
+      awaitReason(ns, "down", "RepositoryUnreachable");
+      awaitReason(ns, "commit", "CommitNotFound");
+
+      // Fixing the spec recovers without any restart.
+      client
+          .resources(FunctionRelease.class)
+          .inNamespace(ns)
+          .withName("branch")
+          .edit(
+              r -> {
+                r.getSpec().setBranch("master");
+                return r;
+              });
+      awaitReason(ns, "branch", "Resolved");
+    }
+  }
+
+  @Test
+  void badCredentialsAreAuthenticationFailedAndNeverLeak() {
+    String ns = namespace("auth");
+    String password = "s3cr3t-Pa55word-never-shown";
+    try (UnauthorizedGitServer server = UnauthorizedGitServer.start()) {
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("git")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .addToStringData("username", "andy")
+                  .addToStringData("password", password)
+                  .build())
+          .create();
+      FunctionRelease r = Manifests.release(ns, "private", server.url(), "1h");
+      FunctionReleaseSpec.SecretRef ref = new FunctionReleaseSpec.SecretRef();
+      ref.setName("git");
+      r.getSpec().getRepository().setSecretRef(ref);
+      client.resource(r).create();
+      FunctionRelease failed = awaitReason(ns, "private", "AuthenticationFailed");
+      assertThat(Serialization.asJson(failed)).doesNotContain(password);
+      assertThat(Serialization.asJson(client.v1().events().inNamespace(ns).list()))
+          .doesNotContain(password)
+          .contains("AuthenticationFailed");
+
+      FunctionRelease missing = Manifests.release(ns, "nosecret", server.url(), "1h");
+      FunctionReleaseSpec.SecretRef none = new FunctionReleaseSpec.SecretRef();
+      none.setName("absent");
+      missing.getSpec().getRepository().setSecretRef(none);
+      client.resource(missing).create();
+      awaitReason(ns, "nosecret", "SecretNotFound");
+    }
+  }
+
+  @Test
+  void anInvalidSpecIsAConditionNotACrash() {
+    String ns = namespace("invalid");
+    FunctionRelease r =
+        Manifests.release(ns, "creds-in-url", "https://andy:pw@example.com/x.git", "1h");
+    client.resource(r).create();
+    FunctionRelease bad = awaitReason(ns, "creds-in-url", "InvalidSpec");
+    assertThat(
+            Conditions.get(bad.getStatus().getConditions(), Conditions.READY)
+                .orElseThrow()
+                .getMessage())
+        .doesNotContain("pw@");
+  }
+
+  FunctionRelease awaitReason(String ns, String name, String reason) {
+    return awaitRelease(
+        ns,
+        name,
+        r -> reason.equals(Conditions.reason(r.getStatus().getConditions(), Conditions.READY)));
+  }
+
+  FunctionRelease awaitRelease(String ns, String name, Predicate<FunctionRelease> done) {
+    return await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> client.resources(FunctionRelease.class).inNamespace(ns).withName(name).get(),
+            r -> r != null && r.getStatus() != null && done.test(r));
+  }
+}
