@@ -54,6 +54,7 @@ final class SaveCommand extends GfCommand {
       SaveReport report;
       List<String> notes = new ArrayList<>();
       try (Catalog catalog = connect()) {
+        catalog.claim(ws.identity(library.commit()));
         if (all) {
           Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(python).describe(library);
           notes.addAll(WorkingTreeNotes.of(ws));

@@ -16,6 +16,8 @@ tagged with the call id. Standard library only.
 """
 
 import importlib
+import importlib.machinery
+import importlib.util
 import inspect
 import json
 import os
@@ -191,6 +193,44 @@ def _run_coroutine(coro):
     return asyncio.run(coro)
 
 
+def _package(library_dir, package):
+    """The package as a bare module whose __init__.py never runs.
+
+    A package's __init__.py (`gf init` writes one importing every function) would make each
+    function's import depend on all the others: one missing numpy would break the whole package.
+    Attributes resolve lazily to the package's functions, as the __init__.py would have bound them.
+    """
+    module = sys.modules.get(package)
+    if module is not None:
+        return module
+    spec = importlib.machinery.ModuleSpec(package, None, is_package=True)
+    spec.submodule_search_locations = [os.path.join(library_dir, package)]
+    module = importlib.util.module_from_spec(spec)
+    module.__path__ = spec.submodule_search_locations
+
+    def __getattr__(name):  # noqa: N807 - PEP 562 module attribute hook
+        if name.startswith("__"):
+            raise AttributeError(name)
+        sub = importlib.import_module(package + "." + name)
+        value = getattr(sub, name, sub)
+        setattr(module, name, value)
+        return value
+
+    module.__getattr__ = __getattr__
+    sys.modules[package] = module
+    return module
+
+
+def _missing(package, function, exc):
+    """The message of a function whose import needs a module that is not installed."""
+    return "%s.%s needs the module %r, which is not installed here (%s)" % (
+        package,
+        function,
+        exc.name,
+        exc,
+    )
+
+
 class Worker:
     def __init__(self, library_dir):
         self.library_dir = library_dir
@@ -203,10 +243,12 @@ class Worker:
             return fn
         # The Java side only sends catalogued names; importing the module by its own dotted
         # path (never attribute walking from the package) keeps this to package/function.py.
+        pkg = _package(self.library_dir, package)
         module = importlib.import_module(package + "." + function)
         fn = getattr(module, function, None)
         if fn is None or not callable(fn):
             raise LookupError("%s.%s does not define a callable %s" % (package, function, function))
+        setattr(pkg, function, fn)  # what `from .f import f` in __init__.py would bind
         self.functions[key] = fn
         return fn
 
@@ -219,6 +261,10 @@ class Worker:
             fn = self.resolve(package, function)
         except LookupError as exc:
             return STATUS_ERROR, _error("not_callable", exc, with_traceback=False)
+        except ModuleNotFoundError as exc:
+            if exc.name in (package, package + "." + function):
+                return STATUS_ERROR, _error("not_callable", exc, with_traceback=False)
+            return STATUS_ERROR, _error("raised", exc, message=_missing(package, function, exc))
         except BaseException as exc:  # an import that raises is the function's own failure
             return STATUS_ERROR, _error("raised", exc)
         try:
