@@ -1,16 +1,29 @@
 #!/usr/bin/env python3
-"""Batch benchmark: `gf map --redis` over 1, 2 and 4 runtime processes sharing one Redis.
+"""Batch benchmark: `gf map --redis` over 1, 2 and 4 runtime processes sharing one Redis, or
+(`--peers`) against multiprocessing.Pool and Celery in the same run.
 
-Two batches: 100,000 small calls (Base.square, CPU-bound and tiny) and 2,000 calls that each
-sleep 50 ms (Base.nap). Prints items/s per runtime count and the scaling ratio against one
-runtime. The sleep-bound batch should scale with total Python workers; the CPU-bound one is
-capped by the machine's cores (the runtimes, Redis and the producer share them).
+Scaling (default): two batches, 100,000 small calls (Base.square, CPU-bound and tiny) and 2,000
+calls that each sleep 50 ms (Base.nap). Prints items/s per runtime count and the scaling ratio
+against one runtime. The sleep-bound batch should scale with total Python workers; the CPU-bound
+one is capped by the machine's cores (the runtimes, Redis and the producer share them).
+
+Peers (`--peers`): each contender run end to end as a user runs it, a process that reads a JSONL
+file of kwargs and writes a JSONL file of results in order: `multiprocessing.Pool(P).imap(...,
+chunksize=ceil(n / 4P))` (pool_map.py), Celery with a Redis broker and backend and
+`task.chunks(..., same chunk size)` on a worker of concurrency P already running (celery_map.py),
+and `gf map --redis` on one runtime of P Python workers already running. Cases: add x 1,000,000,
+add x 100,000 and 2,000 x 50 ms sleeps, for P in --procs. Prints seconds and ratios against the
+Pool and Celery of the same run, and the sleep-bound efficiency against the ideal n x 50 ms / P.
+Celery is pip-installed into ~/.cache/globalfunc/bench-venv (requirements.txt).
 
 Usage: bench/batch/bench.py [--small 100000] [--sleepy 2000] [--runtimes 1,2,4]
+       bench/batch/bench.py --peers [--cases add1m,add100k,nap] [--procs 2,8]
 Needs: redis-server, a built runtime jar and gf jar (built when missing).
 """
 
 import argparse
+import json
+import math
 import os
 import shutil
 import socket
@@ -19,7 +32,14 @@ import tempfile
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BENCH_VENV = os.path.expanduser("~/.cache/globalfunc/bench-venv")
+CASES = {  # name: (function, items, kwargs of item i)
+    "add1m": ("add", 1_000_000, lambda i: {"a": i, "b": 1}),
+    "add100k": ("add", 100_000, lambda i: {"a": i, "b": 1}),
+    "nap": ("nap", 2_000, lambda i: {"x": i}),
+}
 JAR = os.path.join(ROOT, "runtime-image", "target", "quarkus-app", "quarkus-run.jar")
 GF = os.path.join(ROOT, "bin", "gf")
 
@@ -46,15 +66,7 @@ def wait_ready(port, proc, seconds=90):
     raise SystemExit("runtime not ready")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--small", type=int, default=100_000)
-    ap.add_argument("--sleepy", type=int, default=2000)
-    ap.add_argument("--runtimes", default="1,2,4")
-    ap.add_argument("--workers", type=int, default=2, help="Python workers per runtime")
-    args = ap.parse_args()
-    counts = [int(c) for c in args.runtimes.split(",")]
-
+def build_jars():
     if not os.path.exists(JAR):
         subprocess.run(
             [
@@ -70,6 +82,81 @@ def main():
             cwd=ROOT,
             check=True,
         )
+
+
+def start_redis(work):
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            work,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)
+    return proc, "redis://127.0.0.1:%d" % port
+
+
+def start_runtime(work, lib, redis_uri, workers):
+    port = free_port()
+    env = dict(
+        os.environ,
+        TZ="UTC",
+        GF_FUNCTIONS_DIR=lib,
+        GF_REDIS_URI=redis_uri,
+        QUARKUS_HTTP_PORT=str(port),
+        GF_BATCH_SHARE="1",
+        GF_PYTHON_WORKERS=str(workers),
+        QUARKUS_LOG_LEVEL="WARN",
+        GF_WORK_DIR=work,
+    )
+    p = subprocess.Popen(
+        ["java", "-XX:+UseSerialGC", "-jar", JAR],
+        env=env,
+        stdout=open(os.path.join(work, "rt-%d.log" % port), "w"),
+        stderr=subprocess.STDOUT,
+    )
+    return p, port
+
+
+def gf_map(work, fn, src, dst, redis_uri):
+    subprocess.run(
+        [GF, "map", fn, "--input", src, "--output", dst, "--redis", redis_uri, "--branch", "local"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, GF_HOME=os.path.join(work, "gfhome")),
+    )
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--small", type=int, default=100_000)
+    ap.add_argument("--sleepy", type=int, default=2000)
+    ap.add_argument("--runtimes", default="1,2,4")
+    ap.add_argument("--workers", type=int, default=2, help="Python workers per runtime")
+    ap.add_argument("--peers", action="store_true", help="against multiprocessing.Pool and Celery")
+    ap.add_argument("--cases", default="add1m,add100k,nap")
+    ap.add_argument("--procs", default="2,8")
+    args = ap.parse_args()
+    build_jars()
+    if args.peers:
+        peers([c for c in args.cases.split(",")], [int(p) for p in args.procs.split(",")])
+    else:
+        scaling(args)
+
+
+def scaling(args):
+    counts = [int(c) for c in args.runtimes.split(",")]
     work = tempfile.mkdtemp(prefix="gf-batch-bench-")
     lib = os.path.join(work, "lib", "Base")
     os.makedirs(lib)
@@ -88,49 +175,14 @@ def main():
         for i in range(args.sleepy):
             f.write('{"x": %d}\n' % i)
 
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(redis_port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            work,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    time.sleep(0.5)
-    redis_uri = "redis://127.0.0.1:%d" % redis_port
+    redis, redis_uri = start_redis(work)
     rows = []
     try:
         for n in counts:
-            runtimes = []
-            for _ in range(n):
-                port = free_port()
-                env = dict(
-                    os.environ,
-                    TZ="UTC",
-                    GF_FUNCTIONS_DIR=os.path.join(work, "lib"),
-                    GF_REDIS_URI=redis_uri,
-                    QUARKUS_HTTP_PORT=str(port),
-                    GF_BATCH_SHARE="1",
-                    GF_PYTHON_WORKERS=str(args.workers),
-                    QUARKUS_LOG_LEVEL="WARN",
-                    GF_WORK_DIR=work,
-                )
-                p = subprocess.Popen(
-                    ["java", "-XX:+UseSerialGC", "-jar", JAR],
-                    env=env,
-                    stdout=open(os.path.join(work, "rt-%d.log" % port), "w"),
-                    stderr=subprocess.STDOUT,
-                )
-                runtimes.append((p, port))
+            runtimes = [
+                start_runtime(work, os.path.join(work, "lib"), redis_uri, args.workers)
+                for _ in range(n)
+            ]
             for p, port in runtimes:
                 wait_ready(port, p)
             time.sleep(1)  # let every consumer announce itself and join the group
@@ -142,24 +194,7 @@ def main():
                 fn = "Base.square" if name == "small" else "Base.nap"
                 out = os.path.join(work, "%s-%d.out" % (name, n))
                 start = time.time()
-                subprocess.run(
-                    [
-                        GF,
-                        "map",
-                        fn,
-                        "--input",
-                        path,
-                        "--output",
-                        out,
-                        "--redis",
-                        redis_uri,
-                        "--branch",
-                        "local",
-                    ],
-                    check=True,
-                    stdout=subprocess.DEVNULL,
-                    env=dict(os.environ, GF_HOME=os.path.join(work, "gfhome")),
-                )
+                gf_map(work, fn, path, out, redis_uri)
                 took = time.time() - start
                 with open(out) as f:
                     lines = sum(1 for _ in f)
@@ -192,6 +227,136 @@ def main():
             % (n, f["small"], f["small"] / base["small"], f["sleepy"], f["sleepy"] / base["sleepy"])
         )
     print("ideal sleep-bound scaling = total Python workers / %d" % args.workers)
+
+
+def bench_python():
+    """The bench venv's interpreter, with Celery installed (once) from requirements.txt."""
+    python = os.path.join(BENCH_VENV, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run(["python3", "-m", "venv", BENCH_VENV], check=True)
+    probe = subprocess.run([python, "-c", "import celery"], capture_output=True)
+    if probe.returncode != 0:
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "-r", os.path.join(HERE, "requirements.txt")],
+            check=True,
+        )
+    return python
+
+
+def timed(command, **kw):
+    start = time.time()
+    subprocess.run(command, check=True, **kw)
+    return time.time() - start
+
+
+def results(path, enveloped):
+    with open(path) as f:
+        values = [json.loads(line) for line in f]
+    if enveloped:
+        assert all(v.get("ok") for v in values), "gf: a failed item"
+        values = [v["result"] for v in values]
+    return values
+
+
+def start_celery(python, redis_uri, procs, work):
+    env = dict(os.environ, BENCH_REDIS=redis_uri + "/1", PYTHONPATH=HERE)
+    worker = subprocess.Popen(
+        [python, "-m", "celery", "-A", "celery_map", "worker", "--concurrency", str(procs)]
+        + ["--pool", "prefork", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        + ["--loglevel", "WARNING"],
+        cwd=HERE,
+        env=env,
+        stdout=open(os.path.join(work, "celery-%d.log" % procs), "w"),
+        stderr=subprocess.STDOUT,
+    )
+    warm_in = os.path.join(work, "warm.jsonl")
+    with open(warm_in, "w") as f:
+        f.writelines('{"a": %d, "b": 1}\n' % i for i in range(10))
+    celery_map = [python, os.path.join(HERE, "celery_map.py")]
+    timed(celery_map + ["add", warm_in, warm_in + ".out", "5"], cwd=HERE, env=env)
+    return worker, env, celery_map
+
+
+def peers(cases, procs_list):
+    python = bench_python()
+    work = tempfile.mkdtemp(prefix="gf-batch-peers-")
+    lib = os.path.join(work, "lib", "Base")
+    os.makedirs(lib)
+    with open(os.path.join(HERE, "bench_functions.py")) as f:
+        source = f.read()
+    for name in ("add", "nap"):
+        with open(os.path.join(lib, name + ".py"), "w") as f:
+            f.write(source)
+    inputs = {}
+    for case in cases:
+        fn, n, kwargs = CASES[case]
+        inputs[case] = os.path.join(work, case + ".jsonl")
+        with open(inputs[case], "w") as f:
+            f.writelines(json.dumps(kwargs(i)) + "\n" for i in range(n))
+    redis, redis_uri = start_redis(work)
+    rows = []
+    try:
+        for procs in procs_list:
+            runtime, port = start_runtime(work, os.path.join(work, "lib"), redis_uri, procs)
+            wait_ready(port, runtime)
+            worker, celery_env, celery_map = start_celery(python, redis_uri, procs, work)
+            try:
+                for case in cases:
+                    fn, n, _ = CASES[case]
+                    chunk = max(1, math.ceil(n / (4 * procs)))
+                    src = inputs[case]
+                    out = os.path.join(work, "%s-%d" % (case, procs))
+                    t_pool = timed(
+                        ["python3", os.path.join(HERE, "pool_map.py"), fn, src]
+                        + [out + ".pool", str(procs), str(chunk)],
+                        cwd=HERE,
+                    )
+                    t_celery = timed(
+                        celery_map + [fn, src, out + ".celery", str(chunk)],
+                        cwd=HERE,
+                        env=celery_env,
+                    )
+                    start = time.time()
+                    gf_map(work, "Base." + fn, src, out + ".gf", redis_uri)
+                    t_gf = time.time() - start
+                    expected = results(out + ".pool", False)
+                    assert results(out + ".celery", False) == expected, "celery differs"
+                    assert results(out + ".gf", True) == expected, "gf differs"
+                    rows.append((case, procs, n, chunk, t_pool, t_celery, t_gf))
+                    print(
+                        "%-8s P=%d  pool %.2fs  celery %.2fs  gf %.2fs"
+                        % (case, procs, t_pool, t_celery, t_gf),
+                        flush=True,
+                    )
+            finally:
+                worker.terminate()
+                runtime.terminate()
+                worker.wait(timeout=60)
+                runtime.wait(timeout=60)
+    finally:
+        redis.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+    print(
+        "\nend to end, JSONL in -> JSONL out in order; %d cores; gf = one runtime, P workers"
+        % os.cpu_count()
+    )
+    print(
+        "%-8s %2s %7s | %8s %8s %8s | %9s %11s | %s"
+        % ("case", "P", "chunk", "pool s", "celery s", "gf s", "gf/pool", "gf/celery", "ideal")
+    )
+    for case, procs, n, chunk, t_pool, t_celery, t_gf in rows:
+        ideal = ""
+        if CASES[case][0] == "nap":
+            best = n * 0.05 / procs
+            ideal = "gf %.0f%%, pool %.0f%%, celery %.0f%% of ideal" % (
+                100 * best / t_gf,
+                100 * best / t_pool,
+                100 * best / t_celery,
+            )
+        print(
+            "%-8s %2d %7d | %8.2f %8.2f %8.2f | %8.2fx %10.2fx | %s"
+            % (case, procs, chunk, t_pool, t_celery, t_gf, t_gf / t_pool, t_gf / t_celery, ideal)
+        )
 
 
 if __name__ == "__main__":

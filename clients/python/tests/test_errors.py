@@ -10,7 +10,7 @@ from pathlib import Path
 import globalfunc
 import httpx
 import pytest
-from globalfunc.errors import PROBLEM_CLASSES, from_response
+from globalfunc.errors import PROBLEM_CLASSES, TYPE_BASE, from_problem, from_response
 
 ROOT = Path(__file__).resolve().parents[3]
 PROBLEM_JAVA = ROOT / "runtime-image/src/main/java/io/globalfunc/runtime/http/Problem.java"
@@ -65,11 +65,20 @@ def test_problems_of_calls(gf, pair):
     with pytest.raises(globalfunc.UnknownBatch):
         gf.get_batch("no-such-batch").progress()
 
-    # the two the client never sends itself, decoded from the runtime's real answers
-    for body, cls in ((b"{nope", globalfunc.BadJson), (b'{"kwargs":1}', globalfunc.InvalidRequest)):
-        r = httpx.post(pair[0].url + "/gfgo/", content=body)
+    # those the client never provokes itself, decoded from the runtime's real answers
+    raw = [
+        ("POST", "/gfgo/", b"{nope", globalfunc.BadJson, 400),
+        ("POST", "/gfgo/", b'{"kwargs":1}', globalfunc.InvalidRequest, 400),
+        ("GET", "/v2/nothing", None, globalfunc.NotFound, 404),
+        ("GET", "/gfgo/", None, globalfunc.MethodNotAllowed, 405),
+    ]
+    for method, path, body, cls, status in raw:
+        r = httpx.request(method, pair[0].url + path, content=body)
         err = from_response(r.status_code, r.headers, r.content)
-        assert type(err) is cls and err.status == 400 and err.problem["status"] == 400
+        assert type(err) is cls and err.status == status and err.problem["status"] == status
+    # a runtime bug cannot be provoked from outside: its body, as the runtime writes it
+    internal = {"type": TYPE_BASE + "internal-error", "status": 500, "detail": "could not answer"}
+    assert type(from_problem(internal)) is globalfunc.InternalError
 
 
 def test_problems_of_a_constrained_runtime(hostile, gated_python):

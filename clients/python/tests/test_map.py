@@ -147,24 +147,48 @@ def test_map_reads_its_input_lazily(pair):
 
 
 def test_map_survives_a_runtime_killed_mid_way(runtimes, pair):
-    """20,000 items over two runtimes; one is killed while the map runs: every result comes
-    back once, in order."""
+    """20,000 items over two runtimes; one is killed while it runs chunks of the map: every
+    result comes back once, in order."""
     victim = runtimes.start("victim")
+    with globalfunc.connect(victim.url) as first:
+        assert first.Probe.square(x=3) == 9  # the runtime's pool gauges appear after a call
+    assert busy_workers(victim) == 0
     lost = []
     retry = globalfunc.Retry(attempts=20, on_retry=lambda e, n, d: lost.append(type(e)))
     n = 20_000
     with globalfunc.connect([pair[0].url, victim.url], retry=retry) as gf:
         out = []
-        items = ({"x": i} for i in range(n))
-        for i, result in enumerate(gf.map("Probe.square", items, chunk_size=250)):
+        # 1 ms per item: a chunk runs long enough on a runtime to be cut off by the kill
+        items = ({"seconds": 0.001, "value": i} for i in range(n))
+        killed_at = None
+        for i, result in enumerate(gf.map("Probe.sleep", items, chunk_size=250)):
             out.append(result)
-            if i == 2_000:
-                in_flight = {e.url: e.outstanding for e in gf._pool._endpoints}
-                assert in_flight[victim.url] > 0  # killed with chunks of this map running
-                victim.kill()
-    assert out == [i * i for i in range(n)]
-    assert globalfunc.EndpointLost in lost  # those chunks were lost, and sent again
+            if killed_at is None and i >= 2_000 and i % 50 == 0 and cutting(gf, victim):
+                victim.kill()  # its Python workers are running items of an unanswered chunk
+                killed_at = i
+    assert killed_at is not None and killed_at < n // 2
+    assert out == list(range(n))
+    # the broken chunk is sent again to the other runtime (and later ones are refused there)
+    assert globalfunc.EndpointLost in lost
     assert set(lost) <= {globalfunc.EndpointLost, globalfunc.NoEndpoints}
+
+
+def cutting(gf, runtime):
+    """True while this client waits for a chunk the runtime's workers are running."""
+
+    def waiting():
+        return any(e.outstanding > 0 for e in gf._pool._endpoints if e.url == runtime.url)
+
+    return waiting() and busy_workers(runtime) > 0 and waiting()
+
+
+def busy_workers(runtime):
+    """Python workers running a call now (the runtime's gf_pool_busy gauge)."""
+    with urllib.request.urlopen(runtime.url + "/q/metrics", timeout=10) as resp:
+        text = resp.read().decode()
+    found = re.findall(r"^gf_pool_busy(?:\{[^}]*\})? ([0-9.]+)", text, re.M)
+    assert found, "no gf_pool_busy gauge"
+    return sum(float(v) for v in found)
 
 
 def test_durable_batch(pair):

@@ -246,14 +246,19 @@ def connect(
     """A client for one runtime or Service URL (or a list of them), or for the Ready endpoints
     of a release found in the operator's registry: ``connect(redis="redis://...",
     space="sp_GlobalFunc", release="globalfunc")``."""
+    source = source_of(url, redis, space, release)
+    return Client(source, retry=retry, timeout=timeout, refresh_interval=refresh_interval)
+
+
+def source_of(
+    url: str | Sequence[str] | None, redis: Any, space: str, release: str | None
+) -> Source:
+    """Where the endpoints come from: fixed URLs, or the operator's registry in Redis."""
     if (url is None) == (redis is None):
         raise ValueError("connect() takes a URL (or a list of URLs) or redis=..., not both")
-    source: Source
     if redis is not None:
-        source = RedisSource(redis, space, release)
-    else:
-        source = StaticSource([url] if isinstance(url, str) else list(url or []))
-    return Client(source, retry=retry, timeout=timeout, refresh_interval=refresh_interval)
+        return RedisSource(redis, space, release)
+    return StaticSource([url] if isinstance(url, str) else list(url or []))
 
 
 __all__ = ["Client", "connect", "NO_RETRY"]

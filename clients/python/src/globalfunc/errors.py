@@ -89,6 +89,20 @@ class UnknownBatch(GlobalFuncError):
     default_title = "No such batch (never submitted, or expired)"
 
 
+class NotFound(GlobalFuncError):
+    """404: nothing is served at that path (a client and a runtime of different versions)."""
+
+    slug, default_status = "not-found", 404
+    default_title = "No such resource"
+
+
+class MethodNotAllowed(GlobalFuncError):
+    """405: the path does not take that method (the ``Allow`` header lists the ones it does)."""
+
+    slug, default_status = "method-not-allowed", 405
+    default_title = "The resource does not support this method"
+
+
 class PayloadTooLarge(GlobalFuncError):
     """413: the request body is over the runtime's GF_MAX_BODY."""
 
@@ -171,6 +185,13 @@ class CallTimeout(GlobalFuncError):
     default_title = "The call ran past its timeout"
 
 
+class InternalError(GlobalFuncError):
+    """500: the runtime failed to answer (a bug in the runtime, logged there)."""
+
+    slug, default_status = "internal-error", 500
+    default_title = "The runtime failed to answer this request"
+
+
 class NoEndpoints(GlobalFuncError):
     """Client side: no endpoint can be reached (none registered, or all refuse connections)."""
 
@@ -186,6 +207,8 @@ PROBLEM_CLASSES: dict[str, type[GlobalFuncError]] = {
         InvalidRequest,
         UnknownFunction,
         UnknownBatch,
+        NotFound,
+        MethodNotAllowed,
         PayloadTooLarge,
         BadArguments,
         Overloaded,
@@ -194,6 +217,7 @@ PROBLEM_CLASSES: dict[str, type[GlobalFuncError]] = {
         WorkerCrashed,
         Unavailable,
         CallTimeout,
+        InternalError,
     )
     if cls.slug
 }

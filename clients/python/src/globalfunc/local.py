@@ -209,6 +209,9 @@ class LocalLibrary(FunctionLibrary):
             return result
         try:
             text = _RESULT_ENCODER.encode(result)
+            collision = _colliding_key(result)
+            if collision is not None:
+                raise ValueError("two keys both become the JSON key %r" % collision)
         except (TypeError, ValueError, RecursionError, OverflowError) as exc:
             detail = "result of type %s is not JSON-serialisable: %s" % (type(result).__name__, exc)
             raise ResultNotSerializable(
@@ -235,6 +238,34 @@ class LocalLibrary(FunctionLibrary):
 _RESULT_ENCODER = stdlib_json.JSONEncoder(
     allow_nan=False, ensure_ascii=False, separators=(",", ":")
 )
+
+
+def _key_text(key: Any) -> str:
+    """The object key json writes for a dict key (as the runtime's worker computes it)."""
+    if isinstance(key, str):
+        return key
+    if key is True or key is False or key is None:
+        return stdlib_json.dumps(key)
+    return float.__repr__(key) if isinstance(key, float) else int.__repr__(key)
+
+
+def _colliding_key(value: Any) -> str | None:
+    """A JSON key two keys of one dict would share ({1: .., "1": ..}): refused, as remotely."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if not all(type(k) is str for k in v):
+                seen: set[str] = set()
+                for k in v:
+                    text = _key_text(k)
+                    if text in seen:
+                        return text
+                    seen.add(text)
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return None
 
 
 def _comes_from(module: Any, root: Path) -> bool:

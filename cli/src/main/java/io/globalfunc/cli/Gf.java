@@ -81,6 +81,7 @@ public final class Gf implements Runnable {
     COMMANDS.put("call", CallCommand::new);
     COMMANDS.put("serve", ServeCommand::new);
     COMMANDS.put("map", MapCommand::new);
+    COMMANDS.put("mcp", McpCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 

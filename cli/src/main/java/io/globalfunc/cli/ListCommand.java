@@ -39,6 +39,7 @@ final class ListCommand extends GfCommand {
           m.put("removed", e.removed());
           m.put("removed_in", e.removedIn());
           m.put("summary", e.summary());
+          m.put("schema", e.schema());
           rows.add(m);
         }
         for (CatalogFile f : files) {

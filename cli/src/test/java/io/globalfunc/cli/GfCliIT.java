@@ -210,6 +210,13 @@ class GfCliIT {
 
       GfProcess.Result describe = gf.run(repo, "describe", "Util.mean", "求平均 斑马");
       assertThat(describe.exit()).as(describe.toString()).isZero();
+      GfProcess.Result shown = gf.run(repo, "describe", "Util.mean", "--json");
+      assertThat(shown.exit()).as(shown.toString()).isZero();
+      JsonNode schema = new ObjectMapper().readTree(shown.out()).get("schema");
+      assertThat(schema.at("/input/properties/values/anyOf/0/type").asText()).isEqualTo("array");
+      assertThat(schema.at("/output/type").asText()).isEqualTo("number");
+      assertThat(new ObjectMapper().readTree(shown.out()).get("description").asText())
+          .isEqualTo("求平均 斑马");
       GfProcess.Result search = gf.run(repo, "search", "斑马");
       assertThat(search.out()).contains("Util.mean");
 

@@ -55,6 +55,17 @@ public interface RuntimeConfig {
   @WithDefault("1024")
   int queueLimit();
 
+  /**
+   * How long a call may wait for a worker (default: {@link #timeout()}): a call not finished within
+   * this plus its timeout is dropped and answered 429.
+   */
+  Optional<Duration> queueTimeout();
+
+  /** The longest a call may wait for a worker and then run. */
+  default Duration callDeadline() {
+    return queueTimeout().orElse(timeout()).plus(timeout());
+  }
+
   /** Recycle a Python worker after this many calls (0 = never). */
   @WithDefault("0")
   long maxCallsPerWorker();
@@ -102,6 +113,9 @@ public interface RuntimeConfig {
 
   /** Idle time after which another runtime reclaims a task (default: timeout + 10 s). */
   Optional<Duration> batchReclaimIdle();
+
+  /** Packages exposed as MCP tools at {@code /mcp} (default: every package). */
+  Optional<java.util.List<String>> mcpPackages();
 
   /** Visible for tests: positive pipeline depth per worker. */
   @WithDefault("2")

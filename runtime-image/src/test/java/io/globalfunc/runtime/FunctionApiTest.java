@@ -88,6 +88,9 @@ class FunctionApiTest {
         .body("signature.parameters.name", equalTo(List.of("time_str", "bias_hours")))
         .body("signature.parameters.default", equalTo(List.of("None", "0")))
         .body("doc", containsString("时间字符串转时间戳"))
+        .body("schema.input.type", equalTo("object"))
+        .body("schema.input.properties.bias_hours.default", equalTo(0))
+        .body("schema.input.additionalProperties", equalTo(false))
         .body("hash", notNullValue());
     given().get("/v1/functions/Base/nope").then().statusCode(404).contentType(PROBLEM);
   }

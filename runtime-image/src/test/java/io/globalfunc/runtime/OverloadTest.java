@@ -56,6 +56,8 @@ class OverloadTest {
   void burstBeyondTheQueueIsRefusedAndTheRestComplete() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    // Each call sleeps 2 s so the whole burst arrives while the first still runs, even on a busy
+    // machine: then exactly 1 running + 2 queued calls can be accepted.
     for (int i = 0; i < 10; i++) {
       calls.add(
           client.sendAsync(
@@ -63,7 +65,7 @@ class OverloadTest {
                   .header("Content-Type", "application/json")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
-                          "{\"pack_func\":\"Bad.sleepy\",\"kwargs\":{\"seconds\":0.3}}"))
+                          "{\"pack_func\":\"Bad.sleepy\",\"kwargs\":{\"seconds\":2}}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString()));
     }

@@ -1,5 +1,6 @@
 package io.globalfunc.core.catalog;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FileMeta;
 import io.globalfunc.core.naming.FunctionName;
@@ -14,6 +15,7 @@ import java.time.Instant;
  * @param signature null when the file defines no callable of its name
  * @param removed true when the function left its branch (still readable at older commits)
  * @param removedIn the commit of the release that no longer had it, or null
+ * @param schema {@code {"input": ..., "output": ...}} JSON Schemas derived from the code, or null
  */
 public record CatalogEntry(
     FunctionName name,
@@ -30,7 +32,44 @@ public record CatalogEntry(
     boolean removed,
     String removedIn,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    JsonNode schema) {
+
+  /** An entry read without its schema (a file at an older commit, or a listing without it). */
+  public CatalogEntry(
+      FunctionName name,
+      String path,
+      FileMeta meta,
+      String data,
+      byte[] raw,
+      String commit,
+      boolean callable,
+      String kind,
+      FunctionInfo.Signature signature,
+      String doc,
+      String description,
+      boolean removed,
+      String removedIn,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        name,
+        path,
+        meta,
+        data,
+        raw,
+        commit,
+        callable,
+        kind,
+        signature,
+        doc,
+        description,
+        removed,
+        removedIn,
+        createdAt,
+        updatedAt,
+        null);
+  }
 
   /**
    * A function's file as a past commit had it: path, metadata and exact content only (what Python

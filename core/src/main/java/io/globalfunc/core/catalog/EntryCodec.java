@@ -1,5 +1,8 @@
 package io.globalfunc.core.catalog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FileMeta;
 import io.globalfunc.core.library.LibraryFile;
@@ -33,6 +36,7 @@ final class EntryCodec {
     d.put("kind", info == null ? null : info.kind());
     d.put("signature", info == null ? null : signature(info.signature()));
     d.put("doc", info == null ? null : info.doc());
+    d.put("schema", info == null ? null : schemaText(info.schema()));
     d.put("error", info == null ? null : info.error());
     d.put("removed", false);
     d.put("removed_in", null);
@@ -165,8 +169,31 @@ final class EntryCodec {
         Boolean.TRUE.equals(d.getBoolean("removed")),
         d.getString("removed_in"),
         instant(d.get("created_at")),
-        instant(d.get("updated_at")));
+        instant(d.get("updated_at")),
+        schema(d.getString("schema")));
   }
+
+  /**
+   * The schema as its JSON text: its keywords start with {@code $} ({@code $schema}), which not
+   * every MongoDB-protocol server accepts as a field name.
+   */
+  static String schemaText(JsonNode schema) {
+    return schema == null || schema.isNull() ? null : schema.toString();
+  }
+
+  static JsonNode schema(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return SCHEMA_JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new CatalogException(
+          CatalogException.Reason.INVALID, "a stored schema is not JSON: " + e.getMessage());
+    }
+  }
+
+  private static final ObjectMapper SCHEMA_JSON = new ObjectMapper();
 
   private static Instant instant(Object o) {
     return o instanceof Date date ? date.toInstant() : null;

@@ -2,6 +2,7 @@ package io.globalfunc.core.introspect;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.library.Library;
@@ -45,6 +46,7 @@ public final class PythonIntrospector {
       String kind,
       FunctionInfo.Signature signature,
       String doc,
+      JsonNode schema,
       String error) {}
 
   /** Describes every {@code package/name.py} file of the library, keyed by its reference. */
@@ -63,7 +65,9 @@ public final class PythonIntrospector {
       FunctionRef ref = files.get(i).functionRef().orElseThrow();
       Answer a = answers.get(i);
       out.put(
-          ref, new FunctionInfo(ref, a.callable(), a.kind(), a.signature(), a.doc(), a.error()));
+          ref,
+          new FunctionInfo(
+              ref, a.callable(), a.kind(), a.signature(), a.doc(), a.schema(), a.error()));
     }
     return out;
   }
@@ -71,7 +75,8 @@ public final class PythonIntrospector {
   /** Describes one function file from its source text (e.g. a working-tree file). */
   public FunctionInfo describe(FunctionRef ref, String source) {
     Answer a = run(List.of(new Item(ref.path(), ref.function(), source))).get(0);
-    return new FunctionInfo(ref, a.callable(), a.kind(), a.signature(), a.doc(), a.error());
+    return new FunctionInfo(
+        ref, a.callable(), a.kind(), a.signature(), a.doc(), a.schema(), a.error());
   }
 
   /** Files per Python process below which splitting the work costs more than it saves. */

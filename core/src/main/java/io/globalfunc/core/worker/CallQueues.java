@@ -41,12 +41,19 @@ final class CallQueues {
   }
 
   DispatchPolicy.Head interactiveHead() {
-    PendingCall p = interactive.peekFirst();
-    return p == null ? null : p.head();
+    return head(interactive);
   }
 
   DispatchPolicy.Head batchHead() {
-    PendingCall p = batch.peekFirst();
+    return head(batch);
+  }
+
+  /** The first call of a lane whose caller still waits; cancelled ones are dropped here. */
+  private static DispatchPolicy.Head head(ArrayDeque<PendingCall> lane) {
+    while (!lane.isEmpty() && lane.peekFirst().isCancelled()) {
+      lane.pollFirst();
+    }
+    PendingCall p = lane.peekFirst();
     return p == null ? null : p.head();
   }
 

@@ -10,8 +10,8 @@ import java.util.List;
  *   <li>Interactive calls go before batch items; a batch item waits while any interactive call
  *       waits.
  *   <li>An interactive call takes a free worker; failing that, a small one is written ahead
- *       (pipelined) to the least loaded worker that is running no batch item, up to {@link
- *       PoolConfig#pipelineDepth()} calls per worker.
+ *       (pipelined) to the least loaded worker that is running no batch item and no chunk, up to
+ *       {@link PoolConfig#pipelineDepth()} calls per worker.
  *   <li>A batch item takes only a free worker, and batch items occupy at most {@link
  *       PoolConfig#maxBackground()} workers at once.
  *   <li>A worker that is starting, retiring, being killed or being written a large frame gets
@@ -33,9 +33,15 @@ final class DispatchPolicy {
    * @param killed it is being killed (its call timed out)
    * @param inflight calls written to it and not answered
    * @param batchInflight of those, batch items
+   * @param runsChunk one of those is a chunk (long by nature: nothing waits behind it)
    */
   record WorkerView(
-      boolean ready, boolean writing, boolean killed, int inflight, int batchInflight) {
+      boolean ready,
+      boolean writing,
+      boolean killed,
+      int inflight,
+      int batchInflight,
+      boolean runsChunk) {
 
     /** The one definition of a free worker: usable and with nothing in flight. */
     boolean isFree() {
@@ -90,6 +96,7 @@ final class DispatchPolicy {
       WorkerView w = workers.get(i);
       if (w.accepts()
           && w.batchInflight() == 0
+          && !w.runsChunk()
           && w.inflight() < config.pipelineDepth()
           && (target < 0 || w.inflight() < workers.get(target).inflight())) {
         target = i;

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param defaultTimeout per-call timeout when a request names none
  * @param maxBackground workers that batch items may occupy at once (the rest stay free for
  *     interactive calls)
+ * @param maxResultBytes the largest result a call may return (its JSON, in bytes); larger ones fail
+ *     with {@link FailureKind#RESULT_TOO_LARGE} and the worker lives
  */
 public record PoolConfig(
     String python,
@@ -28,7 +30,8 @@ public record PoolConfig(
     long maxCallsPerWorker,
     long memoryCapBytes,
     Duration defaultTimeout,
-    int maxBackground) {
+    int maxBackground,
+    int maxResultBytes) {
 
   public PoolConfig {
     if (workers < 1) {
@@ -38,7 +41,8 @@ public record PoolConfig(
         || pipelineDepth < 1
         || maxCallsPerWorker < 0
         || memoryCapBytes < 0
-        || maxBackground < 0) {
+        || maxBackground < 0
+        || maxResultBytes < 1) {
       throw new IllegalArgumentException("negative pool limits");
     }
   }
@@ -55,7 +59,17 @@ public record PoolConfig(
         0,
         0,
         Duration.ofSeconds(60),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        heapShareForResults());
+  }
+
+  /**
+   * An eighth of the heap, between 1 MiB and 512 MiB: a result is held a few times over (its frame,
+   * its HTTP body) and several calls answer at once.
+   */
+  static int heapShareForResults() {
+    long share = Runtime.getRuntime().maxMemory() / 8;
+    return (int) Math.max(1 << 20, Math.min(512L << 20, share));
   }
 
   public PoolConfig withWorkers(int value) {
@@ -94,6 +108,10 @@ public record PoolConfig(
     return with(b -> b.maxBackground = value);
   }
 
+  public PoolConfig withMaxResultBytes(int value) {
+    return with(b -> b.maxResultBytes = value);
+  }
+
   /** Copies this configuration, changes it, and validates the result. */
   private PoolConfig with(java.util.function.Consumer<Copy> change) {
     Copy b = new Copy(this);
@@ -113,6 +131,7 @@ public record PoolConfig(
     long memoryCapBytes;
     Duration defaultTimeout;
     int maxBackground;
+    int maxResultBytes;
 
     Copy(PoolConfig c) {
       python = c.python;
@@ -125,6 +144,7 @@ public record PoolConfig(
       memoryCapBytes = c.memoryCapBytes;
       defaultTimeout = c.defaultTimeout;
       maxBackground = c.maxBackground;
+      maxResultBytes = c.maxResultBytes;
     }
 
     PoolConfig build() {
@@ -138,7 +158,8 @@ public record PoolConfig(
           maxCallsPerWorker,
           memoryCapBytes,
           defaultTimeout,
-          maxBackground);
+          maxBackground,
+          maxResultBytes);
     }
   }
 }

@@ -30,6 +30,11 @@ final class PoolCounters {
     return Math.min(30_000, 250L << Math.min(7, Math.max(0, startFailures - 1)));
   }
 
+  WorkerPool.Stats stats(int workers, int ready, int busy, int queued) {
+    return new WorkerPool.Stats(
+        workers, ready, busy, queued, restarts, crashes, timeouts, recycled);
+  }
+
   /** Starting has failed often enough that waiting calls should fail rather than wait. */
   boolean startLooksHopeless() {
     return startFailures >= 3;

@@ -1,6 +1,7 @@
 package io.globalfunc.core.worker;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.io.IOException;
 import java.util.ArrayDeque;
 
 /**
@@ -40,8 +41,12 @@ final class PooledWorker {
   @GuardedBy("lock")
   boolean writing;
 
+  /**
+   * The pool killed it (a call past its timeout, an answer out of protocol) and already answered
+   * for the call it was running.
+   */
   @GuardedBy("lock")
-  boolean killedForTimeout;
+  boolean killed;
 
   PooledWorker(WorkerProcess process, Object lock) {
     this.process = process;
@@ -75,14 +80,60 @@ final class PooledWorker {
   @GuardedBy("lock")
   PendingCall takeExpiredHead(long now, PoolConfig config) {
     PendingCall head = inflight.peekFirst();
-    if (head == null || killedForTimeout || state == State.DEAD) {
+    if (head == null || killed || state == State.DEAD) {
       return null;
     }
     if (now - headStartedNanos <= head.timeout(config).toNanos()) {
       return null;
     }
-    killedForTimeout = true;
+    killed = true;
     return inflight.pollFirst();
+  }
+
+  /**
+   * What an answer settled: the call it completed ({@link PendingCall#finish} is due), or the call
+   * it broke (an answer over the limit or out of protocol: fail it with {@code kind} and {@code
+   * why}, then kill the worker), or neither (a chunk's progress).
+   */
+  record Taken(PendingCall done, PendingCall broken, FailureKind kind, String why) {}
+
+  /** True when {@code answer} belongs to the call this worker is running. */
+  @GuardedBy("lock")
+  boolean isForHead(WorkerProtocol.Answer answer) {
+    PendingCall head = inflight.peekFirst();
+    return head != null && head.id() == answer.callId();
+  }
+
+  /** Applies an answer to the running call (see {@link #isForHead}). */
+  @GuardedBy("lock")
+  Taken take(WorkerProtocol.Answer answer, int maxResultBytes) {
+    if (answer.status() == WorkerProtocol.STATUS_OVERSIZED) {
+      String why = "the answer is over the limit of " + maxResultBytes + " bytes";
+      return new Taken(null, pollHead(), FailureKind.RESULT_TOO_LARGE, why);
+    }
+    try {
+      if (inflight.peekFirst().accept(answer)) {
+        return new Taken(pollHead(), null, null, null);
+      }
+      headStartedNanos = System.nanoTime(); // a chunk's progress: its next item starts now
+      return new Taken(null, null, null, null);
+    } catch (IOException e) {
+      String why = "its worker broke the protocol (" + e.getMessage() + ")";
+      return new Taken(null, pollHead(), FailureKind.WORKER_CRASHED, why);
+    }
+  }
+
+  /** Calls written ahead here had not started: they go back to the front, in order. */
+  @GuardedBy("lock")
+  void requeueInto(CallQueues queues) {
+    inflight.descendingIterator().forEachRemaining(queues::addFirst);
+    inflight.clear();
+  }
+
+  /** Can take calls: started, not retiring, not being killed. */
+  @GuardedBy("lock")
+  boolean usable() {
+    return state == State.READY && !killed;
   }
 
   /** Retiring and drained: time to close its input so it exits cleanly. */
@@ -94,12 +145,12 @@ final class PooledWorker {
   @GuardedBy("lock")
   DispatchPolicy.WorkerView view() {
     int batch = 0;
+    boolean chunk = false;
     for (PendingCall p : inflight) {
-      if (p.background()) {
-        batch++;
-      }
+      batch += p.background() ? 1 : 0;
+      chunk |= p instanceof PendingChunk;
     }
     return new DispatchPolicy.WorkerView(
-        state == State.READY, writing, killedForTimeout, inflight.size(), batch);
+        state == State.READY, writing, killed, inflight.size(), batch, chunk);
   }
 }

@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
  * written ahead (pipelining) so it never waits on the runtime between calls. A worker runs calls
  * one at a time in order, so when one dies only the call it was running fails; the calls written
  * ahead to it had not started and are dispatched again. A call past its timeout gets its worker
- * killed and replaced. {@link #submit} never blocks: it is safe on an event loop.
+ * (and every process the worker started) killed and replaced. A worker that a call left in a state
+ * it cannot undo says so with its answer and retires before running anything else. {@link #submit}
+ * never blocks: it is safe on an event loop.
  *
  * <p>Which call goes where is {@link DispatchPolicy}'s decision; the processes themselves are
  * {@link WorkerProcess}es. This class keeps the books between them under one lock.
@@ -27,6 +29,7 @@ import org.jboss.logging.Logger;
 public final class WorkerPool implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(WorkerPool.class);
+  private static final String SHUT_DOWN = "the worker pool is shut down";
 
   private final PoolConfig config;
   private final Object lock = new Object();
@@ -40,15 +43,15 @@ public final class WorkerPool implements AutoCloseable {
   private final List<PooledWorker> workers = new ArrayList<>();
 
   @GuardedBy("lock")
+  private final PoolCounters counters = new PoolCounters();
+
+  @GuardedBy("lock")
   private int nextSlot;
 
   @GuardedBy("lock")
   private boolean closed;
 
-  @GuardedBy("lock")
-  private final PoolCounters counters = new PoolCounters();
-
-  /** Counters and gauges for health and metrics. */
+  /** Counters and gauges for health and metrics; {@code ready} counts usable workers only. */
   public record Stats(
       int workers,
       int ready,
@@ -63,11 +66,7 @@ public final class WorkerPool implements AutoCloseable {
     this.config = config;
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "gf-worker-watchdog");
-              t.setDaemon(true);
-              return t;
-            });
+            r -> WorkerProcess.daemon(r, "gf-worker-watchdog"));
   }
 
   /** Starts {@code config.workers()} Python processes; calls may be submitted at once. */
@@ -86,55 +85,63 @@ public final class WorkerPool implements AutoCloseable {
     return config;
   }
 
-  /** Queues a call; the future completes with its outcome and never exceptionally. */
+  /**
+   * Queues a call; the future completes with its outcome and never exceptionally. Cancelling the
+   * future drops the call if it has not been written to a worker yet.
+   */
   public CompletableFuture<CallOutcome> submit(CallRequest request) {
-    long id = ids.incrementAndGet();
     CompletableFuture<CallOutcome> future = new CompletableFuture<>();
-    PendingCall p = new PendingCall(id, request, WorkerProtocol.encode(id, request), future);
-    CallOutcome refused = null;
+    enqueue(new PendingCall.Single(ids.incrementAndGet(), request, future));
+    return future;
+  }
+
+  /**
+   * Queues a chunk: its items run one after the other on one worker, from one frame. The future
+   * completes, never exceptionally, with one outcome per item in item order; an item whose worker
+   * died before it reported is {@link FailureKind#NOT_RUN} (retry it, in a smaller chunk).
+   * Cancelling the future drops the chunk if it has not been written to a worker yet.
+   */
+  public CompletableFuture<List<CallOutcome>> submitChunk(ChunkRequest chunk) {
+    CompletableFuture<List<CallOutcome>> future = new CompletableFuture<>();
+    enqueue(new PendingChunk(ids.incrementAndGet(), chunk, future));
+    return future;
+  }
+
+  private void enqueue(PendingCall p) {
+    FailureKind refused = null;
     synchronized (lock) {
       if (closed) {
-        refused = CallOutcome.Failure.of(FailureKind.UNAVAILABLE, "the worker pool is shut down");
-      } else if (request.background()) {
-        // Batch items are bounded by their producer (the batch consumer's permits).
-        queues.add(p);
-        dispatchLocked();
-      } else if (queues.interactiveSize() >= config.queueLimit()
+        refused = FailureKind.UNAVAILABLE;
+      } else if (!p.background() // batch items are bounded by their producer's permits
+          && queues.interactiveSize() >= config.queueLimit()
           && !DispatchPolicy.anyFree(viewsLocked())) {
-        refused =
-            CallOutcome.Failure.of(
-                FailureKind.OVERLOADED, "all Python workers are busy and the queue is full");
+        refused = FailureKind.OVERLOADED;
       } else {
         queues.add(p);
         dispatchLocked();
       }
     }
-    if (refused != null) {
-      future.complete(refused);
+    if (refused == FailureKind.UNAVAILABLE) {
+      p.abandon(refused, SHUT_DOWN);
+    } else if (refused != null) {
+      p.abandon(refused, "all Python workers are busy and the queue is full");
     }
-    return future;
   }
 
-  /** True when at least one worker has started and answered its handshake. */
+  /** True when at least one worker can take calls (started, not retiring, not being killed). */
   public boolean isReady() {
     synchronized (lock) {
-      return !closed && workers.stream().anyMatch(w -> w.state == State.READY);
+      return !closed && workers.stream().anyMatch(PooledWorker::usable);
     }
   }
 
   public Stats stats() {
     synchronized (lock) {
-      int ready = (int) workers.stream().filter(w -> w.state == State.READY).count();
-      int busy = (int) workers.stream().filter(w -> !w.inflight.isEmpty()).count();
-      return new Stats(
+      return counters.stats(
           workers.size(),
-          ready,
-          busy,
-          queues.size(),
-          counters.restarts,
-          counters.crashes,
-          counters.timeouts,
-          counters.recycled);
+          (int) workers.stream().filter(PooledWorker::usable).count(),
+          (int) workers.stream().filter(w -> !w.inflight.isEmpty()).count(),
+          queues.size());
     }
   }
 
@@ -163,15 +170,9 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
     watchdog.shutdownNow();
-    for (PendingCall p : abandoned) {
-      p.complete(CallOutcome.Failure.of(FailureKind.UNAVAILABLE, "the worker pool is shut down"));
-    }
-    for (PooledWorker w : all) {
-      w.process.closeInput();
-    }
-    for (PooledWorker w : all) {
-      w.process.awaitExitOrKill(2);
-    }
+    abandoned.forEach(p -> p.abandon(FailureKind.UNAVAILABLE, SHUT_DOWN));
+    all.forEach(w -> w.process.closeInput());
+    all.forEach(w -> w.process.awaitExitOrKill(2));
   }
 
   // ---- dispatch (all *Locked methods run holding `lock`) ----
@@ -279,10 +280,7 @@ public final class WorkerPool implements AutoCloseable {
     if (!anyUsable && counters.startLooksHopeless() && !queues.isEmpty()) {
       String msg = "Python workers cannot start: " + counters.lastStartError;
       List<PendingCall> failed = queues.drain();
-      watchdog.execute(
-          () ->
-              failed.forEach(
-                  p -> p.complete(CallOutcome.Failure.of(FailureKind.UNAVAILABLE, msg))));
+      watchdog.execute(() -> failed.forEach(p -> p.abandon(FailureKind.UNAVAILABLE, msg)));
     }
   }
 
@@ -299,24 +297,45 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void onAnswer(PooledWorker w, WorkerProtocol.Answer answer) {
-    PendingCall done;
+    PooledWorker.Taken taken;
     synchronized (lock) {
-      PendingCall head = w.inflight.peekFirst();
-      if (head == null || head.id() != answer.callId()) {
+      if (w.state == State.DEAD || !w.isForHead(answer)) {
         // The answer of a call already failed by the watchdog, racing the kill: drop it.
         LOG.debugf("worker %d: dropping late answer to call %d", w.process.slot, answer.callId());
         return;
       }
-      done = w.pollHead();
-      if (w.drainedForRetirement()) {
+      taken = w.take(answer, config.maxResultBytes());
+      if (taken.broken() != null) {
+        // Python keeps to the limits and the protocol itself: this worker was tampered with.
+        w.killed = true;
+      } else if (answer.retire()) {
+        retireAnnouncedLocked(w);
+      } else if (w.drainedForRetirement()) {
         w.process.closeInput();
       }
       dispatchLocked();
     }
-    done.complete(
-        answer.status() == WorkerProtocol.STATUS_OK
-            ? new CallOutcome.Success(answer.payload())
-            : WorkerProtocol.failure(answer.payload()));
+    if (taken.broken() != null) {
+      w.process.kill(taken.why());
+      taken.broken().failRunning(taken.kind(), taken.why());
+    }
+    if (taken.done() != null) {
+      taken.done().finish();
+    }
+  }
+
+  /**
+   * The worker's last answer said it retires (its call left threads, processes or tampering
+   * behind): what was written after that call goes back to the queue, a fresh worker is started.
+   */
+  @GuardedBy("lock")
+  private void retireAnnouncedLocked(PooledWorker w) {
+    w.requeueInto(queues);
+    if (w.state == State.READY) {
+      w.state = State.RETIRING;
+      counters.recycled++;
+      spawnLocked();
+    }
   }
 
   private void onExit(PooledWorker w, String reason, String tail) {
@@ -325,8 +344,9 @@ public final class WorkerPool implements AutoCloseable {
       State was = w.state;
       w.state = State.DEAD;
       workers.remove(w);
-      running = w.inflight.pollFirst();
-      requeueWrittenAheadLocked(w);
+      // A killed worker's running call was already answered for; the rest had not started.
+      running = w.killed ? null : w.inflight.pollFirst();
+      w.requeueInto(queues);
       if (closed) {
         return;
       }
@@ -341,22 +361,14 @@ public final class WorkerPool implements AutoCloseable {
       dispatchLocked();
     }
     if (running != null) {
-      running.complete(
-          CallOutcome.Failure.of(
-              FailureKind.WORKER_CRASHED, "the Python worker running this call died: " + reason));
+      running.failRunning(
+          FailureKind.WORKER_CRASHED, "the Python worker running this call died: " + reason);
     }
-  }
-
-  /** Calls written ahead to a dead worker had not started: they go back to the front, in order. */
-  @GuardedBy("lock")
-  private void requeueWrittenAheadLocked(PooledWorker w) {
-    w.inflight.descendingIterator().forEachRemaining(queues::addFirst);
-    w.inflight.clear();
   }
 
   @GuardedBy("lock")
   private void replaceDeadLocked(PooledWorker w, String reason) {
-    if (!w.killedForTimeout) {
+    if (!w.killed) {
       counters.crashes++;
       LOG.warnf(
           "Python worker %d (pid %d) died: %s; replacing it",
@@ -382,19 +394,7 @@ public final class WorkerPool implements AutoCloseable {
         }
       }
     }
-    for (PooledWorker w : toKill) {
-      LOG.warnf(
-          "Python worker %d (pid %d) ran a call past its timeout; killing it",
-          w.process.slot, w.process.pid());
-      w.process.kill();
-    }
-    for (PendingCall p : expired) {
-      p.complete(
-          CallOutcome.Failure.of(
-              FailureKind.TIMEOUT,
-              "the call ran longer than "
-                  + p.timeout(config).toMillis()
-                  + " ms; its worker was replaced"));
-    }
+    toKill.forEach(w -> w.process.kill("ran a call past its timeout"));
+    expired.forEach(p -> p.timedOut(config));
   }
 }

@@ -4,6 +4,7 @@ import io.globalfunc.core.python.PythonScripts;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -19,8 +20,13 @@ import org.jboss.logging.Logger;
 
 /**
  * One Python worker process and its plumbing: spawning it, the thread reading its answers, the
- * thread logging its stderr, and writing frames to it. Knows nothing of calls or dispatch; it
- * reports what the process says and how it ended to its {@link Listener}.
+ * thread logging its stderr, the thread waiting for its exit, and writing frames to it. Knows
+ * nothing of calls or dispatch; it reports what the process says and how it ended to its {@link
+ * Listener}.
+ *
+ * <p>The end of a worker is the exit of its process, not the end of its output: a process a
+ * function forked may hold the pipes open. When the worker exits, its whole session is killed
+ * ({@link WorkerSession}), then the exit is reported once, after the answers it wrote were read.
  */
 final class WorkerProcess {
 
@@ -31,6 +37,9 @@ final class WorkerProcess {
   static final int INLINE_FRAME_LIMIT = 60 * 1024;
 
   private static final int STDERR_TAIL = 20;
+
+  /** How long the answers and log of an exited worker may take to drain. */
+  private static final long DRAIN_MILLIS = 2000;
 
   /**
    * What a worker process reports, called on its reader thread.
@@ -48,14 +57,20 @@ final class WorkerProcess {
   final int slot;
   private final Process process;
   private final OutputStream stdin;
+  private final int answerLimit;
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
   private Listener listener;
+  private Thread readerThread;
   private Thread stderrThread;
 
-  private WorkerProcess(int slot, Process process) {
+  /** Why the reader gave up on a live process, if it did; part of the exit reason. */
+  private volatile String readerFailure;
+
+  private WorkerProcess(int slot, Process process, int answerLimit) {
     this.slot = slot;
     this.process = process;
     this.stdin = process.getOutputStream();
+    this.answerLimit = answerLimit;
   }
 
   /** Starts a worker process for {@code config}; nothing is read until {@link #listen}. */
@@ -70,7 +85,7 @@ final class WorkerProcess {
       pb.directory(config.workDir().toFile());
     }
     WorkerEnvironment.scrub(pb.environment());
-    return new WorkerProcess(slot, pb.start());
+    return new WorkerProcess(slot, pb.start(), WorkerProtocol.answerLimit(config));
   }
 
   private static List<String> command(PoolConfig config) {
@@ -80,7 +95,8 @@ final class WorkerProcess {
         "-u",
         PythonScripts.WORKER.path().toString(),
         config.libraryDir().toAbsolutePath().toString(),
-        Long.toString(config.memoryCapBytes()));
+        Long.toString(config.memoryCapBytes()),
+        Integer.toString(config.maxResultBytes()));
   }
 
   long pid() {
@@ -90,12 +106,19 @@ final class WorkerProcess {
   /** Starts the threads reading the process; its events go to {@code listener}. */
   void listen(Listener listener) {
     this.listener = listener;
-    Thread reader = new Thread(this::readAnswers, "gf-worker-" + slot + "-reader");
-    reader.setDaemon(true);
-    stderrThread = new Thread(this::readLog, "gf-worker-" + slot + "-log");
-    stderrThread.setDaemon(true);
+    readerThread = daemon(this::readAnswers, "gf-worker-" + slot + "-reader");
+    stderrThread = daemon(this::readLog, "gf-worker-" + slot + "-log");
+    Thread exit = daemon(this::awaitExit, "gf-worker-" + slot + "-exit");
     stderrThread.start();
-    reader.start();
+    readerThread.start();
+    exit.start();
+  }
+
+  /** A thread that never keeps the JVM alive. */
+  static Thread daemon(Runnable body, String name) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
   }
 
   /** Writes one frame; a dead process is noticed by the reader, not here. */
@@ -114,15 +137,13 @@ final class WorkerProcess {
    * blocks, then runs {@code written}.
    */
   void writeInBackground(byte[] frame, Runnable written) {
-    Thread t =
-        new Thread(
+    daemon(
             () -> {
               write(frame);
               written.run();
             },
-            "gf-worker-" + slot + "-writer");
-    t.setDaemon(true);
-    t.start();
+            "gf-worker-" + slot + "-writer")
+        .start();
   }
 
   /** Asks the worker to finish: it exits when it reads the end of its input. */
@@ -134,13 +155,21 @@ final class WorkerProcess {
     }
   }
 
+  /** Kills the worker and its session, saying why in the log. */
+  void kill(String why) {
+    LOG.warnf("Python worker %d (pid %d) %s; killing it", slot, process.pid(), why);
+    kill();
+  }
+
+  /** Kills the worker and every process of its session at once. */
   void kill() {
     process.destroyForcibly();
+    WorkerSession.kill(process.pid());
   }
 
   /**
-   * Waits up to {@code seconds} for a clean exit, then kills; returns once its last log lines are
-   * read.
+   * Waits up to {@code seconds} for a clean exit, then kills, ends its session; returns once its
+   * last log lines are read.
    */
   void awaitExitOrKill(long seconds) {
     try {
@@ -151,39 +180,65 @@ final class WorkerProcess {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
-    awaitStderr();
+    WorkerSession.kill(process.pid());
+    join(stderrThread, 1000);
   }
 
   private void readAnswers() {
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
       while (true) {
-        WorkerProtocol.Answer answer = WorkerProtocol.read(in);
+        WorkerProtocol.Answer answer = WorkerProtocol.read(in, answerLimit);
         if (answer.status() == WorkerProtocol.STATUS_READY) {
           listener.onReady().run();
         } else {
           listener.onAnswer().accept(answer);
         }
       }
-    } catch (IOException endOfWorker) {
-      // EOF: the process exited or was killed
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "worker %d reader failed", slot);
-      process.destroyForcibly();
+    } catch (EOFException endOfOutput) {
+      // The process exited (or closed its protocol channel: then it is of no more use).
+      if (process.isAlive()) {
+        giveUp("it closed its answer channel");
+      }
+    } catch (Throwable e) {
+      // Anything, even an OutOfMemoryError: the worker is replaced, the pool goes on.
+      LOG.errorf(e, "worker %d: cannot read its answers; killing it", slot);
+      giveUp("its answers could not be read (" + e + ")");
     }
-    reportExit();
   }
 
-  private void reportExit() {
-    int code;
+  private void giveUp(String why) {
+    readerFailure = why;
+    kill();
+  }
+
+  /** Reports the exit once the process is gone, its session killed and its answers read. */
+  private void awaitExit() {
+    int code = waitForExit();
+    WorkerSession.kill(process.pid());
+    join(readerThread, DRAIN_MILLIS);
+    join(stderrThread, 1000);
+    String failure = readerFailure;
+    String reason = describeExit(code) + (failure == null ? "" : " after " + failure);
+    listener.onExit().accept(reason, stderrTail());
+  }
+
+  private int waitForExit() {
+    while (true) {
+      try {
+        return process.waitFor();
+      } catch (InterruptedException e) {
+        // Only the process ending ends this thread.
+      }
+    }
+  }
+
+  private static void join(Thread t, long millis) {
     try {
-      code = process.waitFor();
+      t.join(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      code = -1;
     }
-    awaitStderr();
-    listener.onExit().accept(describeExit(code), stderrTail());
   }
 
   private void readLog() {
@@ -202,14 +257,6 @@ final class WorkerProcess {
       }
     } catch (IOException ignored) {
       // the process is gone
-    }
-  }
-
-  private void awaitStderr() {
-    try {
-      stderrThread.join(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

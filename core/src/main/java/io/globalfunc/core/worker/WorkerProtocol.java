@@ -4,49 +4,111 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.globalfunc.core.library.FunctionRef;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * The framing between the runtime and {@code gf_worker.py} (its Python twin): a 4-byte big-endian
- * length, then a JSON request; answers carry a status byte and the call id before their payload.
- * The one owner of this wire format on the Java side.
+ * length, then a JSON request (a call, or a chunk of items of one function); answers carry a status
+ * byte and the call id before their payload. The one owner of this wire format on the Java side.
  */
 final class WorkerProtocol {
 
   static final int STATUS_OK = 0;
   static final int STATUS_ERROR = 1;
   static final int STATUS_READY = 2;
+  static final int STATUS_CHUNK_PROGRESS = 3;
+  static final int STATUS_CHUNK_DONE = 4;
 
-  /** The largest answer accepted from a worker; a bigger length means a corrupt channel. */
-  static final int MAX_ANSWER = 1 << 30;
+  /** Set on an answer's status: the worker retires after it and runs nothing written after. */
+  static final int RETIRE_FLAG = 0x80;
+
+  /** A pseudo status for an answer longer than the runtime accepts: its bytes were skipped. */
+  static final int STATUS_OVERSIZED = -1;
+
+  /** The largest frame length a worker may announce; a bigger one means a corrupt channel. */
+  static final int MAX_FRAME = Integer.MAX_VALUE - 16;
+
+  /** Room in an answer beyond its result: a chunk report's other items, error texts. */
+  private static final int ANSWER_OVERHEAD = 2 << 20;
+
+  /** A chunk reports progress at least this often (at item boundaries), see gf_worker.py. */
+  static final Duration PROGRESS_INTERVAL = Duration.ofMillis(20);
 
   static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = JSON.getFactory();
 
   private WorkerProtocol() {}
 
-  /** One answer frame. */
-  record Answer(int status, long callId, byte[] payload) {}
+  /**
+   * One answer frame.
+   *
+   * @param status the status without {@link #RETIRE_FLAG}
+   * @param retire the worker retires after this answer
+   */
+  record Answer(int status, boolean retire, long callId, byte[] payload) {
 
-  /** Encodes a request frame, length prefix included. */
+    boolean isChunkReport() {
+      return status == STATUS_CHUNK_PROGRESS || status == STATUS_CHUNK_DONE;
+    }
+  }
+
+  /** The largest answer frame accepted for {@code config}. */
+  static int answerLimit(PoolConfig config) {
+    return (int) Math.min(MAX_FRAME, (long) config.maxResultBytes() + ANSWER_OVERHEAD);
+  }
+
+  /** Encodes a call's frame, length prefix included. */
   static byte[] encode(long id, CallRequest request) {
+    return frame(
+        id,
+        request.ref(),
+        g -> {
+          writeTree(g, "a", request.args());
+          writeTree(g, "k", request.kwargs());
+        });
+  }
+
+  /** Encodes a chunk's frame, length prefix included. */
+  static byte[] encode(long id, ChunkRequest chunk) {
+    return frame(
+        id,
+        chunk.ref(),
+        g -> {
+          g.writeArrayFieldStart("c");
+          for (JsonNode item : chunk.items()) {
+            g.writeTree(item);
+          }
+          g.writeEndArray();
+        });
+  }
+
+  /** Writes the fields after the call id and the function's name. */
+  private interface Fields {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static byte[] frame(long id, FunctionRef ref, Fields fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     out.write(0);
     out.write(0);
     out.write(0);
     out.write(0);
+    // The id comes first: a worker that cannot parse the rest still finds whom to answer.
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.setCodec(JSON);
       g.writeStartObject();
       g.writeNumberField("id", id);
-      g.writeStringField("p", request.ref().pkg());
-      g.writeStringField("f", request.ref().function());
-      writeTree(g, "a", request.args());
-      writeTree(g, "k", request.kwargs());
+      g.writeStringField("p", ref.pkg());
+      g.writeStringField("f", ref.function());
+      fields.write(g);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -67,17 +129,60 @@ final class WorkerProtocol {
     }
   }
 
-  /** Reads one answer frame; throws {@link EOFException} when the worker is gone. */
-  static Answer read(DataInputStream in) throws IOException {
+  /**
+   * Reads one answer frame; throws {@link EOFException} when the worker is gone. A frame longer
+   * than {@code limit} is skipped unread and comes back as {@link #STATUS_OVERSIZED}, so no answer
+   * can exhaust the heap.
+   */
+  static Answer read(DataInputStream in, int limit) throws IOException {
     int len = in.readInt();
-    if (len < 9 || len > MAX_ANSWER) {
+    if (len < 9 || len > MAX_FRAME) {
       throw new IOException("corrupt frame length " + len);
     }
     int status = in.readUnsignedByte();
     long id = in.readLong();
+    boolean retire = (status & RETIRE_FLAG) != 0;
+    if (len > limit) {
+      in.skipNBytes(len - 9L);
+      return new Answer(STATUS_OVERSIZED, retire, id, new byte[0]);
+    }
     byte[] payload = new byte[len - 9];
     in.readFully(payload);
-    return new Answer(status, id, payload);
+    return new Answer(status & ~RETIRE_FLAG, retire, id, payload);
+  }
+
+  /** The outcome a single call's answer carries. */
+  static CallOutcome outcome(Answer answer) {
+    return outcome(answer.status(), answer.payload());
+  }
+
+  private static CallOutcome outcome(int status, byte[] payload) {
+    return status == STATUS_OK ? new CallOutcome.Success(payload) : failure(payload);
+  }
+
+  /**
+   * Reads a chunk report into {@code outcomes}: a 4-byte first item index, a 4-byte count, then per
+   * item a status byte, a 4-byte length and the bytes. Reports come in item order, so the first
+   * index must be {@code next}. Returns the index after the last item.
+   */
+  static int readChunkReport(byte[] payload, CallOutcome[] outcomes, int next) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(payload);
+    try {
+      int first = b.getInt();
+      int count = b.getInt();
+      if (first != next || count < 0 || count > outcomes.length - first) {
+        throw new IOException("chunk report out of range: " + first + "+" + count);
+      }
+      for (int i = first; i < first + count; i++) {
+        int status = b.get();
+        byte[] item = new byte[b.getInt()];
+        b.get(item);
+        outcomes[i] = outcome(status, item);
+      }
+      return first + count;
+    } catch (BufferUnderflowException | NegativeArraySizeException e) {
+      throw new IOException("truncated chunk report", e);
+    }
   }
 
   /** Turns an error payload from Python into a failure. */
@@ -89,6 +194,8 @@ final class WorkerProtocol {
             case "bad_arguments" -> FailureKind.BAD_ARGUMENTS;
             case "not_serializable" -> FailureKind.NOT_SERIALIZABLE;
             case "not_callable" -> FailureKind.NOT_CALLABLE;
+            case "result_too_large" -> FailureKind.RESULT_TOO_LARGE;
+            case "unreadable_request" -> FailureKind.UNREADABLE_REQUEST;
             default -> FailureKind.RAISED;
           };
       return new CallOutcome.Failure(

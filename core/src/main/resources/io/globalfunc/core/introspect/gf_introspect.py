@@ -1,19 +1,25 @@
 """Reads signatures and docstrings of library files with Python's own ast, without running them.
 
 stdin: JSON [{"path": "Base/f.py", "function": "f", "source": "..."}]
-stdout: JSON [{"path", "callable", "kind", "signature", "doc", "error"}], in input order.
+stdout: JSON [{"path", "callable", "kind", "signature", "doc", "schema", "error"}], in input
+order; schema is {"input": JSON Schema of the keyword arguments, "output": of the result or null}.
 """
 
 import ast
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
+import gf_schema  # noqa: E402
 
 
 def _src(node):
     return None if node is None else ast.unparse(node)
 
 
-def _parameters(args, drop_first=False):
+def _declared(args, drop_first=False):
+    """(ast.arg, kind, default node) of every parameter, in declaration order."""
     params = []
     positional = list(args.posonlyargs) + list(args.args)
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -28,6 +34,10 @@ def _parameters(args, drop_first=False):
         params.append((args.kwarg, "VAR_KEYWORD", None))
     if drop_first and params and params[0][1] != "VAR_POSITIONAL":
         params = params[1:]
+    return params
+
+
+def _parameters(params):
     return [
         {
             "name": arg.arg,
@@ -39,6 +49,11 @@ def _parameters(args, drop_first=False):
     ]
 
 
+def _schema(params, returns, doc):
+    nodes = [{"name": a.arg, "kind": k, "node": a, "default": d} for a, k, d in params]
+    return gf_schema.derive(nodes, returns, doc)
+
+
 def describe(path, function, source):
     out = {
         "path": path,
@@ -46,6 +61,7 @@ def describe(path, function, source):
         "kind": None,
         "signature": None,
         "doc": None,
+        "schema": None,
         "error": None,
     }
     try:
@@ -74,20 +90,30 @@ def describe(path, function, source):
     out["callable"] = True
     if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)):
         out["kind"] = "async_function" if isinstance(found, ast.AsyncFunctionDef) else "function"
-        out["signature"] = {"parameters": _parameters(found.args), "returns": _src(found.returns)}
+        params = _declared(found.args)
+        out["signature"] = {"parameters": _parameters(params), "returns": _src(found.returns)}
         out["doc"] = ast.get_docstring(found) or module_doc
+        out["schema"] = _schema(params, found.returns, out["doc"])
     elif isinstance(found, ast.ClassDef):
         out["kind"] = "class"
         init = next(
             (n for n in found.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None
         )
-        params = _parameters(init.args, drop_first=True) if init else []
-        out["signature"] = {"parameters": params, "returns": found.name}
+        params = _declared(init.args, drop_first=True) if init else []
+        out["signature"] = {"parameters": _parameters(params), "returns": found.name}
         out["doc"] = ast.get_docstring(found) or module_doc
+        init_doc = ast.get_docstring(init) if init else None
+        out["schema"] = _schema(params, None, _merge_docs(out["doc"], init_doc))
     else:
         out["kind"] = "binding"  # bound by assignment or import: resolved when called
         out["doc"] = module_doc
+        out["schema"] = gf_schema.unknown_signature(module_doc)
     return out
+
+
+def _merge_docs(class_doc, init_doc):
+    """A class documents its constructor arguments in its own docstring or in __init__'s."""
+    return "\n\n".join(d for d in (class_doc, init_doc) if d) or None
 
 
 def main():

@@ -3,16 +3,23 @@
 Protocol (owned by io.globalfunc.core.worker.WorkerProtocol on the Java side):
 every frame is a 4-byte big-endian length followed by that many bytes.
 
-* requests  (Java -> worker): UTF-8 JSON {"id": int, "p": package, "f": function,
-  "a": [positional] | null, "k": {keyword} | null}
+* requests  (Java -> worker): UTF-8 JSON, the call id first: a call
+  {"id": int, "p": package, "f": function, "a": [positional] | null, "k": {keyword} | null}
+  or a chunk {"id": int, "p": package, "f": function, "c": [item, ...]} whose items are each
+  a keyword object or a positional array, run one after the other.
 * responses (worker -> Java): 1 status byte, 8-byte big-endian call id, payload.
   status 0: payload is the JSON result; status 1: payload is a JSON error object
-  {"kind", "type", "message", "traceback"}; status 2: the ready handshake (id 0).
+  {"kind", "type", "message", "traceback"}; status 2: the ready handshake (id 0);
+  status 3 (chunk progress) / 4 (chunk done): a 4-byte first item index, a 4-byte count, then
+  per item a status byte (0/1), a 4-byte length and the result or error JSON.
+  A status with bit 0x80 set means "this worker retires after this answer": the call left
+  state behind that cannot be undone, so nothing written after it will run here.
 
 The protocol runs on private copies of the original stdin/stdout descriptors. Descriptors 0
 and 1 are then pointed at /dev/null and stderr, so nothing a function prints (from Python, C
 extensions or child processes) can reach the protocol; it lands in the runtime log instead,
-tagged with the call id. Standard library only.
+tagged with the call id. The worker leads its own session, so the runtime can end it together
+with every process a function started. Standard library only.
 """
 
 import importlib
@@ -21,16 +28,33 @@ import importlib.util
 import inspect
 import json
 import os
+import re
+import signal
 import struct
 import sys
+import threading
+import time
 import traceback
 
 STATUS_OK = 0
 STATUS_ERROR = 1
 STATUS_READY = 2
+STATUS_CHUNK_PROGRESS = 3
+STATUS_CHUNK_DONE = 4
+RETIRE_FLAG = 0x80
+
+# A chunk reports the outcomes it has at the first item boundary this long after its last report,
+# so the runtime can time each item out and keeps what finished if a later item crashes.
+PROGRESS_INTERVAL = 0.02
+PROGRESS_BYTES = 1 << 20
 
 _HEADER = struct.Struct(">I")
 _RESPONSE_HEAD = struct.Struct(">IBQ")
+_CHUNK_HEAD = struct.Struct(">II")
+_ITEM_HEAD = struct.Struct(">BI")
+_CALL_ID = re.compile(rb'^\{"id":(\d+)')
+_ERROR_TEXT_LIMIT = 64 * 1024
+_STDLIB = getattr(sys, "stdlib_module_names", frozenset())  # Python 3.10+
 
 
 class _TaggedStream:
@@ -119,6 +143,22 @@ def _take_protocol_channel():
     return proto_in, proto_out
 
 
+def _lead_own_session():
+    """Makes this worker the leader of a new session, so the runtime can end all it started."""
+    try:
+        os.setsid()
+    except OSError:  # already a session leader: nothing to do
+        pass
+
+
+def _end_own_group():
+    """Ends what calls left behind in this worker's process group, this worker included."""
+    if os.getpgid(0) == os.getpid():  # never the runtime's group, should setsid have failed
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.killpg(0, signal.SIGKILL)
+
+
 def _apply_memory_cap(limit_bytes):
     if limit_bytes <= 0:
         return
@@ -128,6 +168,19 @@ def _apply_memory_cap(limit_bytes):
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
     except (ImportError, ValueError, OSError) as exc:  # not fatal: report and go on
         sys.stderr.write("memory cap not applied: %s\n" % exc)
+
+
+def _place_library_on_path(library_dir):
+    """Puts the library after the standard library but before installed packages.
+
+    A library package named like a standard module (``datetime/``) therefore never shadows the
+    standard library for other functions; calling its functions fails with a clear message.
+    """
+    for index, entry in enumerate(sys.path):
+        if entry.endswith(("site-packages", "dist-packages")):
+            sys.path.insert(index, library_dir)
+            return
+    sys.path.append(library_dir)
 
 
 _ENCODER = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
@@ -161,6 +214,15 @@ def _colliding_key(value):
     return None
 
 
+def _safe_text(value):
+    """str() of anything, even an object whose __str__ raises; capped in size."""
+    try:
+        text = str(value)
+    except BaseException:  # noqa: BLE001 - a broken __str__ must not cost the worker
+        text = "<unprintable %s>" % type(value).__name__
+    return text if len(text) <= _ERROR_TEXT_LIMIT else text[:_ERROR_TEXT_LIMIT] + "..."
+
+
 def _binding_error(fn, args, kwargs):
     """Confirms with inspect that the arguments really do not bind (only on the error path)."""
     try:
@@ -175,12 +237,14 @@ def _binding_error(fn, args, kwargs):
 def _error(kind, exc=None, message=None, with_traceback=True):
     err = {"kind": kind}
     if exc is not None:
-        err["type"] = type(exc).__name__
-        err["message"] = str(exc)
+        err["type"] = _safe_text(type(exc).__name__)
+        err["message"] = _safe_text(exc)
         if with_traceback:
-            err["traceback"] = "".join(
-                traceback.format_exception(type(exc), exc, exc.__traceback__)
-            )
+            try:
+                text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            except BaseException:  # noqa: BLE001 - e.g. a __str__ raising inside the traceback
+                text = "<traceback unavailable>"
+            err["traceback"] = _safe_text(text)
     if message is not None:
         err["message"] = message
     return err
@@ -231,20 +295,38 @@ def _missing(package, function, exc):
     )
 
 
+def _encode_error(err):
+    try:
+        return json.dumps(err, ensure_ascii=False).encode("utf-8")
+    except BaseException:  # noqa: BLE001 - lone surrogates and the like: fall back to ASCII
+        return json.dumps({"kind": err.get("kind"), "message": ascii(err)}).encode("utf-8")
+
+
 class Worker:
-    def __init__(self, library_dir):
+    """Resolves catalogued functions and runs calls and chunks of them."""
+
+    def __init__(self, library_dir, max_result_bytes=0):
         self.library_dir = library_dir
         self.functions = {}
+        self.max_result_bytes = max_result_bytes
+        self.after_import = None  # told when a module was imported (its threads are the library's)
 
     def resolve(self, package, function):
         key = (package, function)
         fn = self.functions.get(key)
         if fn is not None:
             return fn
+        if package in _STDLIB:
+            raise LookupError(
+                "package %r has the name of a standard-library module, which always wins on "
+                "sys.path: rename the package" % package
+            )
         # The Java side only sends catalogued names; importing the module by its own dotted
         # path (never attribute walking from the package) keeps this to package/function.py.
         pkg = _package(self.library_dir, package)
         module = importlib.import_module(package + "." + function)
+        if self.after_import is not None:
+            self.after_import()
         fn = getattr(module, function, None)
         if fn is None or not callable(fn):
             raise LookupError("%s.%s does not define a callable %s" % (package, function, function))
@@ -252,21 +334,22 @@ class Worker:
         self.functions[key] = fn
         return fn
 
-    def call(self, request):
-        package = request["p"]
-        function = request["f"]
-        args = request.get("a") or ()
-        kwargs = request.get("k") or {}
+    def lookup(self, request):
+        """The function a request names, or (None, error) when it cannot be had."""
         try:
-            fn = self.resolve(package, function)
+            return self.resolve(request["p"], request["f"]), None
         except LookupError as exc:
-            return STATUS_ERROR, _error("not_callable", exc, with_traceback=False)
+            return None, _error("not_callable", exc, with_traceback=False)
         except ModuleNotFoundError as exc:
+            package, function = request["p"], request["f"]
             if exc.name in (package, package + "." + function):
-                return STATUS_ERROR, _error("not_callable", exc, with_traceback=False)
-            return STATUS_ERROR, _error("raised", exc, message=_missing(package, function, exc))
-        except BaseException as exc:  # an import that raises is the function's own failure
-            return STATUS_ERROR, _error("raised", exc)
+                return None, _error("not_callable", exc, with_traceback=False)
+            return None, _error("raised", exc, message=_missing(package, function, exc))
+        except BaseException as exc:  # noqa: BLE001 - an import that raises is the call's failure
+            return None, _error("raised", exc)
+
+    def invoke(self, fn, args, kwargs):
+        """Runs one call: (STATUS_OK, result bytes) or (STATUS_ERROR, error dict). Never raises."""
         try:
             result = fn(*args, **kwargs)
             if inspect.iscoroutine(result):
@@ -278,61 +361,276 @@ class Worker:
             if exc.__traceback__.tb_next is None and _binding_error(fn, args, kwargs):
                 return STATUS_ERROR, _error("bad_arguments", exc, with_traceback=False)
             return STATUS_ERROR, _error("raised", exc)
-        except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the worker lives on
+        except BaseException as exc:  # noqa: BLE001 - SystemExit too: the worker lives on
             return STATUS_ERROR, _error("raised", exc)
+        return self.encode_result(result)
+
+    def encode_result(self, result):
         try:
-            encoded = _ENCODER.encode(result).encode("utf-8")
+            payload = _ENCODER.encode(result).encode("utf-8")
             collision = _colliding_key(result)
             if collision is not None:
                 raise ValueError("two keys both become the JSON key %r" % collision)
-            return STATUS_OK, encoded
-        except (TypeError, ValueError, RecursionError, OverflowError) as exc:
+        except BaseException as exc:  # noqa: BLE001 - items()/__iter__ raising, cycles, NaN...
             return STATUS_ERROR, _error(
                 "not_serializable",
                 message="result of type %s is not JSON-serialisable: %s"
-                % (type(result).__name__, exc),
+                % (_safe_text(type(result).__name__), _safe_text(exc)),
             )
+        if self.max_result_bytes and len(payload) > self.max_result_bytes:
+            return STATUS_ERROR, _error(
+                "result_too_large",
+                message="the result is %d bytes, over this runtime's limit of %d bytes"
+                % (len(payload), self.max_result_bytes),
+            )
+        return STATUS_OK, payload
+
+    def call(self, request):
+        """Runs a call: (STATUS_OK, result bytes) or (STATUS_ERROR, error dict)."""
+        fn, err = self.lookup(request)
+        if err is not None:
+            return STATUS_ERROR, err
+        return self.invoke(fn, request.get("a") or (), request.get("k") or {})
+
+    def chunk(self, request, report):
+        """Runs every item of a chunk, reporting outcomes at item boundaries now and then."""
+        items = request["c"]
+        fn, err = self.lookup(request)
+        first = 0
+        buf = bytearray()
+        last_report = time.monotonic()
+        for index, item in enumerate(items):
+            if err is not None:
+                status, payload = STATUS_ERROR, err
+            elif isinstance(item, list):
+                status, payload = self.invoke(fn, item, {})
+            else:
+                status, payload = self.invoke(fn, (), item)
+            if status == STATUS_ERROR:
+                payload = _encode_error(payload)
+            buf += _ITEM_HEAD.pack(status, len(payload))
+            buf += payload
+            now = time.monotonic()
+            if index + 1 < len(items) and (
+                now - last_report >= PROGRESS_INTERVAL or len(buf) >= PROGRESS_BYTES
+            ):
+                report(STATUS_CHUNK_PROGRESS, _CHUNK_HEAD.pack(first, index + 1 - first) + buf)
+                first = index + 1
+                buf = bytearray()
+                last_report = now
+        return STATUS_CHUNK_DONE, _CHUNK_HEAD.pack(first, len(items) - first) + bytes(buf)
+
+
+class CallGuard:
+    """Undoes what a call changed in the process, or says why the worker must retire.
+
+    Restored after every call (and every chunk): alarms and interval timers (disarmed), signal
+    handlers, the current directory, os.environ (and the time zone), sys.stdout/stderr,
+    sys.path, the recursion limit, the socket default timeout, the umask, trace and profile hooks.
+    Not restorable, so the worker retires: Python threads or child processes still running, the
+    worker's own code or protocol channel tampered with. Threads a module starts while it is
+    imported, and idle concurrent.futures workers, are part of the library, not of a call. Not
+    detectable: native threads (BLAS pools start them too), module globals a function patches in
+    other modules (use GF_MAX_CALLS_PER_WORKER=1 where that matters).
+    """
+
+    _TIMERS = ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF")
+
+    def __init__(self, streams, proto_fds, worker_globals):
+        self.streams = streams
+        self.cwd = os.getcwd()
+        self.environ = dict(os.environ)
+        self.environ_data = dict(_environ_data())
+        self.path = list(sys.path)
+        self.recursion_limit = sys.getrecursionlimit()
+        self.umask = os.umask(0o022)
+        os.umask(self.umask)
+        self.handlers = {}
+        for sig in signal.valid_signals():
+            try:
+                self.handlers[sig] = _getsignal(sig)
+            except (OSError, ValueError):
+                pass
+        self.threads = set(threading.enumerate())
+        self.proto = [self._identity(fd) for fd in proto_fds]
+        self.proto_fds = proto_fds
+        self.worker_globals = worker_globals
+        self.code = dict(worker_globals)
+        self.critical = self._critical()
+
+    @staticmethod
+    def _critical():
+        return (os.write, os.read, os.dup2, os._exit, json.loads, json.dumps, struct.Struct)
+
+    @staticmethod
+    def _identity(fd):
+        try:
+            st = os.fstat(fd)
+            return st.st_dev, st.st_ino
+        except OSError:
+            return None
+
+    def accept_threads(self):
+        """Threads running now belong to the library (started while importing a module)."""
+        self.threads = set(threading.enumerate())
+
+    def after_call(self):
+        """Restores what it can; returns why the worker must retire, or None."""
+        self._disarm_timers()
+        self._restore_signals()
+        self._restore_process_state()
+        return self._unrestorable()
+
+    def _disarm_timers(self):
+        signal.alarm(0)
+        for name in self._TIMERS:
+            which = getattr(signal, name, None)
+            if which is not None:
+                signal.setitimer(which, 0)
+
+    def _restore_signals(self):
+        for sig, handler in self.handlers.items():
+            try:
+                if _getsignal(sig) != handler:
+                    signal.signal(sig, handler)
+            except (OSError, ValueError, TypeError):
+                pass
+
+    def _restore_process_state(self):
+        try:
+            moved = os.getcwd() != self.cwd
+        except OSError:  # the call removed the current directory
+            moved = True
+        if moved:
+            os.chdir(self.cwd)
+        if _environ_data() != self.environ_data:
+            tz = os.environ.get("TZ")
+            os.environ.clear()
+            os.environ.update(self.environ)
+            if tz != self.environ.get("TZ"):
+                time.tzset()
+        out, err = self.streams
+        sys.stdout, sys.stderr = out, err
+        if sys.path != self.path:
+            sys.path[:] = self.path
+        if sys.getrecursionlimit() != self.recursion_limit:
+            sys.setrecursionlimit(self.recursion_limit)
+        socket = sys.modules.get("socket")
+        if socket is not None and socket.getdefaulttimeout() is not None:
+            socket.setdefaulttimeout(None)
+        os.umask(self.umask)
+        if sys.gettrace() is not None:
+            sys.settrace(None)
+        if sys.getprofile() is not None:
+            sys.setprofile(None)
+
+    def _unrestorable(self):
+        left = [t for t in threading.enumerate() if t not in self.threads and _busy(t)]
+        if left:
+            return "the call left %d thread(s) running" % len(left)
+        if self._children_alive():
+            return "the call left child processes running"
+        if [self._identity(fd) for fd in self.proto_fds] != self.proto:
+            return "the call touched the worker's protocol channel"
+        if self._critical() != self.critical or any(
+            self.worker_globals.get(name) is not value for name, value in self.code.items()
+        ):
+            return "the call patched the worker's own code"
+        return None
+
+    @staticmethod
+    def _children_alive():
+        """Reaps children that ended; True when one is still running."""
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:  # no children at all
+                return False
+            if pid == 0:
+                return True
+
+
+try:  # signal.getsignal wraps each answer in an enum, 3 µs a signal; the C function does not
+    from _signal import getsignal as _getsignal
+except ImportError:  # not CPython
+    _getsignal = signal.getsignal
+
+
+def _environ_data():
+    """os.environ's own bytes mapping: comparing it is cheap, comparing os.environ is not."""
+    return getattr(os.environ, "_data", os.environ)
+
+
+def _busy(thread):
+    """A live thread that is not an idle concurrent.futures worker (those only run what is
+    submitted to them)."""
+    if not thread.is_alive():
+        return False
+    target = getattr(thread, "_target", None)
+    return getattr(target, "__module__", None) != "concurrent.futures.thread"
 
 
 def main(argv):
+    _lead_own_session()
     library_dir = argv[1]
     memory_cap = int(argv[2]) if len(argv) > 2 else 0
+    max_result = int(argv[3]) if len(argv) > 3 else 0
     proto_in, proto_out = _take_protocol_channel()
     out_stream = _TaggedStream(2, "stdout")
     err_stream = _TaggedStream(2, "stderr")
     sys.stdout = out_stream
     sys.stderr = err_stream
     _apply_memory_cap(memory_cap)
-    sys.path.insert(0, library_dir)
+    _place_library_on_path(library_dir)
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-    worker = Worker(library_dir)
+    worker = Worker(library_dir, max_result)
 
     def send(status, call_id, payload):
         _write_all(proto_out, _RESPONSE_HEAD.pack(len(payload) + 9, status, call_id) + payload)
 
+    guard = CallGuard((out_stream, err_stream), (proto_in, proto_out), globals())
+    worker.after_import = guard.accept_threads
     send(STATUS_READY, 0, json.dumps({"pid": os.getpid()}).encode("utf-8"))
     frames = _FrameReader(proto_in)
     while True:
         body = frames.next_frame()
-        if body is None:
-            return 0  # the runtime closed the channel: a clean retirement
-        request = json.loads(body)
-        call_id = request["id"]
+        if body is None:  # the runtime closed the channel (or is gone): a clean retirement
+            _end_own_group()
+            return 0
+        call_id, request, unreadable = _parse(body)
         out_stream.call_id = err_stream.call_id = call_id
-        try:
+        if unreadable is not None:
+            status, payload = STATUS_ERROR, unreadable
+        elif "c" in request:
+            status, payload = worker.chunk(request, lambda s, p, cid=call_id: send(s, cid, p))
+        else:
             status, payload = worker.call(request)
-        except MemoryError as exc:
-            status, payload = STATUS_ERROR, _error("raised", exc, with_traceback=False)
         if status == STATUS_ERROR:
-            try:
-                payload = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-            except (TypeError, ValueError):
-                payload = json.dumps(
-                    {"kind": payload.get("kind"), "message": repr(payload)}
-                ).encode("utf-8")
+            payload = _encode_error(payload)
         out_stream.flush()
         err_stream.flush()
+        retire = guard.after_call()
+        if retire is not None:
+            _write_all(2, ("[worker] retiring: %s\n" % retire).encode("utf-8"))
+            send(status | RETIRE_FLAG, call_id, payload)
+            os._exit(0)  # nothing written after this call may run in what it left behind
         send(status, call_id, payload)
+
+
+def _parse(body):
+    """(call id, request, None), or (call id, None, error) for a frame that cannot be read."""
+    try:
+        request = json.loads(body)
+        return request["id"], request, None
+    except RecursionError:
+        reason = "the request is nested too deeply for Python's JSON reader"
+    except BaseException as exc:  # noqa: BLE001 - bad UTF-8, bad JSON, no id
+        reason = "the worker cannot read the request: %s" % _safe_text(exc)
+    match = _CALL_ID.match(body)
+    if match is None:  # no call to answer: the channel itself is broken
+        _write_all(2, b"[worker] unreadable frame without a call id; exiting\n")
+        os._exit(70)
+    return int(match.group(1)), None, _error("unreadable_request", message=reason)
 
 
 if __name__ == "__main__":

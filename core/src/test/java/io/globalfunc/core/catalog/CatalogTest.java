@@ -108,6 +108,13 @@ class CatalogTest {
       assertThat(params.get(1).getString("default")).isEqualTo("0");
       assertThat(d.getBoolean("callable")).isTrue();
       assertThat(d.get("created_at")).isNotNull();
+      // The schema derived from the code is stored with the function and read back as JSON.
+      assertThat(d.getString("schema")).contains("\"time_str\"");
+      var schema = catalog.require(name("Base", "inverse_time_str")).schema();
+      assertThat(schema.at("/input/$schema").asText())
+          .isEqualTo("https://json-schema.org/draft/2020-12/schema");
+      assertThat(schema.at("/input/properties/bias_hours/default").asInt()).isZero();
+      assertThat(schema.at("/input/additionalProperties").asBoolean()).isFalse();
       assertThat(client.getDatabase("sp_GlobalFunc").getCollection("文本_master").countDocuments())
           .isEqualTo(1);
     }

@@ -30,6 +30,21 @@ class PythonIntrospectorTest {
             org.assertj.core.groups.Tuple.tuple("time_str", "None"),
             org.assertj.core.groups.Tuple.tuple("bias_hours", "0"));
 
+    assertThat(its.inputSchema().at("/properties/time_str/default").isNull()).isTrue();
+    assertThat(its.inputSchema().at("/properties/bias_hours/default").asInt()).isZero();
+    assertThat(its.inputSchema().has("required")).isFalse();
+    assertThat(its.inputSchema().at("/description").asText()).contains("时间字符串转时间戳");
+    assertThat(its.outputSchema()).isNull();
+    assertThat(infos.get(new FunctionRef("Base", "add")).inputSchema().at("/required/0").asText())
+        .isEqualTo("a");
+    assertThat(
+            infos
+                .get(new FunctionRef("Base", "not_callable"))
+                .inputSchema()
+                .at("/additionalProperties")
+                .asBoolean())
+        .isTrue();
+
     assertThat(infos.get(new FunctionRef("Base", "mismatch")).callable()).isFalse();
     assertThat(infos.get(new FunctionRef("Base", "not_callable")).kind()).isEqualTo("binding");
     // module-level code that raises is not executed by introspection

@@ -85,6 +85,207 @@ public final class TestLibraries {
             "import os\n\n\ndef crash_on(x=0, bad=-1):\n    if x == bad:\n        os._exit(1)\n    return x\n");
   }
 
+  /**
+   * Functions that attack the worker they run in: fork, spawn, leave threads, alarms and state
+   * behind, forge protocol frames, return what cannot be encoded; plus a package named like a
+   * standard module. Each writes the pids it starts to a file in the current folder.
+   */
+  public static Map<String, String> hostile() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("Base/add.py", "def add(a, b=2):\n    return a + b\n");
+    files.put(
+        "Hostile/sleepy.py",
+        "import time\n\n\ndef sleepy(seconds=10):\n    time.sleep(seconds)\n    return seconds\n");
+    files.put(
+        "Hostile/forks.py",
+        """
+        import os
+        import time
+
+
+        def forks(seconds=30, marker="forked.pid"):
+            pid = os.fork()
+            if pid == 0:
+                time.sleep(600)
+                os._exit(0)
+            with open(marker, "w") as f:
+                f.write(str(pid))
+            time.sleep(seconds)
+            return pid
+        """);
+    files.put(
+        "Hostile/spawns.py",
+        """
+        import subprocess
+        import time
+
+
+        def spawns(seconds=30, marker="spawned.pid"):
+            child = subprocess.Popen(["sleep", "600"])
+            with open(marker, "w") as f:
+                f.write(str(child.pid))
+            time.sleep(seconds)
+            return child.pid
+        """);
+    files.put(
+        "Hostile/leaves_thread.py",
+        """
+        import os
+        import threading
+        import time
+
+
+        def leaves_thread(delay=1.0):
+            def later():
+                time.sleep(delay)
+                os._exit(9)
+
+            threading.Thread(target=later, daemon=True).start()
+            return "left a thread"
+        """);
+    files.put(
+        "Hostile/arms_alarm.py",
+        """
+        import signal
+
+
+        def arms_alarm():
+            def fire(signum, frame):
+                raise RuntimeError("an alarm armed by an earlier call")
+
+            signal.signal(signal.SIGALRM, fire)
+            signal.alarm(1)
+            return "armed"
+        """);
+    files.put(
+        "Hostile/messes.py",
+        """
+        import io
+        import os
+        import socket
+        import sys
+        import time
+
+
+        def messes():
+            os.chdir("/")
+            os.environ["GF_LEAKED"] = "leaked"
+            os.environ["TZ"] = "Asia/Shanghai"
+            time.tzset()
+            sys.stdout = io.StringIO()
+            sys.stderr = io.StringIO()
+            sys.setrecursionlimit(120)
+            socket.setdefaulttimeout(3)
+            os.umask(0o077)
+            return "messed"
+        """);
+    files.put(
+        "Hostile/state.py",
+        """
+        import os
+        import socket
+        import sys
+        import time
+
+
+        def state():
+            mask = os.umask(0o022)
+            os.umask(mask)
+            return {
+                "cwd": os.getcwd(),
+                "leaked": os.environ.get("GF_LEAKED"),
+                "tz": os.environ.get("TZ"),
+                "utcoffset": time.localtime(0).tm_gmtoff,
+                "stdout": type(sys.stdout).__name__,
+                "stderr": type(sys.stderr).__name__,
+                "recursion": sys.getrecursionlimit(),
+                "socket": socket.getdefaulttimeout(),
+                "umask": mask,
+            }
+        """);
+    files.put(
+        "Hostile/bad_items.py",
+        """
+        class Sneaky(dict):
+            def items(self):
+                raise RuntimeError("items() refuses")
+
+
+        def bad_items():
+            return Sneaky(a=1)
+        """);
+    files.put(
+        "Hostile/bad_str.py",
+        """
+        class Unprintable(Exception):
+            def __str__(self):
+                raise RuntimeError("__str__ refuses")
+
+
+        def bad_str():
+            raise Unprintable()
+        """);
+    files.put(
+        "Hostile/forge.py",
+        """
+        import os
+        import stat
+        import struct
+        import sys
+
+
+        def _protocol_out():
+            for fd in range(3, 64):
+                try:
+                    if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+                        continue
+                    with open("/proc/self/fdinfo/%d" % fd) as info:
+                        flags = int(info.read().split("flags:")[1].split()[0], 8)
+                except (OSError, IndexError):
+                    continue
+                if flags & 3 == os.O_WRONLY:
+                    return fd
+            raise LookupError("no protocol pipe")
+
+
+        def forge(kind="corrupt", mib=4):
+            fd = _protocol_out()
+            if kind == "corrupt":
+                os.write(fd, b"\\xff\\xff\\xff\\xff")
+            else:
+                size = mib * 1024 * 1024
+                os.write(fd, struct.pack(">IBQ", size + 9, 0, sys.stdout.call_id))
+                block = b"0" * (1024 * 1024)
+                for _ in range(mib):
+                    os.write(fd, block)
+            return "forged"
+        """);
+    files.put(
+        "Hostile/big_result.py", "def big_result(mib=2):\n    return 'x' * (mib * 1024 * 1024)\n");
+    files.put(
+        "Hostile/step.py",
+        """
+        import os
+        import time
+
+
+        def step(x=0, sleep=0, crash=False):
+            time.sleep(sleep)
+            if crash:
+                os._exit(3)
+            return x
+        """);
+    files.put(
+        "Hostile/touch.py",
+        "def touch(name='touched'):\n    open(name, 'w').close()\n    return name\n");
+    files.put("Hostile/echo.py", "def echo(value=None):\n    return value\n");
+    files.put("datetime/today.py", "def today():\n    return 'shadowed'\n");
+    files.put(
+        "Hostile/uses_datetime.py",
+        "import datetime\n\n\ndef uses_datetime():\n    return datetime.date(2024, 1, 2).isoformat()\n");
+    return files;
+  }
+
   /** Writes {@link #misbehaving()} under {@code root}. */
   public static Path writeMisbehaving(Path root) {
     return write(root, misbehaving());

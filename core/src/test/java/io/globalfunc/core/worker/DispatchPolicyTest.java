@@ -20,27 +20,27 @@ class DispatchPolicyTest {
       PoolConfig.defaults(Path.of("lib")).withWorkers(4).withPipelineDepth(2).withMaxBackground(2);
 
   private static WorkerView free() {
-    return new WorkerView(true, false, false, 0, 0);
+    return new WorkerView(true, false, false, 0, 0, false);
   }
 
   private static WorkerView busy(int inflight) {
-    return new WorkerView(true, false, false, inflight, 0);
+    return new WorkerView(true, false, false, inflight, 0, false);
   }
 
   private static WorkerView batchBusy() {
-    return new WorkerView(true, false, false, 1, 1);
+    return new WorkerView(true, false, false, 1, 1, false);
   }
 
   private static WorkerView starting() {
-    return new WorkerView(false, false, false, 0, 0);
+    return new WorkerView(false, false, false, 0, 0, false);
   }
 
   private static WorkerView killed(int inflight) {
-    return new WorkerView(true, false, true, inflight, 0);
+    return new WorkerView(true, false, true, inflight, 0, false);
   }
 
   private static WorkerView writing() {
-    return new WorkerView(true, true, false, 1, 0);
+    return new WorkerView(true, true, false, 1, 0, false);
   }
 
   @Test
@@ -90,6 +90,12 @@ class DispatchPolicyTest {
   }
 
   @Test
+  void neverPipelinedBehindAChunk() {
+    WorkerView interactiveChunk = new WorkerView(true, false, false, 1, 0, true);
+    assertThat(DispatchPolicy.choose(SMALL, null, List.of(interactiveChunk), CONFIG)).isNull();
+  }
+
+  @Test
   void neverAWorkerBeingKilledStartingOrBeingWritten() {
     List<WorkerView> unusable = List.of(killed(0), killed(1), starting(), writing());
     assertThat(DispatchPolicy.choose(SMALL, null, unusable, CONFIG)).isNull();
@@ -127,7 +133,7 @@ class DispatchPolicyTest {
     assertThat(busy(1).isFree()).isFalse();
     assertThat(starting().isFree()).isFalse();
     assertThat(killed(0).isFree()).isFalse();
-    assertThat(new WorkerView(true, true, false, 0, 0).isFree()).isFalse();
+    assertThat(new WorkerView(true, true, false, 0, 0, false).isFree()).isFalse();
     assertThat(DispatchPolicy.anyFree(List.of(busy(1), free()))).isTrue();
   }
 }

@@ -116,7 +116,8 @@ public class BatchRoutes {
     WorkerPool pool = library.pool();
     int window = Math.max(1, pool.config().workers() * pool.config().pipelineDepth() * 2);
     Context context = Vertx.currentContext();
-    new MapRun(
+    MapRun run =
+        new MapRun(
             pool,
             metrics,
             parsed.get().fn(),
@@ -126,8 +127,9 @@ public class BatchRoutes {
                     v ->
                         rc.response()
                             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .end(out)))
-        .start(window);
+                            .end(out)));
+    rc.response().closeHandler(v -> run.cancel());
+    run.start(window);
   }
 
   /** Queues a durable batch; 202 with its id. */

@@ -11,6 +11,9 @@ import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,6 +35,8 @@ final class MapRun {
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger remaining;
   private final AtomicInteger credits = new AtomicInteger();
+  private final Map<Integer, CompletableFuture<CallOutcome>> running = new ConcurrentHashMap<>();
+  private volatile boolean cancelled;
 
   MapRun(
       WorkerPool pool,
@@ -69,22 +74,37 @@ final class MapRun {
     } while (credits.decrementAndGet() > 0);
   }
 
+  /** The client went away: no more calls start, and queued ones are dropped. */
+  void cancel() {
+    cancelled = true;
+    running.values().forEach(f -> f.cancel(false));
+  }
+
   private void startNext() {
-    while (true) {
+    while (!cancelled) {
       int i = next.getAndIncrement();
       if (i >= items.size()) {
         return;
       }
       JsonNode kwargs = items.get(i);
       if (kwargs.isObject()) {
+        CompletableFuture<CallOutcome> call;
         long start = System.nanoTime();
-        pool.submit(new CallRequest(fn.ref(), null, kwargs, null))
-            .thenAccept(
-                outcome -> {
-                  metrics.record(
-                      fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.MAP);
-                  finished(i, envelope(outcome));
-                });
+        try {
+          call = pool.submit(new CallRequest(fn.ref(), null, kwargs, null));
+        } catch (RuntimeException | StackOverflowError e) {
+          finished(i, unencodable(i, e));
+          return;
+        }
+        running.put(i, call);
+        call.thenAccept(
+            outcome -> {
+              metrics.record(fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.MAP);
+              finished(i, envelope(outcome));
+            });
+        if (cancelled) {
+          call.cancel(false);
+        }
         return;
       }
       envelopes[i] =
@@ -100,7 +120,16 @@ final class MapRun {
     }
   }
 
+  private byte[] unencodable(int i, Throwable e) {
+    return ResultEnvelope.failure(
+        Problem.INVALID_REQUEST.body(
+            JSON,
+            "item " + i + " cannot be encoded for Python: " + e.getMessage(),
+            fn.ref().callName()));
+  }
+
   private void finished(int i, byte[] envelope) {
+    running.remove(i);
     envelopes[i] = envelope;
     if (remaining.decrementAndGet() == 0) {
       answer();

@@ -54,7 +54,7 @@ public class CallMetrics {
         .register(registry);
   }
 
-  void unknown() {
+  public void unknown() {
     unknown.increment();
   }
 
@@ -65,7 +65,9 @@ public class CallMetrics {
     /** An item of {@code POST /v1/map/..}. */
     MAP,
     /** An item of a durable Redis batch. */
-    BATCH;
+    BATCH,
+    /** A tool call over MCP ({@code /mcp}). */
+    MCP;
 
     String tag() {
       return name().toLowerCase();

@@ -21,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The HTTP API: {@code POST /gfgo/} (seed-compatible), {@code POST /v1/functions/{p}/{f}} and the
@@ -141,17 +142,42 @@ public class FunctionRoutes {
     }
     long start = System.nanoTime();
     Context context = Vertx.currentContext();
-    pool.submit(new CallRequest(ref, args, kwargs, null))
-        .thenAccept(
-            outcome -> {
-              metrics.record(fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.CALL);
-              if (context == null
-                  || Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
-                answer(rc, fn, outcome);
-              } else {
-                context.runOnContext(v -> answer(rc, fn, outcome));
-              }
-            });
+    CompletableFuture<CallOutcome> call = pool.submit(new CallRequest(ref, args, kwargs, null));
+    dropWhenAbandoned(rc, call);
+    call.thenAccept(
+        outcome -> {
+          metrics.record(fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.CALL);
+          if (context == null
+              || Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+            answer(rc, fn, outcome);
+          } else {
+            context.runOnContext(v -> answer(rc, fn, outcome));
+          }
+        });
+  }
+
+  /**
+   * A call whose client went away is cancelled (the pool drops it if it has not started), and so is
+   * one not finished by its deadline, which then waited too long for a worker: 429.
+   */
+  private void dropWhenAbandoned(RoutingContext rc, CompletableFuture<CallOutcome> call) {
+    long timer =
+        rc.vertx()
+            .setTimer(
+                config.callDeadline().toMillis(),
+                id -> {
+                  if (call.cancel(false)) {
+                    requests.problem(
+                        rc,
+                        Problem.OVERLOADED,
+                        "the call waited more than "
+                            + config.queueTimeout().orElse(config.timeout()).toSeconds()
+                            + " s for a Python worker",
+                        null);
+                  }
+                });
+    call.whenComplete((outcome, error) -> rc.vertx().cancelTimer(timer));
+    rc.response().closeHandler(v -> call.cancel(false));
   }
 
   private void answer(RoutingContext rc, ServedFunction fn, CallOutcome outcome) {
@@ -213,6 +239,7 @@ public class FunctionRoutes {
       }
       sig.put("returns", info.signature().returns());
     }
+    n.set("schema", info.schema());
     return n;
   }
 }

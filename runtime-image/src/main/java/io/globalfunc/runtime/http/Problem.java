@@ -19,6 +19,8 @@ public enum Problem {
   BAD_ARGUMENTS(422, "bad-arguments", "The arguments do not fit the function's signature"),
   FUNCTION_RAISED(500, "function-raised", "The function raised an exception"),
   NOT_SERIALIZABLE(500, "result-not-serializable", "The function's result cannot be JSON"),
+  RESULT_TOO_LARGE(500, "result-too-large", "The function's result is larger than allowed"),
+  NOT_RUN(503, "not-run", "The call did not run (its worker died running another); retry it"),
   WORKER_CRASHED(502, "worker-crashed", "The Python worker running the call died"),
   TIMEOUT(504, "timeout", "The call ran past its timeout"),
   OVERLOADED(429, "overloaded", "Too many calls are waiting; retry later"),
@@ -51,7 +53,7 @@ public enum Problem {
 
   /** Seconds a client should wait before retrying, for the transient cases. */
   public Integer retryAfterSeconds() {
-    return this == OVERLOADED || this == UNAVAILABLE ? 1 : null;
+    return this == OVERLOADED || this == UNAVAILABLE || this == NOT_RUN ? 1 : null;
   }
 
   /** The problem body. */
@@ -76,6 +78,9 @@ public enum Problem {
       case RAISED -> FUNCTION_RAISED;
       case NOT_SERIALIZABLE -> NOT_SERIALIZABLE;
       case NOT_CALLABLE -> UNKNOWN_FUNCTION;
+      case RESULT_TOO_LARGE -> RESULT_TOO_LARGE;
+      case UNREADABLE_REQUEST -> INVALID_REQUEST;
+      case NOT_RUN -> NOT_RUN;
       case TIMEOUT -> TIMEOUT;
       case WORKER_CRASHED -> WORKER_CRASHED;
       case OVERLOADED -> OVERLOADED;

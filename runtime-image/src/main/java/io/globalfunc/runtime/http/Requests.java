@@ -85,7 +85,7 @@ public class Requests {
   /** Answers a problem with a prepared body. */
   public void send(RoutingContext rc, Problem p, ObjectNode body) {
     HttpServerResponse r = rc.response();
-    if (r.ended()) {
+    if (r.ended() || r.closed()) {
       return;
     }
     r.setStatusCode(p.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE);

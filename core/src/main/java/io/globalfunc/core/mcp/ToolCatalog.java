@@ -1,0 +1,167 @@
+package io.globalfunc.core.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.catalog.search.CatalogIndex;
+import io.globalfunc.core.introspect.FunctionInfo;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.naming.FunctionName;
+import io.globalfunc.core.naming.ToolName;
+import io.globalfunc.core.worker.CallOutcome;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The functions an MCP server exposes as tools (the served callables, optionally limited to some
+ * packages), with what the meta-tools answer: a ranked, CJK-aware search and a description of one
+ * function. Shared by the runtime's {@code /mcp} and {@code gf mcp}.
+ */
+public final class ToolCatalog implements AutoCloseable {
+
+  /** A callable function as a tool. */
+  public record Entry(
+      FunctionRef ref,
+      FunctionName name,
+      FunctionInfo info,
+      String path,
+      String source,
+      String hash,
+      String commit) {
+
+    public String tool() {
+      return ToolName.of(ref);
+    }
+  }
+
+  public static final String SEARCH = "search_functions";
+  public static final String DESCRIBE = "describe_function";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<FunctionRef, Entry> entries;
+  private final CatalogIndex index = CatalogIndex.inMemory();
+
+  private ToolCatalog(Map<FunctionRef, Entry> entries) {
+    this.entries = entries;
+    List<CatalogIndex.Item> items = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      items.add(new CatalogIndex.Item(e.name(), e.info().doc(), null, e.source()));
+    }
+    index.replaceAll(items, 1);
+  }
+
+  /**
+   * The callables of {@code all} whose tool name fits MCP's rules, in {@code packages} when that is
+   * not empty, sorted by name.
+   */
+  public static ToolCatalog of(Collection<Entry> all, Set<String> packages) {
+    Map<FunctionRef, Entry> exposed = new LinkedHashMap<>();
+    all.stream()
+        .filter(e -> e.info().callable())
+        .filter(e -> packages.isEmpty() || packages.contains(e.ref().pkg()))
+        .filter(e -> ToolName.fits(e.ref()))
+        .sorted(Comparator.comparing(e -> e.ref().callName()))
+        .forEach(e -> exposed.put(e.ref(), e));
+    return new ToolCatalog(exposed);
+  }
+
+  public Collection<Entry> entries() {
+    return entries.values();
+  }
+
+  /** The entry a tool name or a {@code Package.function} names, or {@code null}. */
+  public Entry find(String name) {
+    FunctionRef ref = ToolName.parseOrNull(name);
+    if (ref == null) {
+      ref = FunctionRef.parseOrNull(name);
+    }
+    return ref == null ? null : entries.get(ref);
+  }
+
+  /** The tool's description: its name as people write it, then the docstring. */
+  public static String description(Entry e) {
+    String doc = e.info().doc();
+    String head = e.ref().callName() + signature(e.info().signature());
+    return doc == null || doc.isBlank() ? head : head + "\n\n" + doc.strip();
+  }
+
+  /** The tool's input schema: the derived one, or any object when there is none. */
+  public static JsonNode inputSchema(Entry e) {
+    JsonNode input = e.info().inputSchema();
+    return input != null ? input : JSON.createObjectNode().put("type", "object");
+  }
+
+  /** {@code search_functions}: the best {@code limit} exposed functions for {@code query}. */
+  public ArrayNode search(String query, int limit) {
+    ArrayNode out = JSON.createArrayNode();
+    for (CatalogIndex.Hit hit : index.search(query, Math.max(1, Math.min(limit, 100)), null)) {
+      if (hit.name() == null) {
+        continue;
+      }
+      Entry e = entries.get(new FunctionRef(hit.name().pkg(), hit.name().function()));
+      if (e != null) {
+        ObjectNode n = out.addObject();
+        n.put("name", e.ref().callName());
+        n.put("tool", e.tool());
+        n.put("summary", hit.summary());
+        n.put("score", hit.score());
+      }
+    }
+    return out;
+  }
+
+  /** {@code describe_function}: signature, doc, schema, source and commit of one function. */
+  public static ObjectNode describe(Entry e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("name", e.ref().callName());
+    n.put("tool", e.tool());
+    n.put("fullName", e.name().fullName());
+    n.put("kind", e.info().kind());
+    n.set("signature", JSON.valueToTree(e.info().signature()));
+    n.put("doc", e.info().doc());
+    n.set("schema", e.info().schema());
+    n.put("path", e.path());
+    n.put("hash", e.hash());
+    n.put("commit", e.commit());
+    n.put("source", e.source());
+    return n;
+  }
+
+  /** A call's result as tool text: the JSON the function returned. */
+  public static String resultText(CallOutcome.Success s) {
+    return new String(s.json(), StandardCharsets.UTF_8);
+  }
+
+  /** A failed call as the problem a tool error carries: type, title, detail, exception. */
+  public static ObjectNode problem(CallOutcome.Failure f, String function) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", f.kind().problemType());
+    n.put("title", f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    n.put("detail", f.message());
+    n.put("function", function);
+    if (f.type() != null) {
+      ObjectNode exc = n.putObject("exception");
+      exc.put("type", f.type());
+      exc.put("message", f.message());
+      exc.put("traceback", f.traceback());
+    }
+    return n;
+  }
+
+  private static String signature(FunctionInfo.Signature s) {
+    return s == null ? "" : s.text();
+  }
+
+  @Override
+  public void close() {
+    index.close();
+  }
+}
