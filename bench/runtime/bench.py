@@ -1,19 +1,16 @@
 #!/usr/bin/env python3
-"""Runtime benchmark: GlobalFunc's runtime against the seed's tornado server and uvicorn.
+"""Runtime benchmark: GlobalFunc's runtime against the seed's tornado server, side by side.
 
-All serve examples/functions on loopback; wrk posts the seed's own call
+Both serve examples/functions on loopback; wrk posts the seed's own call
 (Base.inverse_time_str, time_str="2024-02-15 11:11:11", bias_hours=-8) at 1, 16 and 64
-connections. Prints req/s, p50 and p99 for each, and GlobalFunc / baseline ratios. The uvicorn
-baseline (uvicorn_app.py, --workers as many as GlobalFunc's Python workers) runs when uvicorn is
-importable.
+connections. Prints req/s, p50 and p99 for each, and GlobalFunc / baseline ratios.
 
-Usage: bench/runtime/bench.py [--seconds 10] [--connections 1,16,64] [--workers N]
-Needs: wrk (Debian package), tornado and uvicorn (pip), a built runtime (make run builds it; this
-script builds it when missing).
+Usage: bench/runtime/bench.py [--seconds 10] [--connections 1,16,64]
+Needs: wrk (Debian package), tornado (pip), a built runtime (make run builds it; this script
+builds it when missing).
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -127,7 +124,7 @@ def main():
         script = f.name
 
     env = dict(os.environ, TZ="UTC")
-    seed_port, gf_port, uvicorn_port = free_port(), free_port(), free_port()
+    seed_port, gf_port = free_port(), free_port()
     logs = tempfile.mkdtemp(prefix="gf-bench-")
     seed = subprocess.Popen(
         [
@@ -140,29 +137,6 @@ def main():
         stdout=open(os.path.join(logs, "seed.log"), "w"),
         stderr=subprocess.STDOUT,
     )
-    baselines = [("seed tornado", seed, "http://127.0.0.1:%d/gfgo/" % seed_port)]
-    if importlib.util.find_spec("uvicorn") is not None:
-        uvicorn = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "uvicorn_app:app",
-                "--app-dir",
-                os.path.join(ROOT, "bench", "runtime"),
-                "--port",
-                str(uvicorn_port),
-                "--workers",
-                str(args.workers),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            env=dict(env, GF_LIBRARY=LIBRARY),
-            stdout=open(os.path.join(logs, "uvicorn.log"), "w"),
-            stderr=subprocess.STDOUT,
-        )
-        baselines.append(("uvicorn", uvicorn, "http://127.0.0.1:%d/gfgo/" % uvicorn_port))
     gf_env = dict(
         env,
         GF_FUNCTIONS_DIR=LIBRARY,
@@ -176,33 +150,25 @@ def main():
         stdout=open(os.path.join(logs, "gf.log"), "w"),
         stderr=subprocess.STDOUT,
     )
-    servers = [p for _, p, _ in baselines] + [gf]
     try:
+        seed_url = "http://127.0.0.1:%d/gfgo/" % seed_port
         gf_url = "http://127.0.0.1:%d/gfgo/" % gf_port
-        for _, proc, url in baselines:
-            wait_until_serving(url, proc)
+        wait_until_serving(seed_url, seed)
         wait_until_serving(gf_url, gf)
-        # Warm all up (the JVM's JIT most of all) before measuring.
+        # Warm both up (the JVM's JIT most of all) before measuring.
         wrk(gf_url, 16, max(5, args.seconds // 2), script)
-        for _, _, url in baselines:
-            wrk(url, 16, 2, script)
-        tables = {name: [] for name, _, _ in baselines}
+        wrk(seed_url, 16, 2, script)
+        rows = []
         for c in conns:
-            for name, _, url in baselines:
-                base = wrk(url, c, args.seconds, script)
-                ours = wrk(gf_url, c, args.seconds, script)
-                tables[name].append((c, base, ours))
+            base = wrk(seed_url, c, args.seconds, script)
+            ours = wrk(gf_url, c, args.seconds, script)
+            rows.append((c, base, ours))
     finally:
-        for p in servers:
+        for p in (seed, gf):
             p.terminate()
-        for p in servers:
+        for p in (seed, gf):
             p.wait(timeout=30)
-    for name, rows in tables.items():
-        report(name, rows, args)
 
-
-def report(name, rows, args):
-    """One table: GlobalFunc against one baseline, run by run."""
     print(
         "POST /gfgo/ Base.inverse_time_str on loopback, %ds per run, wrk, "
         "%d cores, %d Python workers" % (args.seconds, os.cpu_count(), args.workers)
@@ -211,7 +177,7 @@ def report(name, rows, args):
         "%5s | %-28s | %-28s | %-24s"
         % (
             "conns",
-            "%s: req/s p50 p99" % name,
+            "seed tornado: req/s p50 p99",
             "GlobalFunc: req/s p50 p99",
             "ratio: req/s  p50  p99",
         )
@@ -230,7 +196,7 @@ def report(name, rows, args):
                 o["rps"] / b["rps"],
                 o["p50"] / b["p50"],
                 o["p99"] / b["p99"],
-                "  (non-2xx: baseline %d, gf %d)" % (b["non2xx"], o["non2xx"])
+                "  (non-2xx: seed %d, gf %d)" % (b["non2xx"], o["non2xx"])
                 if b["non2xx"] or o["non2xx"]
                 else "",
             )

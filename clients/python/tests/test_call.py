@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import pydoc
 
 import globalfunc
@@ -65,6 +66,8 @@ def test_json_round_trip_rules(gf):
         echoed = gf.Probe.echo(value=value)
         assert echoed["value"] == value and type(echoed["value"]) is type(value), value
     assert gf.Probe.add(2**70, 1) == 2**70 + 1
+    # Known, documented: the runtime reads numbers as decimals, which have no negative zero.
+    assert math.copysign(1.0, gf.Probe.echo(value=-0.0)["value"]) == 1.0
     # tuples travel as JSON arrays: lists on arrival, in both directions
     assert gf.Probe.echo(value=(1, 2)) == {"value": [1, 2], "type": "list", "extra": {}}
     assert gf.Probe.pair(1, "a") == [1, "a"]

@@ -2,6 +2,7 @@
 
 * ``int`` of any size travels exactly (no 2**53 limit: the runtime keeps JSON numbers as text).
 * ``float`` travels exactly (shortest repr); ``1.0`` stays a float. NaN and infinities are refused.
+  ``-0.0`` arrives as ``0.0`` from a runtime (it reads numbers as decimals: no negative zero).
 * ``str``, ``bool``, ``None``, ``list`` and ``dict`` with ``str`` keys travel exactly.
 * ``tuple`` is sent as a JSON array and arrives as a ``list``: JSON has one array type. It is the
   only conversion; a function that returns a tuple gives a list, locally too (local mode

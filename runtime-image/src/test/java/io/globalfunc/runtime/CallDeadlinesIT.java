@@ -43,7 +43,9 @@ class CallDeadlinesIT {
                 "Util/nap.py",
                 "import time\n\n\ndef nap(s=0.0):\n    time.sleep(s)\n    return s\n",
                 "Util/one.py",
-                "def one():\n    return 1\n"));
+                "def one():\n    return 1\n",
+                "Util/mark.py",
+                "def mark(path=''):\n    open(path, 'w').close()\n    return path\n"));
     runtimes = new RuntimeProcesses();
     rt =
         runtimes.start(
@@ -86,6 +88,32 @@ class CallDeadlinesIT {
     assertThat(naps.get(0).get().statusCode()).isEqualTo(200);
     // The later naps waited 2.8 s and 5.6 s for the worker: past their queue deadline too.
     assertThat(naps.get(2).get().statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void aCallWhoseClientWentAwayNeverRuns() throws Exception {
+    CompletableFuture<HttpResponse<String>> first = post("/v1/functions/Util/nap", "{\"s\":2.0}");
+    Thread.sleep(100);
+    CompletableFuture<HttpResponse<String>> second = post("/v1/functions/Util/nap", "{\"s\":0.5}");
+    Thread.sleep(100);
+    Path marker = tmp.resolve("marker-" + System.nanoTime());
+    String body = "{\"path\":\"" + marker + "\"}";
+    try (Socket s = new Socket("127.0.0.1", rt.port())) {
+      s.getOutputStream()
+          .write(
+              ("POST /v1/functions/Util/mark HTTP/1.1\r\nHost: x\r\nContent-Type:"
+                      + " application/json\r\nContent-Length: "
+                      + body.length()
+                      + "\r\n\r\n"
+                      + body)
+                  .getBytes(StandardCharsets.UTF_8));
+      s.getOutputStream().flush();
+      Thread.sleep(300); // queued behind the naps, then the client hangs up
+    }
+    assertThat(first.get().statusCode()).isEqualTo(200);
+    assertThat(second.get().statusCode()).isEqualTo(200);
+    assertThat(post("/v1/functions/Util/one", "{}").get().body()).isEqualTo("1");
+    assertThat(java.nio.file.Files.exists(marker)).as("the abandoned call ran").isFalse();
   }
 
   @Test

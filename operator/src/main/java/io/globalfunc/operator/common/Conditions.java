@@ -18,6 +18,12 @@ public final class Conditions {
   public static final String PORT_RANGE_EXHAUSTED = "PortRangeExhausted";
   public static final String CATALOGED = "Cataloged";
 
+  /** kstatus: True while the operator is still making the object match its spec. */
+  public static final String RECONCILING = "Reconciling";
+
+  /** kstatus: True while the operator cannot make progress without a change by the user. */
+  public static final String STALLED = "Stalled";
+
   private Conditions() {}
 
   /**

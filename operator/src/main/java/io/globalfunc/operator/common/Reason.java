@@ -46,6 +46,16 @@ public enum Reason {
     this.label = label;
   }
 
+  /** The reason spelled {@code label}; fails on a spelling no reason has. */
+  public static Reason of(String label) {
+    for (Reason r : values()) {
+      if (r.label.equals(label)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("no reason " + label);
+  }
+
   /** The CamelCase spelling Kubernetes shows ({@code kubectl describe}, conditions, Events). */
   public String label() {
     return label;

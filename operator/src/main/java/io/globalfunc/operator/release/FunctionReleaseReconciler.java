@@ -141,7 +141,7 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
   private static UpdateControl<FunctionRelease> finish(
       FunctionRelease release, ReleaseStatusAggregator status, Duration again) {
     return StatusPatch.finish(
-        release, release.getStatus(), status.build(), again, FunctionRelease::new);
+        release, release.getStatus(), status.kstatus().build(), again, FunctionRelease::new);
   }
 
   private static String name(FunctionRelease release) {

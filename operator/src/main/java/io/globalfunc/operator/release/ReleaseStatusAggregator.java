@@ -95,6 +95,22 @@ public final class ReleaseStatusAggregator {
     return pinned ? null : poll;
   }
 
+  /**
+   * kstatus' Stalled: a release whose Ready is False waits on the user (a bad URL, branch,
+   * credentials or library) while the operator retries with back-off. Called last.
+   */
+  public ReleaseStatusAggregator kstatus() {
+    Conditions.get(status.getConditions(), Conditions.READY)
+        .ifPresent(
+            c ->
+                set(
+                    Conditions.STALLED,
+                    "False".equals(c.getStatus()),
+                    Reason.of(c.getReason()),
+                    c.getMessage()));
+    return this;
+  }
+
   /** The status to write. */
   public FunctionReleaseStatus build() {
     return status;

@@ -310,7 +310,7 @@ public class GlobalFuncWorkerReconciler
   private static UpdateControl<GlobalFuncWorker> finish(
       GlobalFuncWorker worker, WorkerStatusAggregator status, Duration again) {
     return StatusPatch.finish(
-        worker, worker.getStatus(), status.build(), again, GlobalFuncWorker::new);
+        worker, worker.getStatus(), status.kstatus().build(), again, GlobalFuncWorker::new);
   }
 
   private static Map<Integer, Pod> podsByPort(Set<Pod> pods) {

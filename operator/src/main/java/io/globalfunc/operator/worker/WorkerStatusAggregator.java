@@ -126,6 +126,23 @@ public final class WorkerStatusAggregator {
         "endpoint registry unreachable; pods keep serving, retrying");
   }
 
+  /**
+   * The kstatus conditions, mirrored from ours so Flux and other kstatus readers understand the
+   * worker: Reconciling while pods are created or replaced (Progressing), Stalled while the
+   * operator cannot proceed without a change by the user (Degraded). Called last.
+   */
+  public WorkerStatusAggregator kstatus() {
+    mirror(Conditions.PROGRESSING, Conditions.RECONCILING);
+    return mirror(Conditions.DEGRADED, Conditions.STALLED);
+  }
+
+  private WorkerStatusAggregator mirror(String from, String to) {
+    Conditions.get(status.getConditions(), from)
+        .ifPresent(
+            c -> set(to, "True".equals(c.getStatus()), Reason.of(c.getReason()), c.getMessage()));
+    return this;
+  }
+
   /** The status as built so far (read by the steps that need held ports or the space). */
   public GlobalFuncWorkerStatus build() {
     return status;

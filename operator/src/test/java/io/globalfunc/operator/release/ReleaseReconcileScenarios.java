@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.support.GitFixture;
@@ -72,11 +74,9 @@ abstract class ReleaseReconcileScenarios {
           .resources(FunctionRelease.class)
           .inNamespace(ns)
           .withName("lib")
-          .edit(
-              x -> {
-                x.getMetadata().setLabels(Map.of("nudge", "1"));
-                return x;
-              });
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"labels\":{\"nudge\":\"1\"}}}");
       await()
           .during(Duration.ofSeconds(3))
           .atMost(LONG)
@@ -117,11 +117,7 @@ abstract class ReleaseReconcileScenarios {
           .resources(FunctionRelease.class)
           .inNamespace(ns)
           .withName("branch")
-          .edit(
-              r -> {
-                r.getSpec().setBranch("master");
-                return r;
-              });
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"branch\":\"master\"}}");
       awaitReason(ns, "branch", "Resolved");
     }
   }

@@ -49,6 +49,22 @@ class ReleaseStatusAggregatorTest {
   }
 
   @Test
+  void kstatusStalledIsTheOppositeOfReady() {
+    FunctionReleaseStatus good =
+        at(null, T0).resolved("master", "abc123", false, 3, 2).kstatus().build();
+    assertThat(condition(good, Conditions.STALLED).getStatus()).isEqualTo("False");
+    FunctionReleaseStatus failing =
+        at(good, T0.plusSeconds(60))
+            .failed(Reason.BRANCH_NOT_FOUND, "no branch main")
+            .kstatus()
+            .build();
+    Condition stalled = condition(failing, Conditions.STALLED);
+    assertThat(stalled.getStatus()).isEqualTo("True");
+    assertThat(stalled.getReason()).isEqualTo("BranchNotFound");
+    assertThat(stalled.getMessage()).isEqualTo("no branch main");
+  }
+
+  @Test
   void aPinnedCommitSaysSo() {
     FunctionReleaseStatus s = at(null, T0).resolved("master", "abc123", true, 1, 1).build();
     assertThat(condition(s, Conditions.READY).getMessage()).isEqualTo("pinned commit abc123");

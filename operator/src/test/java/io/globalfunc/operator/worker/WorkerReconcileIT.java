@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.kube.KubeControlPlane;
 import io.globalfunc.operator.kube.KubeControlPlaneResource;
@@ -164,11 +166,7 @@ class WorkerReconcileIT extends WorkerReconcileScenarios {
         .resourceQuotas()
         .inNamespace(ns)
         .withName("pods")
-        .edit(
-            q -> {
-              q.getSpec().getHard().put("pods", new Quantity("10"));
-              return q;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"hard\":{\"pods\":\"10\"}}}");
     awaitPods(ns, "m7", l -> l.size() == 2);
     awaitWorker(
         ns, "m7", x -> !Conditions.isTrue(x.getStatus().getConditions(), Conditions.DEGRADED));

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.globalfunc.core.naming.EndpointKeys;
 import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.common.Labels;
@@ -293,15 +295,7 @@ abstract class WorkerReconcileScenarios {
     client.resource(Manifests.seedWorker(ns, "m7", "lib", 1)).create();
     awaitPods(ns, "m7", l -> l.size() == 1).forEach(this::markReady);
 
-    client
-        .resources(GlobalFuncWorker.class)
-        .inNamespace(ns)
-        .withName("m7")
-        .edit(
-            w -> {
-              w.getSpec().setReplicas(4);
-              return w;
-            });
+    setReplicas(ns, "m7", 4);
     awaitPods(ns, "m7", l -> l.size() == 4).forEach(this::markReady);
     await()
         .atMost(LONG)
@@ -310,15 +304,7 @@ abstract class WorkerReconcileScenarios {
                 redis.set(String.class).smembers(EndpointKeys.workerIndex(SPACE, ns, "m7")).size()
                     == 4);
 
-    client
-        .resources(GlobalFuncWorker.class)
-        .inNamespace(ns)
-        .withName("m7")
-        .edit(
-            w -> {
-              w.getSpec().setReplicas(2);
-              return w;
-            });
+    setReplicas(ns, "m7", 2);
     List<Pod> left = awaitPods(ns, "m7", l -> l.size() == 2);
     assertThat(left)
         .extracting(GlobalFuncWorkerReconciler::port)
@@ -335,15 +321,7 @@ abstract class WorkerReconcileScenarios {
             x -> x.getStatus().getPorts().size() == 2 && x.getStatus().getReplicas() == 2);
     assertThat(w.getStatus().getPorts()).containsExactly(26000, 26001);
 
-    client
-        .resources(GlobalFuncWorker.class)
-        .inNamespace(ns)
-        .withName("m7")
-        .edit(
-            x -> {
-              x.getSpec().setReplicas(0);
-              return x;
-            });
+    setReplicas(ns, "m7", 0);
     awaitPods(ns, "m7", List::isEmpty);
   }
 
@@ -450,6 +428,18 @@ abstract class WorkerReconcileScenarios {
 
   void markReady(Pod pod) {
     Manifests.markReady(client, pod, "10.1.0." + ips.incrementAndGet() % 250);
+  }
+
+  /**
+   * Sets spec.replicas with a merge patch (no resourceVersion): a real server refuses an edit based
+   * on a copy the operator's status write has since replaced (409), as kubectl scale would not.
+   */
+  void setReplicas(String ns, String name, int replicas) {
+    client
+        .resources(GlobalFuncWorker.class)
+        .inNamespace(ns)
+        .withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
   }
 
   /** Marks a pod Ready unless the operator deleted it since it was listed (a real server). */

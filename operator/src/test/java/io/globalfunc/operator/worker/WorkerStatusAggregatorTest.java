@@ -47,6 +47,41 @@ class WorkerStatusAggregatorTest {
   }
 
   @Test
+  void kstatusReconcilingFollowsProgressingAndStalledFollowsDegraded() {
+    GlobalFuncWorkerStatus scaling =
+        at(null, 1, 0)
+            .ports(List.of(26000, 26001, 26002), false, 3, 26000, 27000)
+            .rollout(false, 0, COMMIT, 3, false)
+            .kstatus()
+            .build();
+    assertThat(status(scaling, Conditions.RECONCILING)).isEqualTo("True");
+    assertThat(reason(scaling, Conditions.RECONCILING)).isEqualTo("ScalingPods");
+    assertThat(status(scaling, Conditions.STALLED)).isEqualTo("False");
+
+    GlobalFuncWorkerStatus refused =
+        at(scaling, 1, 0)
+            .ports(List.of(26000, 26001, 26002), false, 3, 26000, 27000)
+            .rollout(false, 0, COMMIT, 3, false)
+            .podsRefused("pods \"x\" is forbidden: exceeded quota")
+            .kstatus()
+            .build();
+    assertThat(status(refused, Conditions.STALLED)).isEqualTo("True");
+    assertThat(reason(refused, Conditions.STALLED)).isEqualTo("PodCreateRefused");
+    assertThat(message(refused, Conditions.STALLED)).contains("exceeded quota");
+    assertThat(reason(refused, Conditions.READY)).isEqualTo("PodCreateRefused");
+
+    GlobalFuncWorkerStatus done =
+        at(refused, 3, 3)
+            .ports(List.of(26000, 26001, 26002), false, 3, 26000, 27000)
+            .rollout(true, 0, COMMIT, 3, false)
+            .kstatus()
+            .build();
+    assertThat(status(done, Conditions.RECONCILING)).isEqualTo("False");
+    assertThat(status(done, Conditions.STALLED)).isEqualTo("False");
+    assertThat(status(done, Conditions.READY)).isEqualTo("True");
+  }
+
+  @Test
   void observesPodsAndGeneration() {
     GlobalFuncWorkerStatus s = at(null, 3, 1).build();
     assertThat(s.getSelector()).isEqualTo("sel");

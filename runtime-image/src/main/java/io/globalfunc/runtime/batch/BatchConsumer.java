@@ -55,6 +55,7 @@ public class BatchConsumer {
   private volatile boolean running;
   private volatile String lastError;
   private Semaphore permits;
+  private FrameFeeder feeder;
   private Thread loop;
 
   private final CallMetrics metrics;
@@ -74,6 +75,7 @@ public class BatchConsumer {
     // The pool keeps batch items to their share of workers and behind interactive calls; the
     // permits only bound how many tasks this runtime has taken from the stream (a prefetch).
     permits = new Semaphore(Math.max(1, pool.config().maxBackground()) * PREFETCH_PER_WORKER);
+    feeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().maxBackground(), true);
     store =
         BatchStore.connect(
             vertx, config.redisUri().get(), new BatchKeys(config.space(), library.branch()));
@@ -240,7 +242,7 @@ public class BatchConsumer {
         return;
       }
       ServedFunction fn = library.function(FunctionRef.parseOrNull(t.function()));
-      new TaskRun(t, fn, library.pool(), metrics, config.batchMaxDeliveries())
+      new TaskRun(t, fn, feeder, metrics, config.batchMaxDeliveries())
           .start()
           .whenComplete((results, error) -> finish(t, results, permit));
       permit.handedOff();

@@ -46,6 +46,9 @@ public class BatchRoutes {
   private final RuntimeConfig config;
   private final BatchConsumer consumer;
   private final Requests requests;
+  private FrameFeeder mapFeeder;
+  private WorkerPool mapFeederPool;
+
   private final CallMetrics metrics;
 
   BatchRoutes(
@@ -113,12 +116,14 @@ public class BatchRoutes {
     if (parsed.isEmpty()) {
       return;
     }
-    WorkerPool pool = library.pool();
-    int window = Math.max(1, pool.config().workers() * pool.config().pipelineDepth() * 2);
+    if (library.pool() == null) {
+      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", null);
+      return;
+    }
     Context context = Vertx.currentContext();
     MapRun run =
         new MapRun(
-            pool,
+            mapFeeder(),
             metrics,
             parsed.get().fn(),
             parsed.get().items(),
@@ -129,7 +134,17 @@ public class BatchRoutes {
                             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                             .end(out)));
     rc.response().closeHandler(v -> run.cancel());
-    run.start(window);
+    run.start();
+  }
+
+  /** One feeder for every map request, with a frame slot per Python worker. */
+  private synchronized FrameFeeder mapFeeder() {
+    WorkerPool pool = library.pool();
+    if (mapFeeder == null || mapFeederPool != pool) { // a reload (GF_RELOAD) starts a new pool
+      mapFeederPool = pool;
+      mapFeeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().workers(), false);
+    }
+    return mapFeeder;
   }
 
   /** Queues a durable batch; 202 with its id. */

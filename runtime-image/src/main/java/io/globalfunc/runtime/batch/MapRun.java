@@ -4,138 +4,83 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.worker.CallOutcome;
-import io.globalfunc.core.worker.CallRequest;
-import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One {@code /v1/map} request: runs its items on the pool a bounded window at a time and hands the
- * envelopes, in input order, to {@code done}. Invalid items are answered in place without a call;
- * feeding is a loop, never a recursion, however many calls complete at once.
+ * One {@code /v1/map} request: its valid items run in worker frames through the runtime's
+ * interactive {@link FrameFeeder}, invalid ones are answered in place without a call, and the
+ * envelopes go to {@code done} in input order.
  */
 final class MapRun {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final WorkerPool pool;
-  private final CallMetrics metrics;
+  private final FrameFeeder feeder;
   private final ServedFunction fn;
   private final List<JsonNode> items;
-  private final byte[][] envelopes;
   private final Consumer<Buffer> done;
-  private final AtomicInteger next = new AtomicInteger();
-  private final AtomicInteger remaining;
-  private final AtomicInteger credits = new AtomicInteger();
-  private final Map<Integer, CompletableFuture<CallOutcome>> running = new ConcurrentHashMap<>();
-  private volatile boolean cancelled;
+  private volatile FrameFeeder.Group group;
+
+  private final CallMetrics metrics;
 
   MapRun(
-      WorkerPool pool,
+      FrameFeeder feeder,
       CallMetrics metrics,
       ServedFunction fn,
       List<JsonNode> items,
       Consumer<Buffer> done) {
-    this.pool = pool;
+    this.feeder = feeder;
     this.metrics = metrics;
     this.fn = fn;
     this.items = items;
-    this.envelopes = new byte[items.size()][];
     this.done = done;
-    this.remaining = new AtomicInteger(items.size());
   }
 
-  /** Starts the first {@code window} calls; later ones start as earlier ones finish. */
-  void start(int window) {
-    if (items.isEmpty()) {
-      done.accept(Buffer.buffer("[]"));
-      return;
-    }
-    for (int k = 0; k < window; k++) {
-      feed();
-    }
-  }
-
-  /** Starts the next call; when called from inside a call being started, only counts a credit. */
-  private void feed() {
-    if (credits.getAndIncrement() > 0) {
-      return; // the loop below, further up this stack or on another thread, takes it
-    }
-    do {
-      startNext();
-    } while (credits.decrementAndGet() > 0);
-  }
-
-  /** The client went away: no more calls start, and queued ones are dropped. */
-  void cancel() {
-    cancelled = true;
-    running.values().forEach(f -> f.cancel(false));
-  }
-
-  private void startNext() {
-    while (!cancelled) {
-      int i = next.getAndIncrement();
-      if (i >= items.size()) {
-        return;
+  void start() {
+    byte[][] envelopes = new byte[items.size()][];
+    List<Integer> valid = new ArrayList<>();
+    List<JsonNode> kwargs = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).isObject()) {
+        valid.add(i);
+        kwargs.add(items.get(i));
+      } else {
+        envelopes[i] = invalid(i);
       }
-      JsonNode kwargs = items.get(i);
-      if (kwargs.isObject()) {
-        CompletableFuture<CallOutcome> call;
-        long start = System.nanoTime();
-        try {
-          call = pool.submit(new CallRequest(fn.ref(), null, kwargs, null));
-        } catch (RuntimeException | StackOverflowError e) {
-          finished(i, unencodable(i, e));
-          return;
-        }
-        running.put(i, call);
-        call.thenAccept(
-            outcome -> {
-              metrics.record(fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.MAP);
-              finished(i, envelope(outcome));
+    }
+    long start = System.nanoTime();
+    group = feeder.run(fn.ref(), kwargs);
+    group
+        .outcomes()
+        .thenAccept(
+            outcomes -> {
+              metrics.recordGroup(
+                  fn.ref(), outcomes, System.nanoTime() - start, CallMetrics.Mode.MAP);
+              for (int v = 0; v < valid.size(); v++) {
+                envelopes[valid.get(v)] = envelope(outcomes.get(v));
+              }
+              done.accept(join(envelopes));
             });
-        if (cancelled) {
-          call.cancel(false);
-        }
-        return;
-      }
-      envelopes[i] =
-          ResultEnvelope.failure(
-              Problem.INVALID_REQUEST.body(
-                  JSON,
-                  "item " + i + " is not a JSON object of keyword arguments",
-                  fn.ref().callName()));
-      if (remaining.decrementAndGet() == 0) {
-        answer();
-        return;
-      }
+  }
+
+  /** The client went away: items not yet written to a worker are dropped. */
+  void cancel() {
+    FrameFeeder.Group g = group;
+    if (g != null) {
+      g.cancel();
     }
   }
 
-  private byte[] unencodable(int i, Throwable e) {
+  private byte[] invalid(int i) {
     return ResultEnvelope.failure(
         Problem.INVALID_REQUEST.body(
-            JSON,
-            "item " + i + " cannot be encoded for Python: " + e.getMessage(),
-            fn.ref().callName()));
-  }
-
-  private void finished(int i, byte[] envelope) {
-    running.remove(i);
-    envelopes[i] = envelope;
-    if (remaining.decrementAndGet() == 0) {
-      answer();
-    } else {
-      feed();
-    }
+            JSON, "item " + i + " is not a JSON object of keyword arguments", fn.ref().callName()));
   }
 
   private byte[] envelope(CallOutcome outcome) {
@@ -146,7 +91,7 @@ final class MapRun {
         Problem.body(JSON, (CallOutcome.Failure) outcome, fn.ref().callName()));
   }
 
-  private void answer() {
+  private static Buffer join(byte[][] envelopes) {
     Buffer out = Buffer.buffer();
     out.appendByte((byte) '[');
     for (int i = 0; i < envelopes.length; i++) {
@@ -156,6 +101,6 @@ final class MapRun {
       out.appendBytes(envelopes[i]);
     }
     out.appendByte((byte) ']');
-    done.accept(out);
+    return out;
   }
 }

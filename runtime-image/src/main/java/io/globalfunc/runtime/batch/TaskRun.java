@@ -7,9 +7,7 @@ import io.globalfunc.core.batch.ItemResult;
 import io.globalfunc.core.batch.ItemResult.Outcome;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.worker.CallOutcome;
-import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.FailureKind;
-import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.library.ServedFunction;
@@ -18,10 +16,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs the items of one batch task on the pool and says what became of each: a result or a failure
- * to store, an item whose worker crashed to retry on its own (so it never takes its task-mates down
- * with it) or, past the delivery limit, to dead-letter. An item the runtime cannot read or encode
- * is its own failure. The future never completes exceptionally.
+ * Runs the items of one batch task in worker frames and says what became of each: a result or a
+ * failure to store, an item whose worker crashed to retry on its own (so it never takes its
+ * task-mates down with it) or, past the delivery limit, to dead-letter. An item the runtime cannot
+ * read or encode is its own failure. The future never completes exceptionally.
  */
 final class TaskRun {
 
@@ -29,66 +27,86 @@ final class TaskRun {
 
   private final BatchTask task;
   private final ServedFunction fn;
-  private final WorkerPool pool;
-  private final CallMetrics metrics;
+  private final FrameFeeder feeder;
   private final int maxDeliveries;
 
+  private final CallMetrics metrics;
+
   TaskRun(
-      BatchTask task, ServedFunction fn, WorkerPool pool, CallMetrics metrics, int maxDeliveries) {
+      BatchTask task,
+      ServedFunction fn,
+      FrameFeeder feeder,
+      CallMetrics metrics,
+      int maxDeliveries) {
+    this.metrics = metrics;
     this.task = task;
     this.fn = fn;
-    this.pool = pool;
-    this.metrics = metrics;
+    this.feeder = feeder;
     this.maxDeliveries = maxDeliveries;
   }
 
+  /** Reads every item, runs the valid ones in worker frames, and says what became of each. */
   CompletableFuture<List<ItemResult>> start() {
-    List<CompletableFuture<ItemResult>> items = new ArrayList<>(task.items().size());
-    for (int k = 0; k < task.items().size(); k++) {
-      items.add(run(k));
+    ItemResult[] results = new ItemResult[task.items().size()];
+    List<Integer> valid = new ArrayList<>();
+    List<JsonNode> kwargs = new ArrayList<>();
+    for (int k = 0; k < results.length; k++) {
+      JsonNode item = read(k, results);
+      if (item != null) {
+        valid.add(k);
+        kwargs.add(item);
+      }
     }
-    return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
-        .thenApply(v -> items.stream().map(CompletableFuture::join).toList());
+    if (valid.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of(results));
+    }
+    long start = System.nanoTime();
+    return feeder
+        .run(fn.ref(), kwargs)
+        .outcomes()
+        .handle(
+            (outcomes, error) -> {
+              metrics.recordGroup(
+                  fn.ref(), outcomes, System.nanoTime() - start, CallMetrics.Mode.BATCH);
+              for (int v = 0; v < valid.size(); v++) {
+                int k = valid.get(v);
+                results[k] = safely(k, outcomes == null ? null : outcomes.get(v), error);
+              }
+              return List.of(results);
+            });
   }
 
-  private CompletableFuture<ItemResult> run(int k) {
+  /** The item's keyword arguments, or null after recording why it cannot run. */
+  private JsonNode read(int k, ItemResult[] results) {
     int item = task.item(k);
     if (fn == null) {
-      return failed(
-          item, Problem.UNKNOWN_FUNCTION, "no function " + task.function() + " is served here");
+      results[k] =
+          failed(
+              item, Problem.UNKNOWN_FUNCTION, "no function " + task.function() + " is served here");
+      return null;
     }
     JsonNode kwargs;
     try {
       kwargs = JSON.readTree(task.items().get(k));
     } catch (Exception | StackOverflowError e) {
-      return failed(item, Problem.BAD_JSON, "the item cannot be read: " + e.getMessage());
+      results[k] = failed(item, Problem.BAD_JSON, "the item cannot be read: " + e.getMessage());
+      return null;
     }
     if (kwargs == null || !kwargs.isObject()) {
-      return failed(
-          item, Problem.INVALID_REQUEST, "an item must be a JSON object of keyword arguments");
+      results[k] =
+          failed(
+              item, Problem.INVALID_REQUEST, "an item must be a JSON object of keyword arguments");
+      return null;
     }
-    CompletableFuture<CallOutcome> call;
-    long start = System.nanoTime();
+    return kwargs;
+  }
+
+  private ItemResult safely(int k, CallOutcome outcome, Throwable error) {
     try {
-      call = pool.submit(new CallRequest(fn.ref(), null, kwargs, null, true));
+      return error == null && outcome != null ? result(k, outcome) : internal(task.item(k), error);
     } catch (RuntimeException | StackOverflowError e) {
-      return failed(
-          item,
-          Problem.INVALID_REQUEST,
-          "the runtime cannot encode this item for Python: " + e.getMessage());
+      return internal(task.item(k), e);
     }
-    return call.handle(
-        (outcome, error) -> {
-          try {
-            if (error == null) {
-              metrics.record(fn.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.BATCH);
-              return result(k, outcome);
-            }
-            return internal(item, error);
-          } catch (RuntimeException | StackOverflowError e) {
-            return internal(item, e);
-          }
-        });
   }
 
   private ItemResult result(int k, CallOutcome outcome) {
@@ -97,7 +115,9 @@ final class TaskRun {
       return ItemResult.of(item, Outcome.DONE, ResultEnvelope.success(s.json()));
     }
     CallOutcome.Failure f = (CallOutcome.Failure) outcome;
-    if (f.kind() == FailureKind.OVERLOADED || f.kind() == FailureKind.UNAVAILABLE) {
+    if (f.kind() == FailureKind.OVERLOADED
+        || f.kind() == FailureKind.UNAVAILABLE
+        || f.kind() == FailureKind.NOT_RUN) {
       // This runtime could not run it (shutting down, Python gone): not the item's fault.
       return ItemResult.retry(item, task.items().get(k), task.retries());
     }
@@ -121,9 +141,8 @@ final class TaskRun {
         item, Outcome.FAILED, ResultEnvelope.failure(Problem.body(JSON, f, fn.ref().callName())));
   }
 
-  private CompletableFuture<ItemResult> failed(int item, Problem problem, String detail) {
-    return CompletableFuture.completedFuture(
-        ItemResult.of(item, Outcome.FAILED, envelope(problem, detail)));
+  private ItemResult failed(int item, Problem problem, String detail) {
+    return ItemResult.of(item, Outcome.FAILED, envelope(problem, detail));
   }
 
   private ItemResult internal(int item, Throwable error) {

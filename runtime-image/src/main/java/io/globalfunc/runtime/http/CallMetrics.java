@@ -91,4 +91,19 @@ public class CallMetrics {
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
+
+  /**
+   * Records the items of a frame group (a map request, a batch task): each with the group's mean
+   * time per item, since the worker runs them back to back in frames.
+   */
+  public void recordGroup(
+      FunctionRef ref, java.util.List<CallOutcome> outcomes, long nanos, Mode mode) {
+    if (outcomes == null || outcomes.isEmpty()) {
+      return;
+    }
+    long each = nanos / outcomes.size();
+    for (CallOutcome o : outcomes) {
+      record(ref, o, each, mode);
+    }
+  }
 }

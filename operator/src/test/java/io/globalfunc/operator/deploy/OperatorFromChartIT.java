@@ -1,0 +1,383 @@
+package io.globalfunc.operator.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.globalfunc.core.naming.EndpointKeys;
+import io.globalfunc.core.testing.RedisServer;
+import io.globalfunc.operator.common.Conditions;
+import io.globalfunc.operator.kube.KubeControlPlane;
+import io.globalfunc.operator.kube.KubeControlPlaneExtension;
+import io.globalfunc.operator.kube.Tool;
+import io.globalfunc.operator.kube.node.Images;
+import io.globalfunc.operator.kube.node.LocalProcessNode;
+import io.globalfunc.operator.support.GitFixture;
+import io.globalfunc.operator.support.RepoFiles;
+import io.globalfunc.operator.worker.GlobalFuncWorker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator as users meet it: {@code helm install} of the chart against a real API server, its
+ * Deployment's pod run by the test node (the operator image is the built operator jar, the
+ * ServiceAccount token projected as a kubelet would), then {@code examples/} applied with {@code
+ * kubectl} and the functions called through the endpoints the operator registered in Redis.
+ */
+@ExtendWith(KubeControlPlaneExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorFromChartIT {
+
+  static final Duration LONG = Duration.ofMinutes(4);
+  static final String OPERATOR_IMAGE = "ghcr.io/globalfunc/globalfunc-operator";
+  static final String RUNTIME_IMAGE = "myregistry.domain.com:24052/worker.andy.globalfunc";
+  static final String SPACE = "sp_GlobalFunc";
+
+  static KubeControlPlane kube;
+  static KubernetesClient client;
+  static RedisServer redis;
+  static LocalProcessNode node;
+  static GitFixture git;
+  static String ns;
+
+  @BeforeAll
+  static void installTheChart(KubeControlPlane controlPlane) {
+    for (String jar : List.of("gf.operator.jar", "gf.runtime.jar")) {
+      assertThat(Path.of(System.getProperty(jar))).as("%s (built by the reactor)", jar).exists();
+    }
+    kube = controlPlane;
+    client = kube.adminClient();
+    redis = RedisServer.start();
+    git = GitFixture.create(exampleLibrary());
+    ns = kube.namespace("chart");
+    node =
+        LocalProcessNode.start(
+            kube,
+            "m7",
+            new Images()
+                .jar(OPERATOR_IMAGE, Path.of(System.getProperty("gf.operator.jar")))
+                .jar(RUNTIME_IMAGE, Path.of(System.getProperty("gf.runtime.jar"))),
+            ns);
+    helm(
+            "install",
+            "gf",
+            RepoFiles.resolve("charts/globalfunc-operator").toString(),
+            "--namespace",
+            ns,
+            "--set",
+            "redis.uri=" + redis.uri(),
+            "--set",
+            "endpoints.resync=5s",
+            "--wait",
+            "--timeout",
+            "5m")
+        .ok();
+  }
+
+  @AfterAll
+  static void uninstall() {
+    if (node != null) {
+      node.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    if (git != null) {
+      git.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theOperatorRunsAsAPodUnderTheChartsServiceAccountWithExactlyTheCommittedRights()
+      throws IOException {
+    Pod operator = operatorPod();
+    assertThat(operator.getSpec().getNodeName()).isEqualTo("m7");
+    assertThat(operator.getStatus().getPodIP()).startsWith("127.");
+    String account =
+        "system:serviceaccount:" + ns + ":" + operator.getSpec().getServiceAccountName();
+    String rights =
+        kube.kubectl("auth", "can-i", "--list", "--namespace", ns, "--as", account).ok();
+    assertThat(normalize(rights))
+        .as("kubectl auth can-i --list for the operator's ServiceAccount")
+        .isEqualTo(
+            normalize(
+                Files.readString(
+                    RepoFiles.resolve("operator/src/test/resources/kube/operator-rights.txt"))));
+  }
+
+  @Test
+  @Order(2)
+  void theExamplesServeACallThroughEachOfTheirThreeEndpoints() throws Exception {
+    kube.kubectl("apply", "--namespace", ns, "-f", write("release.yaml", release())).ok();
+    kube.kubectl("apply", "--namespace", ns, "-f", write("worker.yaml", worker())).ok();
+
+    kube.kubectl(
+            "wait",
+            "--namespace",
+            ns,
+            "--for=condition=Ready",
+            "--timeout=240s",
+            "functionrelease/globalfunc")
+        .ok();
+    String commit =
+        kube.kubectl(
+                "get",
+                "--namespace",
+                ns,
+                "functionrelease/globalfunc",
+                "-o",
+                "jsonpath={.status.commit}")
+            .ok();
+    assertThat(commit).hasSize(40);
+    Tool.Result workerReady =
+        kube.kubectl(
+            "wait",
+            "--namespace",
+            ns,
+            "--for=condition=Ready",
+            "--timeout=240s",
+            "globalfuncworker/m7");
+    assertThat(workerReady.exitCode()).as(() -> diagnostics()).isZero();
+    List<Pod> pods =
+        client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list().getItems();
+    assertThat(pods).hasSize(3).allMatch(OperatorFromChartIT::ready);
+
+    List<String> members =
+        await()
+            .atMost(LONG)
+            .until(
+                () -> redisLines("SMEMBERS", EndpointKeys.workerIndex(SPACE, ns, "m7")),
+                l -> l.size() == 3);
+    HttpClient http = HttpClient.newHttpClient();
+    for (String pod : members) {
+      Map<String, String> endpoint = redisHash(EndpointKeys.endpoint(SPACE, ns, pod));
+      assertThat(endpoint).containsEntry("commit", commit);
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://"
+                              + endpoint.get("podIP")
+                              + ":"
+                              + endpoint.get("port")
+                              + "/v1/functions/Util/mean"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"values\":[1,2,3,4]}"))
+                  .header("Content-Type", "application/json")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(answer.body()).contains("2.5");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void theServerRefusesBadSpecsWithTheirMessageAndKubectlShowsExplainsAndScales() throws Exception {
+    String worker = worker();
+    assertThat(refusal(worker.replace("from: 26000", "from: 27001")))
+        .contains("ports.from must be <= ports.to");
+    assertThat(refusal(worker.replace("replicas: 3", "replicas: -1")))
+        .contains("spec.replicas", "greater than or equal to 0");
+    assertThat(refusal(worker.replace("gpu: 0", "gpu: -1")))
+        .contains("spec.resources.gpu", "greater than or equal to 0");
+    assertThat(refusal(worker.replace("  release: globalfunc", "")))
+        .contains("spec.release", "Required value");
+
+    String table = kube.kubectl("get", "gfw", "--namespace", ns).ok();
+    assertThat(table.lines().findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("NAME", "AGE", "RELEASE", "REPLICAS", "VERSION", "COMMIT", "READY");
+    assertThat(table).contains("m7", "globalfunc", "v101");
+
+    assertThat(kube.kubectl("explain", "gfw.spec.ports").ok())
+        .contains("The port range pods take their ports from", "First port of the range");
+
+    kube.kubectl("scale", "gfw", "m7", "--replicas=4", "--namespace", ns).ok();
+    await()
+        .atMost(LONG)
+        .until(
+            () -> client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list(),
+            l -> l.getItems().size() == 4);
+    kube.kubectl("scale", "gfw", "m7", "--replicas=3", "--namespace", ns).ok();
+    await()
+        .atMost(LONG)
+        .until(
+            () -> client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list(),
+            l -> l.getItems().size() == 3);
+  }
+
+  /**
+   * Scenario 6: the release deleted under a running worker is a clear condition (nothing crashes);
+   * the worker deleted leaves no pod (garbage collection) and no Redis entry (finalizer).
+   */
+  @Test
+  @Order(4)
+  void aDeletedReleaseIsAConditionAndADeletedWorkerLeavesNoPodOrEndpoint() {
+    kube.kubectl("delete", "functionrelease/globalfunc", "--namespace", ns).ok();
+    GlobalFuncWorker orphaned =
+        await()
+            .atMost(LONG)
+            .until(
+                () -> client.resources(GlobalFuncWorker.class).inNamespace(ns).withName("m7").get(),
+                w ->
+                    "ReleaseNotReady"
+                        .equals(
+                            Conditions.reason(w.getStatus().getConditions(), Conditions.READY)));
+    assertThat(Conditions.get(orphaned.getStatus().getConditions(), Conditions.READY).orElseThrow())
+        .satisfies(c -> assertThat(c.getMessage()).contains("globalfunc"));
+    assertThat(ready(operatorPod())).isTrue();
+
+    kube.kubectl("delete", "globalfuncworker/m7", "--namespace", ns, "--timeout=200s").ok();
+    await()
+        .atMost(LONG)
+        .until(
+            () -> client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list(),
+            l -> l.getItems().isEmpty());
+    assertThat(redisLines("EXISTS", EndpointKeys.workerIndex(SPACE, ns, "m7")))
+        .containsExactly("0");
+    assertThat(redisLines("SMEMBERS", EndpointKeys.spaceIndex(SPACE)))
+        .noneMatch(m -> m.startsWith(ns + "/"));
+    assertThat(ready(operatorPod())).isTrue();
+  }
+
+  /** What {@code kubectl apply} prints when the server refuses {@code yaml} (it must). */
+  static String refusal(String yaml) throws IOException {
+    Tool.Result result =
+        kube.kubectl(
+            "apply",
+            "--namespace",
+            ns,
+            "-f",
+            write("bad.yaml", yaml.replace("name: m7", "name: bad")));
+    assertThat(result.exitCode()).as(result.output()).isNotZero();
+    return result.output();
+  }
+
+  /** What a failing end-to-end step needs to be understood: objects, then container logs. */
+  static String diagnostics() {
+    return kube.kubectl("get", "gfr,gfw,pods", "--namespace", ns, "-o", "wide").output()
+        + kube.kubectl("get", "gfw", "--namespace", ns, "-o", "yaml").output()
+        + kube.kubectl("get", "events", "--namespace", ns).output()
+        + node.logs(ns, 40);
+  }
+
+  static Pod operatorPod() {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel("app.kubernetes.io/name", "globalfunc-operator")
+        .list()
+        .getItems()
+        .stream()
+        .filter(OperatorFromChartIT::ready)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** examples/release.yaml pointed at the local Git repository holding examples/functions. */
+  static String release() throws IOException {
+    return Files.readString(RepoFiles.resolve("examples/release.yaml"))
+        .replace("https://git.example.com/andy/GlobalFunc.git", git.url());
+  }
+
+  /** examples/worker.yaml with one Python worker per pod, to keep a 2-core CI machine lean. */
+  static String worker() throws IOException {
+    String yaml = Files.readString(RepoFiles.resolve("examples/worker.yaml"));
+    assertThat(yaml).contains("pythonWorkers: 4");
+    return yaml.replace("pythonWorkers: 4", "pythonWorkers: 1");
+  }
+
+  static Map<String, String> exampleLibrary() {
+    Path root = RepoFiles.resolve("examples/functions");
+    Map<String, String> files = new LinkedHashMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.filter(Files::isRegularFile)
+          .forEach(
+              f -> {
+                try {
+                  files.put(root.relativize(f).toString(), Files.readString(f));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  static String write(String name, String content) throws IOException {
+    Path file = Files.createTempFile("gf-e2e-", "-" + name);
+    Files.writeString(file, content);
+    return file.toString();
+  }
+
+  static Tool.Result helm(String... args) {
+    return Tool.run(Path.of(ChartTest.helmBinary()), kube.kubeconfig(), Arrays.asList(args));
+  }
+
+  static List<String> redisLines(String... command) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-u", redis.uri(), "--raw"));
+    cmd.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return out.lines().filter(l -> !l.isBlank()).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Map<String, String> redisHash(String key) {
+    List<String> lines = redisLines("HGETALL", key);
+    Map<String, String> hash = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < lines.size(); i += 2) {
+      hash.put(lines.get(i), lines.get(i + 1));
+    }
+    return hash;
+  }
+
+  /** can-i output as sorted lines with single spaces, so column widths do not matter. */
+  static List<String> normalize(String table) {
+    return table
+        .lines()
+        .map(l -> l.trim().replaceAll("\\s+", " "))
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .sorted()
+        .toList();
+  }
+
+  static boolean ready(Pod p) {
+    return p.getStatus() != null
+        && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}

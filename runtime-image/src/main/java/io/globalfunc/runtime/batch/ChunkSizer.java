@@ -1,0 +1,37 @@
+package io.globalfunc.runtime.batch;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How many items of a function go into one worker frame: as many as run in about {@link
+ * #TARGET_NANOS}, judged from a moving average of the function's recent run time per item. Tiny
+ * items share one frame by the hundred (the per-frame cost dominates them); slow ones go nearly
+ * alone (so workers share the load and a crash or timeout costs little). Thread-safe.
+ */
+final class ChunkSizer {
+
+  /** Run time one frame aims at. */
+  static final long TARGET_NANOS = 100_000_000L;
+
+  static final int MAX_ITEMS = 256;
+
+  private final ConcurrentHashMap<String, Double> nanosPerItem = new ConcurrentHashMap<>();
+
+  /** Items per frame for {@code function}; a function not seen yet starts small. */
+  int size(String function) {
+    Double perItem = nanosPerItem.get(function);
+    if (perItem == null) {
+      return 4;
+    }
+    return (int) Math.max(1, Math.min(MAX_ITEMS, TARGET_NANOS / Math.max(1.0, perItem)));
+  }
+
+  /** Records that {@code items} items of {@code function} took {@code nanos} in one frame. */
+  void record(String function, int items, long nanos) {
+    if (items <= 0) {
+      return;
+    }
+    double sample = (double) nanos / items;
+    nanosPerItem.merge(function, sample, (old, now) -> 0.7 * old + 0.3 * now);
+  }
+}
