@@ -164,6 +164,20 @@ class ResultNotSerializable(GlobalFuncError):
     default_title = "The function's result cannot be JSON"
 
 
+class ResultTooLarge(GlobalFuncError):
+    """500: the function's result is over the runtime's limit (a share of its heap)."""
+
+    slug, default_status = "result-too-large", 500
+    default_title = "The function's result is larger than allowed"
+
+
+class NotRun(GlobalFuncError):
+    """503: an item of a chunk got no outcome (its worker died running another); it may have run."""
+
+    slug, default_status = "not-run", 503
+    default_title = "The call did not run (its worker died running another); retry it"
+
+
 class WorkerCrashed(GlobalFuncError):
     """502: the worker died during the call; it may have run partly (not retried by default)."""
 
@@ -214,6 +228,8 @@ PROBLEM_CLASSES: dict[str, type[GlobalFuncError]] = {
         Overloaded,
         FunctionRaised,
         ResultNotSerializable,
+        ResultTooLarge,
+        NotRun,
         WorkerCrashed,
         Unavailable,
         CallTimeout,

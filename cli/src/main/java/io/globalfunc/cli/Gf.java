@@ -1,8 +1,7 @@
 package io.globalfunc.cli;
 
 import io.globalfunc.core.catalog.CatalogConfig;
-import io.globalfunc.core.catalog.CatalogException;
-import io.globalfunc.core.library.LibraryException;
+import io.globalfunc.core.error.GlobalFuncException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -130,10 +129,8 @@ public final class Gf implements Runnable {
   }
 
   private static String message(Exception ex) {
-    if (ex instanceof GfException
-        || ex instanceof CatalogException
-        || ex instanceof LibraryException
-        || ex instanceof IllegalArgumentException) {
+    // Every GlobalFunc failure is written for people; anything else is a bug.
+    if (ex instanceof GlobalFuncException || ex instanceof IllegalArgumentException) {
       return ex.getMessage();
     }
     return "unexpected "

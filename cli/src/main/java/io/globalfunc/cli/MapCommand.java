@@ -8,6 +8,7 @@ import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.batch.BatchStoreException;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.catalog.CatalogConfig;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
 import java.io.BufferedWriter;
@@ -239,11 +240,8 @@ final class MapCommand extends GfCommand {
       }
       if (problem != null) {
         err().println("gf: " + input + " line " + (i + 1) + ": " + problem + "; skipped");
-        ObjectNode p = PLAIN.createObjectNode();
-        p.put("type", "https://globalfunc.io/problems/invalid-request");
-        p.put("title", "The request is not of the expected shape");
-        p.put("status", 400);
-        p.put("detail", "line " + (i + 1) + ": " + problem);
+        ObjectNode p =
+            Problem.INVALID_REQUEST.body(PLAIN, "line " + (i + 1) + ": " + problem, null);
         problems[i] = new String(ResultEnvelope.failure(p), StandardCharsets.UTF_8);
       }
     }

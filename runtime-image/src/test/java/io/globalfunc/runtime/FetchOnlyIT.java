@@ -18,7 +18,11 @@ class FetchOnlyIT {
 
   private int fetch(Map<String, String> env, Path log) throws Exception {
     ProcessBuilder pb =
-        new ProcessBuilder("java", "-jar", System.getProperty("gf.runtime.jar"))
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                System.getProperty(
+                    "gf.runtime.jar", "../runtime-image/target/quarkus-app/quarkus-run.jar"))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().putAll(env);

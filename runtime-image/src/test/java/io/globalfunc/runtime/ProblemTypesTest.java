@@ -2,8 +2,8 @@ package io.globalfunc.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.worker.FailureKind;
-import io.globalfunc.runtime.http.Problem;
 import org.junit.jupiter.api.Test;
 
 class ProblemTypesTest {

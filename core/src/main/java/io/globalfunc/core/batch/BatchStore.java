@@ -191,7 +191,7 @@ public final class BatchStore implements AutoCloseable {
               .arg("0")
               .arg("MKSTREAM"));
     } catch (BatchStoreException e) {
-      if (!String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
+      if (!e.isRedisError("BUSYGROUP")) {
         throw e;
       }
     }

@@ -1,7 +1,9 @@
 package io.globalfunc.core.catalog;
 
+import io.globalfunc.core.error.GlobalFuncException;
+
 /** A catalog operation failed; {@link #reason()} names the case for exit codes and conditions. */
-public class CatalogException extends RuntimeException {
+public class CatalogException extends GlobalFuncException {
 
   /** Why a catalog operation failed. */
   public enum Reason {
@@ -23,18 +25,16 @@ public class CatalogException extends RuntimeException {
     IO
   }
 
-  private final Reason reason;
-
   public CatalogException(Reason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
+    super(reason, message, cause);
   }
 
   public CatalogException(Reason reason, String message) {
     this(reason, message, null);
   }
 
+  @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

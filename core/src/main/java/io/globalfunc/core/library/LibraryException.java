@@ -1,7 +1,9 @@
 package io.globalfunc.core.library;
 
+import io.globalfunc.core.error.GlobalFuncException;
+
 /** A library could not be read; {@link #reason()} says why in a word a status condition can use. */
-public class LibraryException extends RuntimeException {
+public class LibraryException extends GlobalFuncException {
 
   /** Why reading failed, stable enough for conditions and exit codes. */
   public enum Reason {
@@ -13,18 +15,16 @@ public class LibraryException extends RuntimeException {
     IO
   }
 
-  private final Reason reason;
-
   public LibraryException(Reason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
+    super(reason, message, cause);
   }
 
   public LibraryException(Reason reason, String message) {
     this(reason, message, null);
   }
 
+  @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

@@ -336,7 +336,7 @@ class OperatorFromChartIT {
   }
 
   static Tool.Result helm(String... args) {
-    return Tool.run(Path.of(ChartTest.helmBinary()), kube.kubeconfig(), Arrays.asList(args));
+    return Tool.run(Path.of(ChartIT.helmBinary()), kube.kubeconfig(), Arrays.asList(args));
   }
 
   static List<String> redisLines(String... command) {

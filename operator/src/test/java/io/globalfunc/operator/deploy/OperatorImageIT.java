@@ -39,7 +39,7 @@ class OperatorImageIT {
 
     String user =
         lines.stream().filter(l -> l.startsWith("USER ")).findFirst().orElseThrow().substring(5);
-    Deployment d = ChartTest.only(ChartTest.template("--namespace", "gf-system"), Deployment.class);
+    Deployment d = ChartIT.only(ChartIT.template("--namespace", "gf-system"), Deployment.class);
     Long runAsUser = d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser();
     if (runAsUser == null) {
       runAsUser =

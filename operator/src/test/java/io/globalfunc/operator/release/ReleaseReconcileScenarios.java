@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * FunctionRelease reconciliation against real Git repositories (file:// and HTTP), run on fabric8's
- * mock server ({@link ReleaseReconcileTest}) and on a real API server ({@link ReleaseReconcileIT}).
+ * mock server ({@link ReleaseReconcileMockIT}) and on a real API server ({@link
+ * ReleaseReconcileIT}).
  */
 abstract class ReleaseReconcileScenarios {
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Reconciliation of workers against a Kubernetes API server, a real redis-server and real Git
  * repositories. No kubelet runs: the tests mark pods Ready by writing pod status. Each test works
  * in its own namespace, so their port ranges do not interfere. Run on fabric8's mock server ({@link
- * WorkerReconcileTest}) and on a real API server ({@link WorkerReconcileIT}).
+ * WorkerReconcileMockIT}) and on a real API server ({@link WorkerReconcileIT}).
  */
 abstract class WorkerReconcileScenarios {
 

@@ -6,10 +6,10 @@ import io.globalfunc.core.batch.BatchTask;
 import io.globalfunc.core.batch.ItemResult;
 import io.globalfunc.core.batch.ItemResult.Outcome;
 import io.globalfunc.core.batch.ResultEnvelope;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.runtime.http.CallMetrics;
-import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.library.ServedFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,9 +115,7 @@ final class TaskRun {
       return ItemResult.of(item, Outcome.DONE, ResultEnvelope.success(s.json()));
     }
     CallOutcome.Failure f = (CallOutcome.Failure) outcome;
-    if (f.kind() == FailureKind.OVERLOADED
-        || f.kind() == FailureKind.UNAVAILABLE
-        || f.kind() == FailureKind.NOT_RUN) {
+    if (f.kind().neverRan()) {
       // This runtime could not run it (shutting down, Python gone): not the item's fault.
       return ItemResult.retry(item, task.items().get(k), task.retries());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.worker.CallOutcome;

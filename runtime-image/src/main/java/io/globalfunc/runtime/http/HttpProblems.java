@@ -1,5 +1,6 @@
 package io.globalfunc.runtime.http;
 
+import io.globalfunc.core.error.Problem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;

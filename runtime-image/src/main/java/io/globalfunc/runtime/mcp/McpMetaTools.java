@@ -1,7 +1,7 @@
 package io.globalfunc.runtime.mcp;
 
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.mcp.ToolCatalog;
-import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.http.Requests;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.Tool;

@@ -2,13 +2,13 @@ package io.globalfunc.runtime.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.mcp.ToolCatalog;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.CallMetrics;
-import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.http.Requests;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;

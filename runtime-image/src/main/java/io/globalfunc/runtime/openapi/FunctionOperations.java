@@ -1,9 +1,9 @@
 package io.globalfunc.runtime.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.naming.ToolName;
-import io.globalfunc.runtime.http.Problem;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkus.arc.Arc;

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
 @QuarkusTestResource(value = MisbehavingLibrary.class, restrictToAnnotatedClass = true)
-class FunctionApiTest {
+class FunctionApiIT {
 
   private static final String PROBLEM = "application/problem+json";
   private static final String TYPES = "https://globalfunc.io/problems/";

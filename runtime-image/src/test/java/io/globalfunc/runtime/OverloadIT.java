@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** With one worker and a queue of two, a burst of slow calls is refused with 429 + Retry-After. */
 @QuarkusTest
-@TestProfile(OverloadTest.TinyPool.class)
-class OverloadTest {
+@TestProfile(OverloadIT.TinyPool.class)
+class OverloadIT {
 
   /** One worker, no pipelining, two queued calls at most. */
   public static class TinyPool implements QuarkusTestProfile {

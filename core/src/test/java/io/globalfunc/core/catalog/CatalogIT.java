@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The catalog against a MongoDB wire-protocol server (real driver), a real redis-server and real
  * Git repositories.
  */
-class CatalogTest {
+class CatalogIT {
 
   static RedisServer redis;
   MongoServer mongo;

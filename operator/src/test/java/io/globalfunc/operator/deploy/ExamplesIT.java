@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(RedisTestResource.class)
-class ExamplesTest {
+class ExamplesIT {
 
   @Inject KubernetesClient client;
   @Inject RedisDataSource redis;

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PythonIntrospectorTest {
+class PythonIntrospectorIT {
 
   @TempDir Path tmp;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Recycling after N calls, the per-worker memory cap, and a pool whose Python cannot start. */
-class WorkerPoolLimitsTest {
+class WorkerPoolLimitsIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class WorkerPoolTest {
+class WorkerPoolIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;

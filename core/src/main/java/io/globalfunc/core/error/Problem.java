@@ -1,4 +1,4 @@
-package io.globalfunc.runtime.http;
+package io.globalfunc.core.error;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

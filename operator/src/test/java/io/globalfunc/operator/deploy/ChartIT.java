@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Runs the real helm CLI: the chart lints and renders what the operator needs, no more. */
-class ChartTest {
+class ChartIT {
 
   static final Path CHART = RepoFiles.resolve("charts/globalfunc-operator");
   static final KubernetesSerialization YAML = new KubernetesSerialization();

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * default, never from a working tree.
  */
 @QuarkusTest
-@TestProfile(GitLibraryServingTest.FeatureBranch.class)
-class GitLibraryServingTest {
+@TestProfile(GitLibraryServingIT.FeatureBranch.class)
+class GitLibraryServingIT {
 
   /** A repository with {@code master} and {@code release/1.2}; the runtime serves the latter. */
   public static class FeatureBranch implements QuarkusTestProfile {
