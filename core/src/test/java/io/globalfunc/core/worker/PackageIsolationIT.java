@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * together: one function's missing module fails only that function, naming the module and the
  * function, while its package-mates (and their imports of each other) still work.
  */
-class PackageIsolationTest {
+class PackageIsolationIT {
 
   @TempDir Path tmp;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code async def} functions are callable: the worker runs the coroutine to completion. */
-class AsyncFunctionsTest {
+class AsyncFunctionsIT {
 
   @TempDir Path tmp;
 
