@@ -16,12 +16,7 @@ import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.PoolConfig;
 import io.globalfunc.core.worker.WorkerPool;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +40,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "call",
     description = {
-      "Call Package.function with keyword arguments (values are JSON when they parse as JSON,",
-      "else strings): --local runs it in the runtime's Python worker, --url posts to a runtime."
+      "Call Package.function with keyword arguments. k=v is typed by the function's",
+      "annotation of k (str keeps the text; int, float, bool parse it), else is JSON when it",
+      "parses as JSON, else a string; k:=json is always JSON. --local runs it in a local Python",
+      "worker (what it prints goes to stderr); --url posts to a runtime."
     })
 final class CallCommand extends GfCommand {
 
@@ -209,57 +206,21 @@ final class CallCommand extends GfCommand {
     } catch (IllegalArgumentException e) {
       throw usage("not an http(s) URL: " + CatalogConfig.redact(url));
     }
-    String where = CatalogConfig.redact(base);
-    HttpClient client =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(Math.min(10, timeoutSeconds)))
-            .build();
+    RuntimeHttp http = new RuntimeHttp(base, Duration.ofSeconds(timeoutSeconds));
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("pack_func", new FunctionName.RefCall(ref.callName(), this.ref).spelled());
-    body.set("kwargs", kwargs(parsed, () -> served(client, base, ref)));
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(timeoutSeconds))
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json, application/problem+json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-            .build();
-    HttpResponse<String> response = send(client, request, where);
-    if (response.statusCode() / 100 == 2) {
+    body.set("kwargs", kwargs(parsed, () -> served(http, ref)));
+    RuntimeHttp.Answer response = http.post("/gfgo/", body.toString());
+    if (response.status() / 100 == 2) {
       out().println(response.body().strip());
       return 0;
     }
     throw new GfException(ref.callName() + ": " + problem(response));
   }
 
-  private HttpResponse<String> send(HttpClient client, HttpRequest request, String where) {
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (HttpTimeoutException e) {
-      throw new GfException("no answer from " + where + " within " + timeoutSeconds + " s");
-    } catch (ConnectException e) {
-      throw new GfException("cannot reach the runtime at " + where + " (connection refused)");
-    } catch (IOException e) {
-      throw new GfException("cannot reach the runtime at " + where + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new GfException("interrupted");
-    }
-  }
-
   /** The annotations of the function as the runtime serves it ({@code GET /v1/functions/..}). */
-  private Map<String, String> served(HttpClient client, String base, FunctionRef ref) {
-    URI describe =
-        URI.create(
-            URI.create(base + "/v1/functions/" + ref.pkg() + "/" + ref.function()).toASCIIString());
-    HttpResponse<String> r =
-        send(
-            client,
-            HttpRequest.newBuilder(describe)
-                .timeout(Duration.ofSeconds(timeoutSeconds))
-                .GET()
-                .build(),
-            CatalogConfig.redact(base));
+  private static Map<String, String> served(RuntimeHttp http, FunctionRef ref) {
+    RuntimeHttp.Answer r = http.get("/v1/functions/" + ref.pkg() + "/" + ref.function());
     Map<String, String> out = new HashMap<>();
     try {
       JsonNode params = STRICT.readTree(r.body()).path("signature").path("parameters");
@@ -278,11 +239,11 @@ final class CallCommand extends GfCommand {
    * One line from an RFC 9457 problem (title, the Python exception's type and the detail), or the
    * status and body; with {@code --traceback} the served traceback goes to stderr first.
    */
-  private String problem(HttpResponse<String> response) {
+  private String problem(RuntimeHttp.Answer response) {
     try {
       JsonNode p = STRICT.readTree(response.body());
       if (p != null && p.isObject() && (p.has("title") || p.has("detail"))) {
-        String title = p.path("title").asText("HTTP " + response.statusCode());
+        String title = p.path("title").asText("HTTP " + response.status());
         String detail = p.path("detail").asText("");
         String type = p.path("exception").path("type").asText("");
         if (traceback && p.path("exception").path("traceback").isTextual()) {
@@ -296,7 +257,7 @@ final class CallCommand extends GfCommand {
       // fall through
     }
     String body = firstLine(response.body());
-    return "HTTP " + response.statusCode() + (body.isEmpty() ? "" : ": " + body);
+    return "HTTP " + response.status() + (body.isEmpty() ? "" : ": " + body);
   }
 
   private static String firstLine(String s) {

@@ -2,10 +2,14 @@ package io.globalfunc.cli;
 
 import io.globalfunc.core.catalog.Catalog;
 import io.globalfunc.core.catalog.CatalogException;
+import io.globalfunc.core.catalog.CatalogFile;
+import io.globalfunc.core.library.ScanRules;
 import io.globalfunc.core.naming.FunctionName;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import picocli.CommandLine.Command;
@@ -82,14 +86,47 @@ final class GenCommand extends GfCommand {
         }
         return reportFile(f);
       }
-      return report(
+      List<String> helpers = helpers(catalog, fn, r.commit(), target);
+      report(
           r.name().fullName(),
           null,
           r.commit(),
           r.file().toString(),
           r.md5(),
           r.initPy().toString());
+      if (!json) {
+        helpers.forEach(h -> out().println("wrote " + h + " (the package's helper, same commit)"));
+      }
+      return 0;
     }
+  }
+
+  /**
+   * Writes the package's helper modules ({@code Text/_util.py}) as saved at the function's commit,
+   * so the regenerated function can import them; returns the files written.
+   */
+  private List<String> helpers(Catalog catalog, FunctionName fn, String commit, Path target) {
+    List<String> written = new ArrayList<>();
+    for (CatalogFile f : catalog.listFiles(fn.branch(), fn.pkg())) {
+      if (!ScanRules.isPackageHelper(f.path())) {
+        continue;
+      }
+      try {
+        written.add(catalog.genFile(fn.branch(), f.name().key(), commit, target).file().toString());
+      } catch (CatalogException e) {
+        if (e.reason() != CatalogException.Reason.NOT_FOUND) {
+          throw e;
+        }
+        err()
+            .println(
+                "note: "
+                    + f.path()
+                    + " has no saved version at commit "
+                    + Workspace.abbrev(commit)
+                    + "; not written");
+      }
+    }
+    return written;
   }
 
   private int reportFile(Catalog.FileGenReport r) {

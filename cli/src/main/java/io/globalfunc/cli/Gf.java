@@ -6,6 +6,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -20,22 +24,6 @@ import picocli.CommandLine.Option;
     version = "gf 0.1.0",
     description =
         "Save, search, regenerate, commit and call the functions of a GlobalFunc library.",
-    subcommands = {
-      BranchCommand.class,
-      ScanCommand.class,
-      InitCommand.class,
-      ListCommand.class,
-      SaveCommand.class,
-      GenCommand.class,
-      SearchCommand.class,
-      DescribeCommand.class,
-      CommitCommand.class,
-      CallCommand.class,
-      ServeCommand.class,
-      MapCommand.class,
-      McpCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {
       "",
       "Configuration: GF_MONGO_URI, GF_REDIS_URI, GF_SPACE, GF_HOME (default ~/.globalfunc),",
@@ -73,9 +61,51 @@ public final class Gf implements Runnable {
         args);
   }
 
+  /**
+   * The subcommands by name. Only the one a command line names is built: picocli reads every
+   * registered command's annotations by reflection, which would cost each run the start-up of all.
+   */
+  static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("branch", BranchCommand::new);
+    COMMANDS.put("scan", ScanCommand::new);
+    COMMANDS.put("init", InitCommand::new);
+    COMMANDS.put("list", ListCommand::new);
+    COMMANDS.put("save", SaveCommand::new);
+    COMMANDS.put("gen", GenCommand::new);
+    COMMANDS.put("search", SearchCommand::new);
+    COMMANDS.put("describe", DescribeCommand::new);
+    COMMANDS.put("commit", CommitCommand::new);
+    COMMANDS.put("call", CallCommand::new);
+    COMMANDS.put("serve", ServeCommand::new);
+    COMMANDS.put("map", MapCommand::new);
+    COMMANDS.put("mcp", McpCommand::new);
+    COMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
+
+  /** gf with the subcommand {@code args} names, or with all of them (for help and errors). */
+  static CommandLine commandLine(String... args) {
+    CommandLine cl = new CommandLine(new Gf());
+    String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+    boolean one = COMMANDS.containsKey(first) && !first.equals("help") && !hasDirOption(args);
+    COMMANDS.forEach(
+        (name, command) -> {
+          if (!one || name.equals(first)) {
+            cl.addSubcommand(name, command.get());
+          }
+        });
+    return cl;
+  }
+
+  /** {@code -C DIR}'s value could look like a command name: then build them all. */
+  private static boolean hasDirOption(String... args) {
+    return Arrays.asList(args).contains("-C");
+  }
+
   /** Runs gf writing to {@code out} and {@code err}; returns its exit status. */
   static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Gf());
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(

@@ -16,7 +16,11 @@ import picocli.CommandLine.Spec;
 /** What every gf command shares: output, {@code --json}, the workspace and the catalog. */
 abstract class GfCommand implements Callable<Integer> {
 
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Built on first use: an ObjectMapper costs start-up time most commands never need. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   @ParentCommand Gf gf;
 
@@ -53,7 +57,7 @@ abstract class GfCommand implements Callable<Integer> {
 
   void printJson(Object value) {
     try {
-      out().println(JSON.writeValueAsString(value));
+      out().println(Json.MAPPER.writeValueAsString(value));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new GfException("cannot write JSON: " + e.getMessage(), e);
     }

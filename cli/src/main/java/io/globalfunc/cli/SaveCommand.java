@@ -14,10 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.Status;
-import org.eclipse.jgit.api.StatusCommand;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,9 +54,10 @@ final class SaveCommand extends GfCommand {
       SaveReport report;
       List<String> notes = new ArrayList<>();
       try (Catalog catalog = connect()) {
+        catalog.claim(ws.identity(library.commit()));
         if (all) {
           Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(python).describe(library);
-          uncommitted(ws, null).ifPresent(notes::add);
+          notes.addAll(WorkingTreeNotes.of(ws));
           report =
               catalog.saveRelease(
                   library, infos, json ? (d, t) -> {} : new ProgressBar(err(), "saving"));
@@ -138,30 +135,7 @@ final class SaveCommand extends GfCommand {
 
   /** A note when the working tree differs from what is saved (the committed version). */
   private static java.util.Optional<String> uncommitted(Workspace ws, String path) {
-    try (Git git = new Git(ws.repo())) {
-      StatusCommand status = git.status();
-      String prefix = ws.prefix().isEmpty() ? "" : ws.prefix() + "/";
-      status.addPath(path == null ? (prefix.isEmpty() ? "." : ws.prefix()) : prefix + path);
-      Status s = status.call();
-      Set<String> changed = new LinkedHashSet<>();
-      changed.addAll(s.getModified());
-      changed.addAll(s.getChanged());
-      changed.addAll(s.getAdded());
-      changed.addAll(s.getUntracked());
-      changed.addAll(s.getMissing());
-      changed.addAll(s.getRemoved());
-      if (changed.isEmpty()) {
-        return java.util.Optional.empty();
-      }
-      return java.util.Optional.of(
-          path != null
-              ? path + " has uncommitted changes; saved the committed version"
-              : changed.size()
-                  + " uncommitted change"
-                  + (changed.size() == 1 ? "" : "s")
-                  + " in the library not saved (gf commit first)");
-    } catch (GitAPIException e) {
-      return java.util.Optional.empty();
-    }
+    List<String> notes = WorkingTreeNotes.of(ws, path);
+    return notes.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(notes.get(0));
   }
 }

@@ -60,6 +60,8 @@ final class ServeCommand extends GfCommand {
                     jar.toString()))
             .inheritIO();
     pb.environment().put("GF_FUNCTIONS_DIR", library.toString());
+    pb.environment()
+        .put("GF_RELOAD", "true"); // every answer after a save comes from the saved code
     pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
     pb.environment().putIfAbsent("TZ", "UTC");
     err().println("serving " + library + " on http://127.0.0.1:" + port + " (Ctrl-C stops)");

@@ -1,5 +1,6 @@
 package io.globalfunc.cli;
 
+import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.library.GitLibraryReader;
 import io.globalfunc.core.library.Library;
 import io.globalfunc.core.library.LibraryFile;
@@ -13,6 +14,8 @@ import java.util.Optional;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
@@ -126,6 +129,24 @@ final class Workspace implements AutoCloseable {
       return id == null ? null : id.name();
     } catch (IOException e) {
       throw new GfException("cannot read HEAD: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The repository's identity for the catalog: the root commit of the first-parent history of
+   * {@code commit} (the same in every clone), and its origin URL (or folder) for messages.
+   */
+  RepositoryClaim identity(String commit) {
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.setRetainBody(false);
+      RevCommit c = walk.parseCommit(repo.resolve(commit));
+      while (c.getParentCount() > 0) {
+        c = walk.parseCommit(c.getParent(0));
+      }
+      String origin = repo.getConfig().getString("remote", "origin", "url");
+      return new RepositoryClaim(c.name(), origin != null ? origin : top.toString());
+    } catch (IOException e) {
+      throw new GfException("cannot read the history of " + top + ": " + e.getMessage());
     }
   }
 

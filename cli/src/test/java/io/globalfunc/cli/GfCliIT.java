@@ -579,7 +579,7 @@ class GfCliIT {
     assertThat(waited.out()).contains("Util.mean");
 
     List<java.util.concurrent.CompletableFuture<GfProcess.Result>> many =
-        Stream.of("list", "search", "search")
+        Stream.of("list", "search")
             .map(
                 cmd ->
                     java.util.concurrent.CompletableFuture.supplyAsync(
@@ -589,5 +589,74 @@ class GfCliIT {
     for (var r : many) {
       assertThat(r.get().exit()).as(r.get().toString()).isZero();
     }
+  }
+
+  @Test
+  void saveAllNamesWhatItDidNotTakeFromTheWorkingTree() throws Exception {
+    Files.createDirectories(repo.resolve("Text"));
+    Files.writeString(repo.resolve("Text/slugify.py"), "def slugify(s):\n    return s\n");
+    Files.writeString(repo.resolve("Util/mean.py"), "def mean(values):\n    return 0\n");
+    GfProcess.Result r = gf.run(repo, "save", "--all");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.err())
+        .contains("note: Text/slugify.py is untracked: not saved")
+        .contains("note: Util/mean.py has uncommitted changes; saved the committed version");
+    assertThat(r.out()).contains("saved 6 functions");
+  }
+
+  @Test
+  void aSecondRepositoryIsRefusedFromASpaceThatBelongsToAnother() throws Exception {
+    assertThat(gf.run(repo, "save", "--all").exit()).isZero();
+    Path other = tmp.resolve("Other");
+    Files.createDirectories(other.resolve("Util"));
+    Files.writeString(other.resolve("Util/mean.py"), "def mean(values):\n    return -1\n");
+    try (Git g = Git.init().setDirectory(other.toFile()).setInitialBranch("master").call()) {
+      g.add().addFilepattern(".").call();
+      g.commit().setMessage("other").setAuthor("T", "t@e").setCommitter("T", "t@e").call();
+    }
+    GfProcess.Result refused = gf.run(other, "save", "--all");
+    assertOneLineFailure(refused, 1, "space sp_GlobalFunc belongs to another repository");
+    assertThat(refused.err()).contains("GF_SPACE=sp_GlobalFunc_");
+    GfProcess.Result list = gf.run(repo, "list", "--json");
+    JsonNode rows = JSON.readTree(list.out());
+    assertThat(rows.findValues("removed")).allMatch(r -> !r.asBoolean());
+    assertThat(rows.findValuesAsText("name")).contains("Base.inverse_time_str", "Util.mean");
+    // Its own space takes it; the first repository keeps saving into its space.
+    GfProcess.Result own = gf.env("GF_SPACE", "sp_Other").run(other, "save", "--all");
+    assertThat(own.exit()).as(own.toString()).isZero();
+    assertThat(new GfProcess(tmp.resolve("home")).run(repo, "save", "--all").exit()).isZero();
+  }
+
+  @Test
+  void genBringsThePackagesHelperModulesAtTheSameCommit() throws Exception {
+    Files.createDirectories(repo.resolve("Text"));
+    Files.writeString(
+        repo.resolve("Text/_util.py"), "def slug(s):\n    return s.lower().replace(' ', '-')\n");
+    Files.writeString(
+        repo.resolve("Text/slugify.py"),
+        "from ._util import slug\n\n\ndef slugify(text):\n    return slug(text)\n");
+    String first = commitAll("text");
+    assertThat(gf.run(repo, "save", "--all").exit()).isZero();
+    Files.writeString(repo.resolve("Text/_util.py"), "def slug(s):\n    return s.upper()\n");
+    commitAll("louder");
+    assertThat(gf.run(repo, "save", "--all").exit()).isZero();
+
+    Path out = tmp.resolve("regen");
+    GfProcess.Result gen = gf.run(repo, "gen", "Text.slugify", "--to", out.toString());
+    assertThat(gen.exit()).as(gen.toString()).isZero();
+    assertThat(gen.out()).contains("Text/_util.py");
+    assertThat(Files.readString(out.resolve("Text/_util.py"))).contains("s.lower()");
+    Process py =
+        new ProcessBuilder(
+                System.getProperty("gf.python", "python3"),
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]);"
+                    + " from Text.slugify import slugify; print(slugify('A B'))",
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+        .isEqualTo("a-b");
+    assertThat(first).isNotBlank();
   }
 }

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Every subcommand answers {@code --help}, and every usage error points at it. */
 class GfHelpTest {
@@ -21,8 +20,7 @@ class GfHelpTest {
   }
 
   static List<String> subcommands() {
-    return new CommandLine(new Gf())
-        .getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
+    return Gf.COMMANDS.keySet().stream().filter(n -> !n.equals("help")).toList();
   }
 
   @Test
@@ -36,6 +34,17 @@ class GfHelpTest {
         assertThat(r.err()).as(name).isEmpty();
       }
     }
+  }
+
+  @Test
+  void theTopLevelHelpListsEveryCommand() {
+    Run r = gf("--help");
+    assertThat(r.exit()).isZero();
+    for (String name : subcommands()) {
+      assertThat(r.out()).contains("  " + name + " ");
+    }
+    assertThat(gf("help", "list").out()).startsWith("Usage: gf list");
+    assertThat(gf("frobnicate").err()).contains("Unmatched argument").contains("gf --help");
   }
 
   @Test

@@ -17,6 +17,13 @@ public interface RuntimeConfig {
   /** Serve the library in this folder (local use); wins over a repository. */
   Optional<Path> functionsDir();
 
+  /**
+   * With {@link #functionsDir()}: reload when a file of the folder changes, so every answer after a
+   * save comes from the saved code (what {@code gf serve} asks for).
+   */
+  @WithDefault("false")
+  boolean reload();
+
   /** Serve the library of this Git repository (read through JGit at a pinned commit). */
   Optional<String> repositoryUrl();
 

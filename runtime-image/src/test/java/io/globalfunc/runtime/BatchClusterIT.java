@@ -86,6 +86,15 @@ class BatchClusterIT {
       assertThat(s.failed() + s.deadLettered()).isZero();
       assertThat(store.queued()).isZero();
     }
+    // Batch items count in gf_calls_seconds, told apart from interactive calls by their mode.
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(started.get(1).uri("/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("gf_calls_seconds_count{function=\"Base.square\",mode=\"batch\",outcome=\"ok\"}");
   }
 
   @Test

@@ -324,15 +324,23 @@ class FunctionApiIT {
         .get("/q/health/ready")
         .then()
         .statusCode(200)
-        .body("checks[0].data.functions", notNullValue());
+        .body("checks.find { it.name == 'function-library' }.data.functions", notNullValue());
     gfgo(seedCall()).then().statusCode(200);
+    given()
+        .contentType("application/json")
+        .body("[{\"a\":1},{\"a\":3}]")
+        .post("/v1/map/Base/add")
+        .then()
+        .statusCode(200);
     given()
         .get("/q/metrics")
         .then()
         .statusCode(200)
         .body(
             containsString(
-                "gf_calls_seconds_count{function=\"Base.inverse_time_str\",outcome=\"ok\"}"))
+                "gf_calls_seconds_count{function=\"Base.inverse_time_str\",mode=\"call\","
+                    + "outcome=\"ok\"}"))
+        .body(containsString("gf_calls_seconds_count{function=\"Base.add\",mode=\"map\""))
         .body(containsString("gf_pool_workers"));
     given().get("/q/openapi").then().statusCode(200).body(containsString("/gfgo/"));
   }

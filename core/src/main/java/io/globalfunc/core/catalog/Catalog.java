@@ -59,6 +59,14 @@ public final class Catalog implements AutoCloseable {
   }
 
   /**
+   * Claims this space for {@code repository} on its first save, or refuses (CONFLICT) when the
+   * space belongs to another repository. Call it before saving.
+   */
+  public void claim(RepositoryClaim repository) {
+    repository.claim(backend);
+  }
+
+  /**
    * Saves a whole release: every {@code package/name.py} of {@code library} at its commit, with
    * what introspection said of it. Idempotent; functions of the branch that the release no longer
    * has are marked removed (they stay readable at older commits).

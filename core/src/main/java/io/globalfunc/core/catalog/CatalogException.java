@@ -19,6 +19,8 @@ public class CatalogException extends GlobalFuncException {
     HASH_MISMATCH,
     /** Bad configuration or arguments. */
     INVALID,
+    /** The space belongs to another repository. */
+    CONFLICT,
     /** A local file could not be written or read. */
     IO
   }

@@ -49,7 +49,7 @@ final class EmbeddedMongo implements AutoCloseable {
   }
 
   /** How long a gf waits for another gf to release the catalog file before giving up. */
-  static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+  static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
   /**
    * Opens the H2 file, waiting up to {@link #LOCK_WAIT} while another process holds it: gf commands

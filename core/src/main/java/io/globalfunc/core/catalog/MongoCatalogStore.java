@@ -339,4 +339,18 @@ final class MongoCatalogStore {
             .first();
     return d == null ? 0 : d.get("n", Number.class).longValue();
   }
+
+  /**
+   * The repository this space belongs to: records {@code claim} when the space has none yet and
+   * returns what is recorded (the claim, or an earlier one).
+   */
+  Document claimRepository(Document claim) {
+    return db.getCollection(CatalogKeys.metaCollection())
+        .findOneAndUpdate(
+            Filters.eq("_id", CatalogKeys.repositoryId()),
+            Updates.combine(
+                Updates.setOnInsert("root", claim.getString("root")),
+                Updates.setOnInsert("origin", claim.getString("origin"))),
+            new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+  }
 }

@@ -46,12 +46,11 @@ public final class DirectoryLibraryReader {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
                 throws IOException {
-              if (attrs.isRegularFile()
-                  && !ScanRules.isSkippedFile(file.getFileName().toString())) {
-                String rel =
-                    base.relativize(file)
-                        .toString()
-                        .replace(file.getFileSystem().getSeparator(), "/");
+              String rel =
+                  base.relativize(file)
+                      .toString()
+                      .replace(file.getFileSystem().getSeparator(), "/");
+              if (attrs.isRegularFile() && ScanRules.isCatalogued(rel)) {
                 byte[] bytes = Files.readAllBytes(file);
                 files.add(
                     new LibraryFile(

@@ -228,7 +228,7 @@ public final class GitLibraryReader {
         if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
           continue; // symlinks and submodules are never read
         }
-        if (scanRulesOnly && ScanRules.isSkippedFile(name)) {
+        if (scanRulesOnly && !ScanRules.isCatalogued(tree.getPathString())) {
           continue;
         }
         sink.accept(tree.getPathString(), reader.open(tree.getObjectId(0)).getBytes());

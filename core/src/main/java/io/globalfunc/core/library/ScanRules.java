@@ -35,7 +35,10 @@ public final class ScanRules {
         || name.endsWith(".pkl");
   }
 
-  /** True when every folder of a {@code /}-separated relative path and its file name are kept. */
+  /**
+   * True when every folder of a {@code /}-separated relative path and its file name are kept, or
+   * the path is a package's helper module.
+   */
   public static boolean isCatalogued(String path) {
     String[] parts = path.split("/");
     for (int i = 0; i < parts.length - 1; i++) {
@@ -43,7 +46,21 @@ public final class ScanRules {
         return false;
       }
     }
-    return !isSkippedFile(parts[parts.length - 1]);
+    return !isSkippedFile(parts[parts.length - 1]) || isPackageHelper(path);
+  }
+
+  /**
+   * {@code package/_name.py}: a module the package's functions import ({@code from ._util import
+   * x}). Never callable, but catalogued (unlike the seed, which skipped it) so that {@code gen} can
+   * bring it along with the functions that need it.
+   */
+  public static boolean isPackageHelper(String path) {
+    String[] parts = path.split("/");
+    return parts.length == 2
+        && !isSkippedFolder(parts[0])
+        && parts[1].startsWith("_")
+        && !parts[1].startsWith("__")
+        && parts[1].endsWith(".py");
   }
 
   /** {@code package/name.py} with two safe identifiers: a file that may define a callable. */

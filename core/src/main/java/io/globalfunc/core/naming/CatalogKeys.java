@@ -49,6 +49,11 @@ public final class CatalogKeys {
     return "revision";
   }
 
+  /** The {@code _id} of the document in {@link #metaCollection()} naming the space's repository. */
+  public static String repositoryId() {
+    return "repository";
+  }
+
   /** The tier 2 a collection holds function documents for, or empty for any other collection. */
   public static Optional<FunctionName.PackageBranch> functionCollection(String collection) {
     if (collection.startsWith("_") || collection.contains(".")) {

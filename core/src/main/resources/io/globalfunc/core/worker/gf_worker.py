@@ -23,6 +23,8 @@ with every process a function started. Standard library only.
 """
 
 import importlib
+import importlib.machinery
+import importlib.util
 import inspect
 import json
 import os
@@ -248,6 +250,51 @@ def _error(kind, exc=None, message=None, with_traceback=True):
     return err
 
 
+def _run_coroutine(coro):
+    """An `async def` function's call: run to completion on a fresh event loop, like a script."""
+    import asyncio  # only async functions pay for importing it
+
+    return asyncio.run(coro)
+
+
+def _package(library_dir, package):
+    """The package as a bare module whose __init__.py never runs.
+
+    A package's __init__.py (`gf init` writes one importing every function) would make each
+    function's import depend on all the others: one missing numpy would break the whole package.
+    Attributes resolve lazily to the package's functions, as the __init__.py would have bound them.
+    """
+    module = sys.modules.get(package)
+    if module is not None:
+        return module
+    spec = importlib.machinery.ModuleSpec(package, None, is_package=True)
+    spec.submodule_search_locations = [os.path.join(library_dir, package)]
+    module = importlib.util.module_from_spec(spec)
+    module.__path__ = spec.submodule_search_locations
+
+    def __getattr__(name):  # noqa: N807 - PEP 562 module attribute hook
+        if name.startswith("__"):
+            raise AttributeError(name)
+        sub = importlib.import_module(package + "." + name)
+        value = getattr(sub, name, sub)
+        setattr(module, name, value)
+        return value
+
+    module.__getattr__ = __getattr__
+    sys.modules[package] = module
+    return module
+
+
+def _missing(package, function, exc):
+    """The message of a function whose import needs a module that is not installed."""
+    return "%s.%s needs the module %r, which is not installed here (%s)" % (
+        package,
+        function,
+        exc.name,
+        exc,
+    )
+
+
 def _encode_error(err):
     try:
         return json.dumps(err, ensure_ascii=False).encode("utf-8")
@@ -276,12 +323,14 @@ class Worker:
             )
         # The Java side only sends catalogued names; importing the module by its own dotted
         # path (never attribute walking from the package) keeps this to package/function.py.
+        pkg = _package(self.library_dir, package)
         module = importlib.import_module(package + "." + function)
         if self.after_import is not None:
             self.after_import()
         fn = getattr(module, function, None)
         if fn is None or not callable(fn):
             raise LookupError("%s.%s does not define a callable %s" % (package, function, function))
+        setattr(pkg, function, fn)  # what `from .f import f` in __init__.py would bind
         self.functions[key] = fn
         return fn
 
@@ -291,6 +340,11 @@ class Worker:
             return self.resolve(request["p"], request["f"]), None
         except LookupError as exc:
             return None, _error("not_callable", exc, with_traceback=False)
+        except ModuleNotFoundError as exc:
+            package, function = request["p"], request["f"]
+            if exc.name in (package, package + "." + function):
+                return None, _error("not_callable", exc, with_traceback=False)
+            return None, _error("raised", exc, message=_missing(package, function, exc))
         except BaseException as exc:  # noqa: BLE001 - an import that raises is the call's failure
             return None, _error("raised", exc)
 
@@ -298,6 +352,8 @@ class Worker:
         """Runs one call: (STATUS_OK, result bytes) or (STATUS_ERROR, error dict). Never raises."""
         try:
             result = fn(*args, **kwargs)
+            if inspect.iscoroutine(result):
+                result = _run_coroutine(result)
         except TypeError as exc:
             # Arguments that do not bind fail at the call itself, before the function's first
             # line runs: the traceback then has no frame inside the function. Binding up front

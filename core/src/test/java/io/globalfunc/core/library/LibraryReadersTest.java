@@ -25,7 +25,8 @@ class LibraryReadersTest {
     assertThat(lib.byPath())
         .containsKey("Base/inverse_time_str.py")
         .containsKey("Base/notes.md")
-        .doesNotContainKey("Base/_helpers.py")
+        .containsKey("Base/_helpers.py") // a package helper: catalogued, never callable
+        .doesNotContainKey("Base/__init__.py")
         .doesNotContainKey("Base/data.pkl")
         .doesNotContainKey("_private/hidden.py")
         .doesNotContainKey(".hidden/secret.py");
@@ -37,6 +38,7 @@ class LibraryReadersTest {
     assertThat(f.meta().modifiedTime()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
     assertThat(lib.functionFiles())
         .extracting(x -> x.functionRef().orElseThrow().callName())
+        .doesNotContain("Base._helpers")
         .contains("Base.add", "中文包.时间戳")
         .doesNotContain("Base.notes");
   }

@@ -72,6 +72,8 @@ public final class RuntimeProcesses implements AutoCloseable {
                 "java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toAbsolutePath().toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
+    // No readiness-down delay on stop unless a test is about draining: nothing routes by it here.
+    pb.environment().put("GF_DRAIN_DELAY", "0s");
     pb.environment().putAll(env);
     pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
     pb.environment().put("GF_PYTHON", System.getProperty("gf.python", "python3"));

@@ -6,12 +6,22 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** What a GlobalFuncWorker asks for: which release, which image, how many pods, how big. */
+/**
+ * What a GlobalFuncWorker asks for: which release, which image, how many pods, how big, and where
+ * and how its pods may be scheduled.
+ */
 public class GlobalFuncWorkerSpec {
 
   /** A Kubernetes quantity (the subset used for memory and cpu). */
@@ -73,6 +83,50 @@ public class GlobalFuncWorkerSpec {
   @JsonPropertyDescription("Optional per-call timeout in seconds (GF_TIMEOUT).")
   @Min(1)
   private Integer timeoutSeconds;
+
+  @JsonPropertyDescription(
+      "Secrets (same namespace) holding credentials of the registry the image is pulled from.")
+  private List<LocalObjectReference> imagePullSecrets = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Tolerations of the pods, e.g. for tainted GPU nodes (key nvidia.com/gpu, effect"
+          + " NoSchedule).")
+  private List<Toleration> tolerations = new ArrayList<>();
+
+  @JsonPropertyDescription("Node and pod (anti-)affinity of the pods.")
+  private Affinity affinity;
+
+  @JsonPropertyDescription(
+      "Extra environment variables of the runtime container (its Python workers see them unless"
+          + " they look like credentials). GF_* and QUARKUS_* are the operator's; TZ overrides the"
+          + " default UTC.")
+  @ValidationRule(
+      value = "self.all(e, !e.name.startsWith('GF_') && !e.name.startsWith('QUARKUS_'))",
+      message = "env may not set GF_* or QUARKUS_* variables: the operator sets them")
+  @Size(max = 128) // bounds the CEL rule's cost, as the API server requires
+  private List<EnvVar> env = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Extra labels of the pods. Keys under app.kubernetes.io/ and globalfunc.io/ are the"
+          + " operator's.")
+  @ValidationRule(
+      value = "self.all(k, !k.startsWith('app.kubernetes.io/') && !k.startsWith('globalfunc.io/'))",
+      message = "podLabels may not use app.kubernetes.io/ or globalfunc.io/ keys")
+  @Size(max = 64)
+  private Map<String, String> podLabels = new LinkedHashMap<>();
+
+  @JsonPropertyDescription(
+      "Extra annotations of the pods, e.g. for a service mesh or log shipping. Keys under"
+          + " globalfunc.io/ are the operator's.")
+  @ValidationRule(
+      value = "self.all(k, !k.startsWith('globalfunc.io/'))",
+      message = "podAnnotations may not use globalfunc.io/ keys")
+  @Size(max = 64)
+  private Map<String, String> podAnnotations = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("PriorityClass of the pods (a cluster-scoped PriorityClass name).")
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  private String priorityClassName;
 
   public String getRelease() {
     return release;
@@ -160,6 +214,62 @@ public class GlobalFuncWorkerSpec {
 
   public void setTimeoutSeconds(Integer timeoutSeconds) {
     this.timeoutSeconds = timeoutSeconds;
+  }
+
+  public List<LocalObjectReference> getImagePullSecrets() {
+    return imagePullSecrets;
+  }
+
+  public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) {
+    this.imagePullSecrets = imagePullSecrets;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public List<EnvVar> getEnv() {
+    return env;
+  }
+
+  public void setEnv(List<EnvVar> env) {
+    this.env = env;
+  }
+
+  public Map<String, String> getPodLabels() {
+    return podLabels;
+  }
+
+  public void setPodLabels(Map<String, String> podLabels) {
+    this.podLabels = podLabels;
+  }
+
+  public Map<String, String> getPodAnnotations() {
+    return podAnnotations;
+  }
+
+  public void setPodAnnotations(Map<String, String> podAnnotations) {
+    this.podAnnotations = podAnnotations;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
   }
 
   /** Limits of the runtime container; memory and gpu also name the pods. */

@@ -76,6 +76,7 @@ public final class WorkerPodBuilder {
             .withName(id.podName())
             .withNamespace(worker.getMetadata().getNamespace())
             .withLabels(labels(worker, port))
+            .withAnnotations(new LinkedHashMap<>(orEmpty(spec.getPodAnnotations())))
             .addToAnnotations(Labels.IDENTITY, id.identity())
             .addToAnnotations(Labels.COMMIT, release.commit())
             .withOwnerReferences(
@@ -92,8 +93,12 @@ public final class WorkerPodBuilder {
             .withAutomountServiceAccountToken(false)
             .withEnableServiceLinks(false)
             .withRestartPolicy("Always")
-            .withTerminationGracePeriodSeconds(30L)
+            .withTerminationGracePeriodSeconds(gracePeriodSeconds(spec))
             .withNodeSelector(nodeSelector(spec))
+            .withImagePullSecrets(orEmpty(spec.getImagePullSecrets()))
+            .withTolerations(orEmpty(spec.getTolerations()))
+            .withAffinity(spec.getAffinity())
+            .withPriorityClassName(spec.getPriorityClassName())
             .withSecurityContext(
                 new PodSecurityContextBuilder()
                     .withRunAsNonRoot(true)
@@ -115,7 +120,8 @@ public final class WorkerPodBuilder {
 
   /** The labels of a worker's pod on a port; the Service selects on {@link Labels#WORKER}. */
   public static Map<String, String> labels(GlobalFuncWorker worker, int port) {
-    Map<String, String> labels = new LinkedHashMap<>(selectorLabels(worker));
+    Map<String, String> labels = new LinkedHashMap<>(orEmpty(worker.getSpec().getPodLabels()));
+    labels.putAll(selectorLabels(worker)); // the operator's labels always win
     labels.put(Labels.NAME, Labels.WORKER_APP);
     labels.put(Labels.INSTANCE, worker.getMetadata().getName());
     labels.put(Labels.COMPONENT, "runtime");
@@ -280,7 +286,13 @@ public final class WorkerPodBuilder {
     env.add(env("GF_WORK_DIR", WORK_DIR));
     env.add(env("GF_CACHE_DIR", CACHE_DIR));
     env.add(env("QUARKUS_HTTP_PORT", Integer.toString(port)));
-    env.add(env("TZ", "UTC"));
+    env.add(env("GF_DRAIN_DELAY", DRAIN_DELAY_SECONDS + "s"));
+    env.add(env("GF_DRAIN_TIMEOUT", callTimeoutSeconds(spec) + "s"));
+    List<EnvVar> extra = orEmpty(spec.getEnv());
+    if (extra.stream().noneMatch(e -> "TZ".equals(e.getName()))) {
+      env.add(env("TZ", "UTC"));
+    }
+    env.addAll(extra);
 
     var resources = spec.getResources();
     Map<String, Quantity> limits = new LinkedHashMap<>();
@@ -312,6 +324,26 @@ public final class WorkerPodBuilder {
         .withVolumeMounts(mount("library", LIBRARY_DIR, true), mount("tmp", "/tmp", false))
         .withSecurityContext(restricted())
         .build();
+  }
+
+  /** Seconds a stopping pod reports not-ready before refusing calls (endpoints drop it first). */
+  static final int DRAIN_DELAY_SECONDS = 5;
+
+  private static int callTimeoutSeconds(GlobalFuncWorkerSpec spec) {
+    return spec.getTimeoutSeconds() != null ? spec.getTimeoutSeconds() : 60;
+  }
+
+  /** Long enough for the drain: the not-ready delay, the longest call, then the exit. */
+  static long gracePeriodSeconds(GlobalFuncWorkerSpec spec) {
+    return DRAIN_DELAY_SECONDS + callTimeoutSeconds(spec) + 10L;
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
   }
 
   private static String image(GlobalFuncWorkerSpec spec) {

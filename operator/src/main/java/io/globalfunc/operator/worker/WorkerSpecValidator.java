@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public final class WorkerSpecValidator {
 
   private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern DNS_1123 = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
   private static final Pattern QUANTITY = Pattern.compile(GlobalFuncWorkerSpec.QUANTITY);
 
   private WorkerSpecValidator() {}
@@ -69,7 +70,39 @@ public final class WorkerSpecValidator {
         problems.add("spec.ports.from must be <= spec.ports.to");
       }
     }
+    podOptionProblems(spec, problems);
     return problems;
+  }
+
+  /** Pod options may add to the pod, never take over what the operator sets. */
+  private static void podOptionProblems(GlobalFuncWorkerSpec spec, List<String> problems) {
+    if (spec.getEnv() != null) {
+      for (var e : spec.getEnv()) {
+        String n = e == null ? null : e.getName();
+        if (blank(n) || n.startsWith("GF_") || n.startsWith("QUARKUS_")) {
+          problems.add("spec.env may not set GF_* or QUARKUS_* variables (or unnamed ones): " + n);
+        }
+      }
+    }
+    if (spec.getPodLabels() != null) {
+      for (String k : spec.getPodLabels().keySet()) {
+        if (k.startsWith("app.kubernetes.io/") || k.startsWith("globalfunc.io/")) {
+          problems.add(
+              "spec.podLabels may not use app.kubernetes.io/ or globalfunc.io/ keys: " + k);
+        }
+      }
+    }
+    if (spec.getPodAnnotations() != null) {
+      for (String k : spec.getPodAnnotations().keySet()) {
+        if (k.startsWith("globalfunc.io/")) {
+          problems.add("spec.podAnnotations may not use globalfunc.io/ keys: " + k);
+        }
+      }
+    }
+    if (spec.getPriorityClassName() != null
+        && !DNS_1123.matcher(spec.getPriorityClassName()).matches()) {
+      problems.add("spec.priorityClassName must be a DNS name: " + spec.getPriorityClassName());
+    }
   }
 
   private static boolean positive(String q) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -96,6 +97,53 @@ class ChartIT {
         .filteredOn(o -> o instanceof Role)
         .extracting(o -> o.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
+  }
+
+  @Test
+  void anOptionalNetworkPolicyLetsOnlyChosenClientsCallTheWorkers() {
+    assertThat(template()).noneMatch(o -> o instanceof NetworkPolicy);
+    List<HasMetadata> objects =
+        template(
+            "--set", "networkPolicy.enabled=true", "--set", "watch.namespaces={team-a,team-b}");
+    List<NetworkPolicy> policies =
+        objects.stream()
+            .filter(NetworkPolicy.class::isInstance)
+            .map(NetworkPolicy.class::cast)
+            .toList();
+    assertThat(policies)
+        .extracting(p -> p.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    NetworkPolicy policy = policies.get(0);
+    // It selects exactly the pods the operator builds.
+    var pod =
+        io.globalfunc.operator.worker.WorkerPodBuilder.build(
+            io.globalfunc.operator.support.Manifests.seedWorker("team-a", "fleet", "lib", 1),
+            new io.globalfunc.operator.worker.ReleaseView(
+                "lib", "https://git.example.com/f.git", null, "master", "a".repeat(40), "sp"),
+            26000);
+    assertThat(pod.getMetadata().getLabels())
+        .containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(
+            policy.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels())
+        .containsEntry("globalfunc.io/client", "true");
+
+    List<HasMetadata> custom =
+        template(
+            "--set",
+            "networkPolicy.enabled=true",
+            "--set",
+            "networkPolicy.from[0].namespaceSelector.matchLabels.team=ml");
+    NetworkPolicy p = only(custom, NetworkPolicy.class);
+    assertThat(
+            p.getSpec()
+                .getIngress()
+                .get(0)
+                .getFrom()
+                .get(0)
+                .getNamespaceSelector()
+                .getMatchLabels())
+        .containsEntry("team", "ml");
   }
 
   @Test

@@ -53,6 +53,27 @@ public final class Manifests {
 
   /** Writes pod status as a kubelet would once the readiness probe passes. */
   public static void markReady(KubernetesClient client, Pod pod, String podIp) {
+    onConflictRetry(() -> writeReady(client, pod, podIp));
+  }
+
+  /**
+   * Runs a test's own write again when the server answers 409: the operator may have written the
+   * same object between the read and the write, as a kubelet's status writes also race and retry.
+   */
+  public static void onConflictRetry(Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void writeReady(KubernetesClient client, Pod pod, String podIp) {
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())

@@ -47,6 +47,75 @@ class WorkerPodBuilderTest {
   }
 
   @Test
+  void podOptionsReachThePodWithoutTakingOverTheOperatorsParts() {
+    GlobalFuncWorker w = worker();
+    GlobalFuncWorkerSpec spec = w.getSpec();
+    spec.setImagePullSecrets(
+        List.of(new io.fabric8.kubernetes.api.model.LocalObjectReference("regcred")));
+    spec.setTolerations(
+        List.of(
+            new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                .withKey("nvidia.com/gpu")
+                .withOperator("Exists")
+                .withEffect("NoSchedule")
+                .build()));
+    spec.setAffinity(
+        new io.fabric8.kubernetes.api.model.AffinityBuilder()
+            .withNewNodeAffinity()
+            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+            .addNewNodeSelectorTerm()
+            .addNewMatchExpression()
+            .withKey("gpu")
+            .withOperator("In")
+            .withValues("a100")
+            .endMatchExpression()
+            .endNodeSelectorTerm()
+            .endRequiredDuringSchedulingIgnoredDuringExecution()
+            .endNodeAffinity()
+            .build());
+    spec.setEnv(
+        List.of(new EnvVar("HF_HOME", "/tmp/hf", null), new EnvVar("TZ", "Asia/Shanghai", null)));
+    spec.setPodLabels(java.util.Map.of("team", "ml"));
+    spec.setPodAnnotations(java.util.Map.of("prometheus.io/scrape", "true"));
+    spec.setPriorityClassName("batch-high");
+    spec.setTimeoutSeconds(120);
+
+    Pod pod = WorkerPodBuilder.build(w, RELEASE, 26000);
+    assertThat(pod.getSpec().getImagePullSecrets()).extracting("name").containsExactly("regcred");
+    assertThat(pod.getSpec().getTolerations()).extracting("key").containsExactly("nvidia.com/gpu");
+    assertThat(
+            pod.getSpec()
+                .getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms())
+        .hasSize(1);
+    assertThat(pod.getSpec().getPriorityClassName()).isEqualTo("batch-high");
+    assertThat(pod.getMetadata().getLabels())
+        .containsEntry("team", "ml")
+        .containsEntry(Labels.WORKER, w.getMetadata().getName());
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsKey(Labels.SPEC_HASH);
+    Container runtime = pod.getSpec().getContainers().get(0);
+    assertThat(env(runtime, "HF_HOME")).isEqualTo("/tmp/hf");
+    assertThat(runtime.getEnv())
+        .filteredOn(e -> e.getName().equals("TZ"))
+        .singleElement()
+        .extracting(EnvVar::getValue)
+        .isEqualTo("Asia/Shanghai");
+    // The pod outlives its longest call on SIGTERM: not-ready delay + timeout + exit.
+    assertThat(env(runtime, "GF_DRAIN_TIMEOUT")).isEqualTo("120s");
+    assertThat(pod.getSpec().getTerminationGracePeriodSeconds())
+        .isEqualTo(WorkerPodBuilder.DRAIN_DELAY_SECONDS + 120L + 10L);
+    // A change of any of them rolls the pods.
+    String before = pod.getMetadata().getAnnotations().get(Labels.SPEC_HASH);
+    spec.setTolerations(List.of());
+    assertThat(WorkerPodBuilder.build(w, RELEASE, 26000).getMetadata().getAnnotations())
+        .doesNotContainEntry(Labels.SPEC_HASH, before);
+  }
+
+  @Test
   void gitCredentialsReachOnlyTheInitContainer() {
     Pod pod = WorkerPodBuilder.build(worker(), RELEASE, 26000);
     Container init = pod.getSpec().getInitContainers().get(0);

@@ -73,6 +73,52 @@ class WorkerReconcileIT extends WorkerReconcileScenarios {
         .containsExactlyInAnyOrderElementsOf(List.of("orphan", "memory"));
   }
 
+  /** The generated schema keeps the pod options (no pruning) and refuses reserved names. */
+  @Test
+  void podOptionsAreKeptByTheSchemaAndReservedNamesRefused() {
+    String ns = namespace("podopts");
+    GlobalFuncWorker w = Manifests.seedWorker(ns, "opts", "lib", 0);
+    w.getSpec()
+        .setTolerations(
+            List.of(
+                new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                    .withKey("nvidia.com/gpu")
+                    .withOperator("Exists")
+                    .withEffect("NoSchedule")
+                    .build()));
+    w.getSpec()
+        .setImagePullSecrets(
+            List.of(new io.fabric8.kubernetes.api.model.LocalObjectReference("regcred")));
+    w.getSpec().setPriorityClassName("batch-high");
+    w.getSpec().setPodLabels(java.util.Map.of("team", "ml"));
+    w.getSpec().setPodAnnotations(java.util.Map.of("prometheus.io/scrape", "true"));
+    w.getSpec()
+        .setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar("HF_HOME", "/tmp/hf", null)));
+    client.resource(w).create();
+    GlobalFuncWorkerSpec back =
+        client.resources(GlobalFuncWorker.class).inNamespace(ns).withName("opts").get().getSpec();
+    assertThat(back.getTolerations()).extracting("key").containsExactly("nvidia.com/gpu");
+    assertThat(back.getImagePullSecrets()).extracting("name").containsExactly("regcred");
+    assertThat(back.getPriorityClassName()).isEqualTo("batch-high");
+    assertThat(back.getPodLabels()).containsEntry("team", "ml");
+    assertThat(back.getPodAnnotations()).containsEntry("prometheus.io/scrape", "true");
+    assertThat(back.getEnv()).extracting("name").containsExactly("HF_HOME");
+
+    GlobalFuncWorker env = Manifests.seedWorker(ns, "env", "lib", 0);
+    env.getSpec()
+        .setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar("GF_TIMEOUT", "1", null)));
+    assertThatThrownBy(() -> client.resource(env).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("env may not set GF_* or QUARKUS_*");
+    GlobalFuncWorker labels = Manifests.seedWorker(ns, "labels", "lib", 0);
+    labels.getSpec().setPodLabels(java.util.Map.of("globalfunc.io/worker", "other"));
+    assertThatThrownBy(() -> client.resource(labels).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("podLabels may not use");
+  }
+
   /**
    * Admission refuses the operator's pods (a ResourceQuota, Pod Security): the worker says so in
    * Degraded/Ready with the server's message and an Event, and retries on a timer, so raising the

@@ -435,11 +435,15 @@ abstract class WorkerReconcileScenarios {
    * on a copy the operator's status write has since replaced (409), as kubectl scale would not.
    */
   void setReplicas(String ns, String name, int replicas) {
-    client
-        .resources(GlobalFuncWorker.class)
-        .inNamespace(ns)
-        .withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+    Manifests.onConflictRetry(
+        () ->
+            client
+                .resources(GlobalFuncWorker.class)
+                .inNamespace(ns)
+                .withName(name)
+                .patch(
+                    PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"spec\":{\"replicas\":" + replicas + "}}"));
   }
 
   /** Marks a pod Ready unless the operator deleted it since it was listed (a real server). */

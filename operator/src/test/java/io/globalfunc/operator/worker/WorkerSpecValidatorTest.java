@@ -32,4 +32,23 @@ class WorkerSpecValidatorTest {
     assertThat(WorkerSpecValidator.problems(inverted))
         .containsExactly("spec.ports.from must be <= spec.ports.to");
   }
+
+  @Test
+  void podOptionsMayNotTakeOverTheOperatorsParts() {
+    GlobalFuncWorker w = Manifests.seedWorker("ns", "m7", "lib", 1);
+    w.getSpec()
+        .setEnv(
+            java.util.List.of(
+                new io.fabric8.kubernetes.api.model.EnvVar("GF_TIMEOUT", "1", null),
+                new io.fabric8.kubernetes.api.model.EnvVar("QUARKUS_HTTP_PORT", "1", null)));
+    w.getSpec().setPodLabels(java.util.Map.of("globalfunc.io/worker", "other"));
+    w.getSpec().setPodAnnotations(java.util.Map.of("globalfunc.io/spec-hash", "x"));
+    w.getSpec().setPriorityClassName("Not_A_Name");
+    assertThat(WorkerSpecValidator.problems(w))
+        .anyMatch(p -> p.contains("GF_TIMEOUT"))
+        .anyMatch(p -> p.contains("QUARKUS_HTTP_PORT"))
+        .anyMatch(p -> p.contains("spec.podLabels"))
+        .anyMatch(p -> p.contains("spec.podAnnotations"))
+        .anyMatch(p -> p.contains("spec.priorityClassName"));
+  }
 }

@@ -12,6 +12,7 @@ import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkus.runtime.ShutdownEvent;
@@ -58,10 +59,13 @@ public class BatchConsumer {
   private WorkerPool feederPool;
   private Thread loop;
 
-  BatchConsumer(RuntimeConfig config, ServedLibrary library, Vertx vertx) {
+  private final CallMetrics metrics;
+
+  BatchConsumer(RuntimeConfig config, ServedLibrary library, Vertx vertx, CallMetrics metrics) {
     this.config = config;
     this.library = library;
     this.vertx = vertx;
+    this.metrics = metrics;
   }
 
   void onStart(@Observes @Priority(5000) StartupEvent event) {
@@ -250,7 +254,7 @@ public class BatchConsumer {
         return;
       }
       ServedFunction fn = library.function(FunctionRef.parseOrNull(t.function()));
-      new TaskRun(t, fn, feeder(), config.batchMaxDeliveries())
+      new TaskRun(t, fn, feeder(), metrics, config.batchMaxDeliveries())
           .start()
           .whenComplete((results, error) -> finish(t, results, permit));
       permit.handedOff();

@@ -13,6 +13,7 @@ import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.http.Requests;
 import io.globalfunc.runtime.library.Calls;
 import io.globalfunc.runtime.library.CommitLibrary;
@@ -54,18 +55,21 @@ public class BatchRoutes {
   private final Requests requests;
   private final Map<WorkerPool, FrameFeeder> mapFeeders = new java.util.IdentityHashMap<>();
   private final Calls calls;
+  private final CallMetrics metrics;
 
   BatchRoutes(
       ServedLibrary library,
       RuntimeConfig config,
       BatchConsumer consumer,
       Requests requests,
-      Calls calls) {
+      Calls calls,
+      CallMetrics metrics) {
     this.calls = calls;
     this.library = library;
     this.config = config;
     this.consumer = consumer;
     this.requests = requests;
+    this.metrics = metrics;
   }
 
   void register(@Observes Router router) {
@@ -163,6 +167,7 @@ public class BatchRoutes {
     MapRun run =
         new MapRun(
             mapFeeder(lease.library().pool()),
+            metrics,
             lease,
             Provenance.of(lease, fn, calls.worker(), null).envelopeFields(),
             fn,
@@ -177,7 +182,10 @@ public class BatchRoutes {
     run.start();
   }
 
-  /** One feeder per commit's pool for every map request, with a frame slot per Python worker. */
+  /**
+   * One feeder per commit's pool for every map request, with a frame slot per Python worker; a
+   * release switch or a reload (GF_RELOAD) makes a new pool, so a new feeder.
+   */
   private synchronized FrameFeeder mapFeeder(WorkerPool pool) {
     mapFeeders.keySet().removeIf(p -> !p.isReady() && p != pool);
     return mapFeeders.computeIfAbsent(

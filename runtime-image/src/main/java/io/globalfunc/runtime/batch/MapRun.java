@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.library.Lease;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,7 @@ final class MapRun {
   private final Consumer<Buffer> done;
   private volatile FrameFeeder.Group group;
 
+  private final CallMetrics metrics;
   private final Lease lease;
   private final Map<String, String> provenance;
   private final AtomicBoolean leaseEnded = new AtomicBoolean();
@@ -36,6 +38,7 @@ final class MapRun {
   /** Items of one request on the commit {@code lease} holds; envelopes carry {@code provenance}. */
   MapRun(
       FrameFeeder feeder,
+      CallMetrics metrics,
       Lease lease,
       Map<String, String> provenance,
       ServedFunction fn,
@@ -44,6 +47,7 @@ final class MapRun {
     this.lease = lease;
     this.provenance = provenance;
     this.feeder = feeder;
+    this.metrics = metrics;
     this.fn = fn;
     this.items = items;
     this.done = done;
@@ -61,11 +65,14 @@ final class MapRun {
         envelopes[i] = invalid(i);
       }
     }
+    long start = System.nanoTime();
     group = feeder.run(fn.ref(), kwargs);
     group
         .outcomes()
         .thenAccept(
             outcomes -> {
+              metrics.recordGroup(
+                  fn.ref(), outcomes, System.nanoTime() - start, CallMetrics.Mode.MAP);
               for (int v = 0; v < valid.size(); v++) {
                 envelopes[valid.get(v)] =
                     ResultEnvelope.annotate(envelope(outcomes.get(v)), provenance);

@@ -9,6 +9,7 @@ import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
+import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.library.ServedFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,15 @@ final class TaskRun {
   private final FrameFeeder feeder;
   private final int maxDeliveries;
 
-  TaskRun(BatchTask task, ServedFunction fn, FrameFeeder feeder, int maxDeliveries) {
+  private final CallMetrics metrics;
+
+  TaskRun(
+      BatchTask task,
+      ServedFunction fn,
+      FrameFeeder feeder,
+      CallMetrics metrics,
+      int maxDeliveries) {
+    this.metrics = metrics;
     this.task = task;
     this.fn = fn;
     this.feeder = feeder;
@@ -51,11 +60,14 @@ final class TaskRun {
     if (valid.isEmpty()) {
       return CompletableFuture.completedFuture(List.of(results));
     }
+    long start = System.nanoTime();
     return feeder
         .run(fn.ref(), kwargs)
         .outcomes()
         .handle(
             (outcomes, error) -> {
+              metrics.recordGroup(
+                  fn.ref(), outcomes, System.nanoTime() - start, CallMetrics.Mode.BATCH);
               for (int v = 0; v < valid.size(); v++) {
                 int k = valid.get(v);
                 results[k] = safely(k, outcomes == null ? null : outcomes.get(v), error);

@@ -15,8 +15,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Prometheus metrics: per-function calls, errors and latency ({@code gf_calls_seconds} tagged by
- * function and outcome), unknown-name requests, and the worker pool's gauges. Tags only ever hold
- * catalogued names, so cardinality is bounded by the library.
+ * function, outcome and mode), unknown-name requests, and the worker pool's gauges. Tags only ever
+ * hold catalogued names, so cardinality is bounded by the library.
  */
 @ApplicationScoped
 public class CallMetrics {
@@ -58,19 +58,52 @@ public class CallMetrics {
     unknown.increment();
   }
 
-  public void record(FunctionRef ref, CallOutcome outcome, long nanos) {
+  /** How a call came in: the {@code mode} tag of {@code gf_calls_seconds}. */
+  public enum Mode {
+    /** One call: {@code /gfgo/} or {@code POST /v1/functions/..}. */
+    CALL,
+    /** An item of {@code POST /v1/map/..}. */
+    MAP,
+    /** An item of a durable Redis batch. */
+    BATCH,
+    /** A tool call over MCP ({@code /mcp}). */
+    MCP;
+
+    String tag() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** Records one call's outcome and latency. */
+  public void record(FunctionRef ref, CallOutcome outcome, long nanos, Mode mode) {
     String outcomeTag =
         outcome instanceof CallOutcome.Failure f ? f.kind().name().toLowerCase() : "ok";
-    String key = ref.callName() + "|" + outcomeTag;
+    String key = ref.callName() + "|" + outcomeTag + "|" + mode.tag();
     timers
         .computeIfAbsent(
             key,
             k ->
                 Timer.builder("gf.calls")
-                    .description("Function calls by outcome")
+                    .description("Function calls by outcome and mode (call, map, batch)")
                     .tag("function", ref.callName())
                     .tag("outcome", outcomeTag)
+                    .tag("mode", mode.tag())
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Records the items of a frame group (a map request, a batch task): each with the group's mean
+   * time per item, since the worker runs them back to back in frames.
+   */
+  public void recordGroup(
+      FunctionRef ref, java.util.List<CallOutcome> outcomes, long nanos, Mode mode) {
+    if (outcomes == null || outcomes.isEmpty()) {
+      return;
+    }
+    long each = nanos / outcomes.size();
+    for (CallOutcome o : outcomes) {
+      record(ref, o, each, mode);
+    }
   }
 }

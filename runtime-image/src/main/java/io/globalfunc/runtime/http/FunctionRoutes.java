@@ -206,7 +206,8 @@ public class FunctionRoutes {
     call.whenComplete(
         (answer, error) -> {
           if (answer != null) {
-            metrics.record(fn.ref(), answer.outcome(), System.nanoTime() - start);
+            metrics.record(
+                fn.ref(), answer.outcome(), System.nanoTime() - start, CallMetrics.Mode.CALL);
             onContext(context, () -> answer(rc, fn, answer));
           } else if (!call.isCancelled()) {
             onContext(

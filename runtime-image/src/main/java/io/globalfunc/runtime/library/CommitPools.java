@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -139,24 +140,35 @@ public final class CommitPools implements AutoCloseable {
       CommitLibrary next =
           loader.loadCommit(
               mirror.gitDir(), mirror.source(), branch, commit, budget.defaultWorkers());
-      if (!next.awaitReady(wait)) {
-        next.retire(() -> executor.execute(next::stopWorkers));
-        throw new RefException(
-            RefException.Reason.UNAVAILABLE, "the new commit's Python workers did not start");
-      }
-      synchronized (this) {
-        CommitLibrary same = warm.get(commit);
-        if (same != null) {
-          retireLocked(same, "now the release's commit");
-        }
-        current = next;
-        draining.add(old);
-      }
-      refs.clear();
-      retire(old, "replaced by " + commit);
+      install(next, "replaced by " + commit);
       LOG.infof("release switched from %s to %s in place", old.commit(), commit);
       return next;
     }
+  }
+
+  /** Makes a started library (the served folder, reloaded) the release's, as a switch does. */
+  public void replaceCurrent(CommitLibrary next) {
+    synchronized (switchLock) {
+      install(next, "reloaded");
+    }
+  }
+
+  /** Once a worker of {@code next} is up (else stops it), sends it new calls; drains the old. */
+  private void install(CommitLibrary next, String why) {
+    if (!next.awaitReady(wait)) {
+      next.retire(() -> executor.execute(next::stopWorkers));
+      throw new RefException(RefException.Reason.UNAVAILABLE, "new Python workers did not start");
+    }
+    CommitLibrary old;
+    synchronized (this) {
+      Optional.ofNullable(warm.get(next.commit()))
+          .ifPresent(same -> retireLocked(same, "now the release's commit"));
+      old = current;
+      current = next;
+      draining.add(old);
+    }
+    refs.clear();
+    retire(old, why);
   }
 
   private Lease leaseResolved(String ref) {

@@ -40,6 +40,7 @@ public class ServedLibrary {
   private volatile CommitPools commits;
   private volatile String loadError;
   private volatile String branch;
+  private volatile LibraryWatcher watcher;
 
   ServedLibrary(RuntimeConfig config) {
     this.config = config;
@@ -62,9 +63,45 @@ public class ServedLibrary {
       loadError = e.getMessage();
       LOG.errorf("cannot load the function library: %s", e.getMessage());
     }
+    if (config.reload() && config.functionsDir().isPresent()) {
+      watch(config.functionsDir().get().toAbsolutePath().normalize());
+    }
+  }
+
+  private void watch(Path dir) {
+    try {
+      watcher = LibraryWatcher.start(dir, this::reload);
+      LOG.infof("reloading on changes under %s", dir);
+    } catch (IOException e) {
+      LOG.errorf("cannot watch %s for changes: %s", dir, e.getMessage());
+    }
+  }
+
+  /**
+   * Loads the folder again with fresh workers (each imports the saved code) and makes them the
+   * release's in place, through the same lease/drain path as a release switch: calls after the swap
+   * only ever meet the new code, calls already leased finish on the old workers.
+   */
+  private synchronized void reload() {
+    CommitPools c = commits;
+    try {
+      if (c == null) {
+        load(); // the first load failed: start over
+      } else {
+        Path dir = config.functionsDir().get().toAbsolutePath().normalize();
+        c.replaceCurrent(serveFolder(new CommitLoader(config), dir, workers()));
+      }
+      loadError = null;
+    } catch (RuntimeException e) {
+      LOG.errorf("reload failed, still serving the previous code: %s", e.getMessage());
+    }
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    LibraryWatcher w = watcher;
+    if (w != null) {
+      w.close();
+    }
     CommitPools c = commits;
     if (c != null) {
       c.close();
@@ -73,18 +110,14 @@ public class ServedLibrary {
 
   private void load() {
     CommitLoader loader = new CommitLoader(config);
-    int workers = config.pythonWorkers().orElse(Runtime.getRuntime().availableProcessors());
+    int workers = workers();
     Mirror mirror;
     CommitLibrary first;
     if (config.functionsDir().isPresent()) {
       Path dir = config.functionsDir().get().toAbsolutePath().normalize();
-      Library read = new DirectoryLibraryReader().read(dir);
-      // A folder fetched by an init container has no .git: the pod says what it holds.
-      Library lib =
-          new Library(read.source(), read.branch(), config.commit().orElse(null), read.files());
       branch = config.branch().orElseGet(() -> localBranch(dir));
       mirror = config.mirrorDir().map(this::sharedMirror).orElseGet(() -> workingRepo(dir));
-      first = loader.serve(lib, dir, branch, workers);
+      first = serveFolder(loader, dir, workers);
     } else if (config.repositoryUrl().isPresent()) {
       GitLibraryReader reader = new GitLibraryReader();
       GitLibraryReader.Resolved resolved = fetch(reader, config.commit().orElse(null));
@@ -126,6 +159,19 @@ public class ServedLibrary {
             first,
             config.commitIdle(),
             config.timeout());
+  }
+
+  private int workers() {
+    return config.pythonWorkers().orElse(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Reads the served folder as it is now and starts workers on it. */
+  private CommitLibrary serveFolder(CommitLoader loader, Path dir, int workers) {
+    Library read = new DirectoryLibraryReader().read(dir);
+    // A folder fetched by an init container has no .git: the pod says what it holds.
+    Library lib =
+        new Library(read.source(), read.branch(), config.commit().orElse(null), read.files());
+    return loader.serve(lib, dir, branch, workers);
   }
 
   private Mirror sharedMirror(Path gitDir) {

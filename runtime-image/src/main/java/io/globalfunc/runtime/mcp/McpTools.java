@@ -122,7 +122,7 @@ public class McpTools {
         .completionStage(call)
         .map(
             outcome -> {
-              metrics.record(e.ref(), outcome, System.nanoTime() - start);
+              metrics.record(e.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.MCP);
               return response(e, outcome);
             })
         .onFailure(CancellationException.class)

@@ -1,0 +1,76 @@
+package io.globalfunc.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.globalfunc.core.testing.RuntimeProcesses;
+import io.globalfunc.core.testing.TestLibraries;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM during a 4 s call: readiness goes down first, the call still answers, new requests are
+ * refused, then the runtime exits.
+ */
+class GracefulDrainIT {
+
+  @TempDir Path tmp;
+
+  @Test
+  void sigtermFinishesTheCallInFlightAfterReportingNotReady() throws Exception {
+    Path lib =
+        TestLibraries.write(
+            tmp.resolve("lib"),
+            Map.of(
+                "Slow/nap.py",
+                "import time\n\n\ndef nap(seconds):\n    time.sleep(seconds)\n    return 'rested'\n"));
+    try (RuntimeProcesses runtimes = new RuntimeProcesses()) {
+      RuntimeProcesses.Runtime rt =
+          runtimes.start(
+              tmp,
+              Map.of(
+                  "GF_FUNCTIONS_DIR", lib.toString(),
+                  "GF_PYTHON_WORKERS", "1",
+                  "GF_DRAIN_DELAY", "1s",
+                  "GF_DRAIN_TIMEOUT", "30s"));
+      HttpClient http = HttpClient.newHttpClient();
+      CompletableFuture<HttpResponse<String>> call =
+          http.sendAsync(
+              HttpRequest.newBuilder(rt.uri("/v1/functions/Slow/nap"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"seconds\": 4}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(1000); // the call is running in the worker
+      rt.process().destroy(); // SIGTERM
+
+      int ready = status(http, rt, "/q/health/ready");
+      assertThat(ready).as("readiness right after SIGTERM").isEqualTo(503);
+
+      HttpResponse<String> answered = call.get(60, TimeUnit.SECONDS);
+      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+      assertThat(answered.body()).isEqualTo("\"rested\"");
+
+      assertThat(rt.process().waitFor(60, TimeUnit.SECONDS)).as("exited after draining").isTrue();
+      assertThat(Files.readString(rt.log())).doesNotContain("the worker pool is shut down");
+    }
+  }
+
+  private static int status(HttpClient http, RuntimeProcesses.Runtime rt, String path)
+      throws InterruptedException {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(rt.uri(path)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException refused) {
+      return -1;
+    }
+  }
+}
