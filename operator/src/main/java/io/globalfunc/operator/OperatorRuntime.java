@@ -159,8 +159,44 @@ public class OperatorRuntime {
             .customResourceDefinitions()
             .resource(crd)
             .createOr(op -> op.update());
+        awaitServed(crd);
       } catch (Exception e) {
         throw new IllegalStateException("cannot apply CRD " + resource, e);
+      }
+    }
+  }
+
+  /**
+   * Waits until the API server lists the CRD's resources: an updated CRD's endpoint answers 404 for
+   * a moment while the server rebuilds it, and an informer started then fails for good.
+   */
+  private void awaitServed(CustomResourceDefinition crd) throws InterruptedException {
+    var version =
+        crd.getSpec().getVersions().stream()
+            .filter(v -> Boolean.TRUE.equals(v.getStorage()))
+            .findFirst()
+            .orElseThrow();
+    var context =
+        new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+            .withGroup(crd.getSpec().getGroup())
+            .withVersion(version.getName())
+            .withPlural(crd.getSpec().getNames().getPlural())
+            .withKind(crd.getSpec().getNames().getKind())
+            .withNamespaced("Namespaced".equals(crd.getSpec().getScope()))
+            .build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        client
+            .genericKubernetesResources(context)
+            .inAnyNamespace()
+            .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 404 || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
       }
     }
   }
