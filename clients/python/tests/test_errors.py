@@ -13,7 +13,7 @@ import pytest
 from globalfunc.errors import PROBLEM_CLASSES, TYPE_BASE, from_problem, from_response
 
 ROOT = Path(__file__).resolve().parents[3]
-PROBLEM_JAVA = ROOT / "runtime-image/src/main/java/io/globalfunc/runtime/http/Problem.java"
+PROBLEM_JAVA = ROOT / "core/src/main/java/io/globalfunc/core/error/Problem.java"
 
 
 def java_problem_types() -> dict[str, tuple[int, str]]:

@@ -30,12 +30,14 @@ from .errors import (
     NotRun,
     Overloaded,
     PayloadTooLarge,
+    RefNotAllowed,
     RemoteTraceback,
     ResultNotSerializable,
     ResultTooLarge,
     Unavailable,
     UnknownBatch,
     UnknownFunction,
+    UnknownRef,
     WorkerCrashed,
 )
 from .local import LocalLibrary
@@ -78,6 +80,8 @@ __all__ = [
     "SAFE",
     "Unavailable",
     "UnknownBatch",
+    "UnknownRef",
+    "RefNotAllowed",
     "UnknownFunction",
     "WorkerCrashed",
     "__version__",

@@ -89,6 +89,20 @@ class UnknownBatch(GlobalFuncError):
     default_title = "No such batch (never submitted, or expired)"
 
 
+class UnknownRef(GlobalFuncError):
+    """404: no such branch, tag or commit in the release's repository (``Package@ref.function``)."""
+
+    slug, default_status = "unknown-ref", 404
+    default_title = "No such branch, tag or commit in the release's repository"
+
+
+class RefNotAllowed(GlobalFuncError):
+    """403: the ref exists but the release does not serve it (its ``GF_REFS`` patterns)."""
+
+    slug, default_status = "ref-not-allowed", 403
+    default_title = "The release does not serve this ref"
+
+
 class NotFound(GlobalFuncError):
     """404: nothing is served at that path (a client and a runtime of different versions)."""
 
@@ -221,6 +235,8 @@ PROBLEM_CLASSES: dict[str, type[GlobalFuncError]] = {
         InvalidRequest,
         UnknownFunction,
         UnknownBatch,
+        UnknownRef,
+        RefNotAllowed,
         NotFound,
         MethodNotAllowed,
         PayloadTooLarge,

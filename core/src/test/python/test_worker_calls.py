@@ -20,15 +20,21 @@ LIBRARY = {
 }
 
 
+def forget_base():
+    """Drops any `Base` package an earlier suite in this pytest process imported."""
+    for name in [m for m in sys.modules if m == "Base" or m.startswith("Base.")]:
+        del sys.modules[name]
+
+
 @pytest.fixture
 def worker(tmp_path, monkeypatch):
     for path, source in LIBRARY.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(source, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
+    forget_base()
     yield gf_worker.Worker(str(tmp_path))
-    for name in [m for m in sys.modules if m == "Base" or m.startswith("Base.")]:
-        del sys.modules[name]
+    forget_base()
 
 
 def call(worker, function, a=None, k=None):
