@@ -14,12 +14,11 @@ import httpx
 from . import _json
 from ._api import FunctionInfo, suggest
 from ._version import __version__
-from .client import DEFAULT_TIMEOUT, _path, source_of
+from .client import DEFAULT_TIMEOUT, _path, source_of, transport_failure
 from .endpoints import EndpointPool, Source
 from .errors import (
     EndpointLost,
     GlobalFuncError,
-    NoEndpoints,
     UnknownFunction,
     from_problem,
     from_response,
@@ -184,15 +183,9 @@ class AsyncClient:
         endpoint = self._pool.acquire()
         try:
             response = await self._http.request(method, endpoint.url + path, content=body)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            self._pool.mark_down(endpoint)
-            raise NoEndpoints("%s refused the connection: %s" % (endpoint.url, exc)) from exc
         except httpx.TransportError as exc:
             self._pool.mark_down(endpoint)
-            raise EndpointLost(
-                "%s broke the connection after the request was sent (the call may have run): %s"
-                % (endpoint.url, exc or type(exc).__name__)
-            ) from exc
+            raise transport_failure(endpoint.url, exc) from exc
         finally:
             self._pool.release(endpoint)
         if response.status_code >= 400:

@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=600.0, write=60.0, pool=600.0)
 
 
+def transport_failure(url: str, exc: httpx.TransportError) -> GlobalFuncError:
+    """The client's exception for a failed exchange: refused (never ran) or lost (may have run)."""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return NoEndpoints("%s refused the connection: %s" % (url, exc))
+    return EndpointLost(
+        "%s broke the connection after the request was sent (the call may have run): %s"
+        % (url, exc or type(exc).__name__)
+    )
+
+
 class Client(FunctionLibrary):
     """Calls the functions served by GlobalFunc runtimes. Thread-safe; close it (or use ``with``)
     to release its connections."""
@@ -201,15 +211,9 @@ class Client(FunctionLibrary):
             response = self._http.request(
                 method, endpoint.url + path, content=body, params=query or None
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            self._pool.mark_down(endpoint)
-            raise NoEndpoints("%s refused the connection: %s" % (endpoint.url, exc)) from exc
         except httpx.TransportError as exc:
             self._pool.mark_down(endpoint)
-            raise EndpointLost(
-                "%s broke the connection after the request was sent (the call may have run): %s"
-                % (endpoint.url, exc or type(exc).__name__)
-            ) from exc
+            raise transport_failure(endpoint.url, exc) from exc
         finally:
             self._pool.release(endpoint)
         if response.status_code >= 400:
