@@ -8,6 +8,7 @@ import io.globalfunc.operator.common.EventRecorder;
 import io.globalfunc.operator.endpoints.EndpointRegistry;
 import io.globalfunc.operator.release.FunctionReleaseReconciler;
 import io.globalfunc.operator.release.ReleaseCatalog;
+import io.globalfunc.operator.worker.BatchAgentContainer.RedisSecret;
 import io.globalfunc.operator.worker.GlobalFuncWorkerReconciler;
 import io.globalfunc.operator.worker.PortAllocator;
 import io.javaoperatorsdk.operator.Operator;
@@ -74,6 +75,13 @@ public class OperatorRuntime {
   @ConfigProperty(name = "gf.python", defaultValue = "python3")
   String python;
 
+  /** The Secret (in each watched namespace) the chart fills with the Redis URI of batches. */
+  @ConfigProperty(name = "gf.batch.redis-secret")
+  Optional<String> batchRedisSecret;
+
+  @ConfigProperty(name = "gf.batch.redis-secret-key", defaultValue = "redis-uri")
+  String batchRedisSecretKey;
+
   private final PortAllocator ports = new PortAllocator();
   private Operator operator;
 
@@ -106,7 +114,16 @@ public class OperatorRuntime {
             gitCache),
         namespaces(watched));
     operator.register(
-        new GlobalFuncWorkerReconciler(client, ports, registry, events, resync),
+        new GlobalFuncWorkerReconciler(
+            client,
+            ports,
+            registry,
+            events,
+            resync,
+            batchRedisSecret
+                .filter(s -> !s.isBlank())
+                .map(s -> new RedisSecret(s, batchRedisSecretKey))
+                .orElse(null)),
         namespaces(watched));
     operator.start();
     LOG.infof(

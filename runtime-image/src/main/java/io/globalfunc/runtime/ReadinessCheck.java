@@ -28,6 +28,9 @@ public class ReadinessCheck implements HealthCheck {
     if (config.fetchAgent()) {
       return b.up().withData("mode", "fetch-agent").build(); // ready once its first fetch ran
     }
+    if (config.batchAgent()) {
+      return b.up().withData("mode", "batch-agent").build(); // never keeps the pod from serving
+    }
     if (library.loadError() != null) {
       return b.down().withData("error", library.loadError()).build();
     }

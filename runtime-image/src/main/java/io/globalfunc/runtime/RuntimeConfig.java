@@ -114,6 +114,22 @@ public interface RuntimeConfig {
   /** Idle time after which another runtime reclaims a task (default: timeout + 10 s). */
   Optional<Duration> batchReclaimIdle();
 
+  /**
+   * Batch-agent mode: serve no library; consume the release's batch stream ({@link #redisUri()},
+   * {@link #space()}, {@link #branch()}) and run each task on the runtime at {@link #runtimeUrl()}
+   * (the pod's runtime container, over loopback). The only process of a pod that holds the Redis
+   * URI.
+   */
+  @WithDefault("false")
+  boolean batchAgent();
+
+  /** The runtime a batch agent runs items on, e.g. {@code http://127.0.0.1:26000}. */
+  Optional<String> runtimeUrl();
+
+  /** Stream tasks a batch agent holds at once (each one {@code /v1/map} request to its runtime). */
+  @WithDefault("8")
+  int batchTasks();
+
   /** Packages exposed as MCP tools at {@code /mcp} (default: every package). */
   Optional<java.util.List<String>> mcpPackages();
 

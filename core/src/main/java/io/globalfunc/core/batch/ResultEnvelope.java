@@ -1,12 +1,20 @@
 package io.globalfunc.core.batch;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.error.Problem;
+import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.FailureKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The owner of how one item's outcome is written in batch and map results: {@code {"ok":true,
@@ -17,6 +25,18 @@ public final class ResultEnvelope {
 
   private static final byte[] OK_HEAD = "{\"ok\":true,\"result\":".getBytes(StandardCharsets.UTF_8);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Reads results as deep and as long as a Python worker may write them. */
+  private static final ObjectMapper READER =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(100_000)
+                      .maxNumberLength(100_000)
+                      .maxStringLength(Integer.MAX_VALUE)
+                      .build())
+              .build());
 
   private ResultEnvelope() {}
 
@@ -63,6 +83,58 @@ public final class ResultEnvelope {
         });
     out.write('}');
     return out.toByteArray();
+  }
+
+  /**
+   * Reads an envelope back into the outcome it was written from: the result's exact bytes (never
+   * re-encoded), or the failure its problem names ({@link Problem#kindOf}); the inverse of {@link
+   * #success} and of {@link #failure} of {@link Problem#body(ObjectMapper, CallOutcome.Failure,
+   * String)}. Extra fields (the provenance) are ignored.
+   *
+   * @throws IOException when it is no envelope, or its problem is no call's failure
+   */
+  public static CallOutcome read(byte[] envelope) throws IOException {
+    try (JsonParser p = READER.getFactory().createParser(envelope)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("an envelope is a JSON object");
+      }
+      byte[] result = null;
+      JsonNode problem = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("result".equals(field)) {
+          int start = (int) p.currentTokenLocation().getByteOffset();
+          if (value.isStructStart()) {
+            p.skipChildren();
+          } else {
+            p.finishToken();
+          }
+          result = Arrays.copyOfRange(envelope, start, (int) p.currentLocation().getByteOffset());
+        } else if ("problem".equals(field)) {
+          problem = p.readValueAsTree();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (result != null) {
+        return new CallOutcome.Success(result);
+      }
+      return failed(problem);
+    }
+  }
+
+  private static CallOutcome.Failure failed(JsonNode problem) throws IOException {
+    FailureKind kind = problem == null ? null : Problem.kindOf(problem.path("type").asText());
+    if (kind == null) {
+      throw new IOException("the envelope holds neither a result nor a call's problem");
+    }
+    JsonNode exception = problem.path("exception");
+    return new CallOutcome.Failure(
+        kind,
+        exception.isObject() ? exception.path("type").asText(null) : null,
+        problem.path("detail").asText(null),
+        exception.isObject() ? exception.path("traceback").asText(null) : null);
   }
 
   /** True when an envelope holds a result. */

@@ -90,6 +90,19 @@ public enum Problem {
     };
   }
 
+  /**
+   * The failure a problem type stands for (the inverse of {@link #of(FailureKind)}), or null when
+   * the type is no call's failure: how a client of {@code /v1/map} reads an envelope back.
+   */
+  public static FailureKind kindOf(String type) {
+    for (FailureKind kind : FailureKind.values()) {
+      if (of(kind).type().equals(type)) {
+        return kind;
+      }
+    }
+    return null;
+  }
+
   /** The problem body for a failed call, with the Python exception when there was one. */
   public static ObjectNode body(ObjectMapper json, CallOutcome.Failure f, String function) {
     ObjectNode n = of(f.kind()).body(json, f.message(), function);

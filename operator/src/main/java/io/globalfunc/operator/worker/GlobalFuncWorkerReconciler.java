@@ -54,6 +54,7 @@ public class GlobalFuncWorkerReconciler
   private final WorkerEndpoints endpoints;
   private final EventRecorder events;
   private final Duration resync;
+  private final BatchAgentContainer.RedisSecret batchRedis;
 
   private InformerEventSource<Pod, GlobalFuncWorker> podSource;
 
@@ -62,12 +63,14 @@ public class GlobalFuncWorkerReconciler
       PortAllocator ports,
       EndpointRegistry registry,
       EventRecorder events,
-      Duration resync) {
+      Duration resync,
+      BatchAgentContainer.RedisSecret batchRedis) {
     this.client = client;
     this.ports = ports;
     this.endpoints = new WorkerEndpoints(registry, events);
     this.events = events;
     this.resync = resync;
+    this.batchRedis = batchRedis; // the pods' batch Secret unless a worker names its own
   }
 
   @Override
@@ -192,7 +195,8 @@ public class GlobalFuncWorkerReconciler
     Map<Integer, Pod> desired = new LinkedHashMap<>();
     assignment
         .keep()
-        .forEach(port -> desired.put(port, WorkerPodBuilder.build(worker, release, port)));
+        .forEach(
+            port -> desired.put(port, WorkerPodBuilder.build(worker, release, port, batchRedis)));
     RolloutPlanner.Plan plan = RolloutPlanner.plan(desired, pods);
     String space = status.build().getEndpointSpace();
     for (RolloutPlanner.Removal removal : plan.remove()) {

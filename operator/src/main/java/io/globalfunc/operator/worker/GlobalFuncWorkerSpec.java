@@ -128,6 +128,10 @@ public class GlobalFuncWorkerSpec {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   private String priorityClassName;
 
+  @JsonPropertyDescription(
+      "Durable batches: the batch agent container and the Redis Secret only it mounts.")
+  private BatchSpec batch = new BatchSpec();
+
   public String getRelease() {
     return release;
   }
@@ -270,6 +274,14 @@ public class GlobalFuncWorkerSpec {
 
   public void setPriorityClassName(String priorityClassName) {
     this.priorityClassName = priorityClassName;
+  }
+
+  public BatchSpec getBatch() {
+    return batch;
+  }
+
+  public void setBatch(BatchSpec batch) {
+    this.batch = batch;
   }
 
   /** Limits of the runtime container; memory and gpu also name the pods. */

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.globalfunc.operator.common.Labels;
+import io.globalfunc.operator.worker.BatchAgentContainer.RedisSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,6 +69,12 @@ public final class WorkerPodBuilder {
 
   /** The desired pod of {@code worker} on {@code port}, serving {@code release}. */
   public static Pod build(GlobalFuncWorker worker, ReleaseView release, int port) {
+    return build(worker, release, port, null);
+  }
+
+  /** As above, plus a batch agent if the worker or the operator's {@code redis} names a Secret. */
+  public static Pod build(
+      GlobalFuncWorker worker, ReleaseView release, int port, RedisSecret redis) {
     GlobalFuncWorkerSpec spec = worker.getSpec();
     PodIdentity id = PodIdentity.of(worker.getMetadata().getName(), spec, port);
     Pod pod =
@@ -110,8 +117,10 @@ public final class WorkerPodBuilder {
                     .endSeccompProfile()
                     .build())
             .withInitContainers(initContainer(spec, release))
-            .withContainers(containers(spec, release, port))
-            .withVolumes(volumes(release))
+            .withContainers(
+                BatchAgentContainer.with(
+                    containers(spec, release, port), spec, release, port, redis))
+            .withVolumes(BatchAgentContainer.with(volumes(release), spec, redis))
             .endSpec()
             .build();
     pod.getMetadata().getAnnotations().put(Labels.SPEC_HASH, hash(pod));
@@ -346,7 +355,7 @@ public final class WorkerPodBuilder {
     return map == null ? Map.of() : map;
   }
 
-  private static String image(GlobalFuncWorkerSpec spec) {
+  static String image(GlobalFuncWorkerSpec spec) {
     return spec.getImage() + ":" + spec.getVersion();
   }
 

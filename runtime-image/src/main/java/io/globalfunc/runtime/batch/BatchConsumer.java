@@ -8,12 +8,9 @@ import io.globalfunc.core.batch.ItemResult.Outcome;
 import io.globalfunc.core.batch.PendingTask;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
-import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
-import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.CallMetrics;
-import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +21,6 @@ import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -35,8 +31,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes part in the release's durable batches: reads tasks from the Redis stream through the shared
- * consumer group, runs them on this runtime's Python workers (never more at once than its share, so
- * synchronous calls are not starved), stores each result and acknowledges its task in one atomic
+ * consumer group, runs them on an {@link ItemExecutor} (this runtime's Python workers, or in a
+ * batch agent the pod's runtime container; never more at once than the batch share of its workers,
+ * so synchronous calls are not starved), stores each result and acknowledges its task in one atomic
  * step, reclaims tasks whose consumer died, and dead-letters an item that keeps killing workers.
  */
 @ApplicationScoped
@@ -45,7 +42,6 @@ public class BatchConsumer {
   private static final Logger LOG = Logger.getLogger(BatchConsumer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READ_BLOCK = Duration.ofMillis(1000);
-  private static final int PREFETCH_PER_WORKER = 8;
 
   private final RuntimeConfig config;
   private final ServedLibrary library;
@@ -55,8 +51,7 @@ public class BatchConsumer {
   private volatile boolean running;
   private volatile String lastError;
   private Semaphore permits;
-  private FrameFeeder feeder;
-  private WorkerPool feederPool;
+  private ItemExecutor executor;
   private Thread loop;
 
   private final CallMetrics metrics;
@@ -69,18 +64,20 @@ public class BatchConsumer {
   }
 
   void onStart(@Observes @Priority(5000) StartupEvent event) {
-    if (config.redisUri().isEmpty() || library.pool() == null) {
+    if (config.batchAgent() && config.redisUri().isEmpty()) {
+      LOG.warnf("batch agent without GF_REDIS_URI (or GF_REDIS_URI_FILE): no batches to consume");
       return;
     }
-    WorkerPool pool = library.pool();
-    // The pool keeps batch items to their share of workers and behind interactive calls; the
-    // permits only bound how many tasks this runtime has taken from the stream (a prefetch).
-    permits = new Semaphore(Math.max(1, pool.config().maxBackground()) * PREFETCH_PER_WORKER);
-    feeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().maxBackground(), true);
-    feederPool = pool;
+    if (config.redisUri().isEmpty() || !config.batchAgent() && library.pool() == null) {
+      return;
+    }
+    executor = config.batchAgent() ? RuntimeHttpExecutor.of(config) : new PoolExecutor(library);
+    // The executor keeps batch items to their share of workers and behind interactive calls; the
+    // permits only bound how many tasks this consumer has taken from the stream (a prefetch).
+    permits = new Semaphore(executor.tasksAtOnce());
+    String branch = config.batchAgent() ? RuntimeHttpExecutor.branch(config) : library.branch();
     store =
-        BatchStore.connect(
-            vertx, config.redisUri().get(), new BatchKeys(config.space(), library.branch()));
+        BatchStore.connect(vertx, config.redisUri().get(), new BatchKeys(config.space(), branch));
     running = true;
     loop = new Thread(this::run, "gf-batch-consumer");
     loop.setDaemon(true);
@@ -96,18 +93,23 @@ public class BatchConsumer {
       loop.interrupt();
     }
     if (store != null) {
+      if (config.batchAgent()) {
+        drain();
+      }
       store.close();
     }
   }
 
-  /** The feeder of the release commit's pool, made anew after an in-place release switch. */
-  private synchronized FrameFeeder feeder() {
-    WorkerPool pool = library.pool();
-    if (pool != feederPool) {
-      feeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().maxBackground(), true);
-      feederPool = pool;
+  /**
+   * A stopping agent stores what its runtime is still running (the runtime drains its calls too),
+   * so a pod deletion leaves no task for others to wait a reclaim period for.
+   */
+  private void drain() {
+    long deadline = System.nanoTime() + config.timeout().plusSeconds(5).toNanos();
+    int all = executor.tasksAtOnce();
+    while (permits.availablePermits() < all && System.nanoTime() < deadline) {
+      sleep(50);
     }
-    return feeder;
   }
 
   /** The store this runtime consumes, or null when batches are off. */
@@ -135,11 +137,15 @@ public class BatchConsumer {
           grouped = true;
         }
         if (System.nanoTime() >= nextMaintenance) {
-          store.announce(callNames(), Duration.ofMinutes(2));
+          Set<String> names = executor.callNames();
+          store.announce(names, Duration.ofMinutes(2));
           maintain();
+          // Until the functions are known (an agent asks its runtime), announce again soon.
           nextMaintenance =
               System.nanoTime()
-                  + Math.min(reclaimIdle().toNanos() / 2, TimeUnit.SECONDS.toNanos(5));
+                  + (names.isEmpty()
+                      ? TimeUnit.MILLISECONDS.toNanos(500)
+                      : Math.min(reclaimIdle().toNanos() / 2, TimeUnit.SECONDS.toNanos(5)));
         }
         int free = permits.availablePermits();
         if (free == 0) {
@@ -148,7 +154,7 @@ public class BatchConsumer {
           }
           continue;
         }
-        if (!library.pool().isReady()) {
+        if (!executor.ready()) {
           sleep(200); // no Python worker to run items on: leave them to other runtimes
           continue;
         }
@@ -253,8 +259,7 @@ public class BatchConsumer {
         store.discard(t.streamId());
         return;
       }
-      ServedFunction fn = library.function(FunctionRef.parseOrNull(t.function()));
-      new TaskRun(t, fn, feeder(), metrics, config.batchMaxDeliveries())
+      new TaskRun(t, executor.served(t.function()), executor, metrics, config.batchMaxDeliveries())
           .start()
           .whenComplete((results, error) -> finish(t, results, permit));
       permit.handedOff();
@@ -303,12 +308,6 @@ public class BatchConsumer {
         permits.release();
       }
     }
-  }
-
-  private Set<String> callNames() {
-    Set<String> names = new LinkedHashSet<>();
-    library.functions().keySet().forEach(r -> names.add(r.callName()));
-    return names;
   }
 
   private static String consumerName() {

@@ -49,11 +49,20 @@ public class BatchRoutes {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * {@code GF-Priority: background} on {@code /v1/map}: run the items as batch work (the batch
+   * share of workers, behind interactive calls), what a pod's batch agent asks for its tasks.
+   */
+  public static final String PRIORITY_HEADER = "GF-Priority";
+
+  public static final String BACKGROUND = "background";
+
   private final ServedLibrary library;
   private final RuntimeConfig config;
   private final BatchConsumer consumer;
   private final Requests requests;
   private final Map<WorkerPool, FrameFeeder> mapFeeders = new java.util.IdentityHashMap<>();
+  private final Map<WorkerPool, FrameFeeder> backgroundFeeders = new java.util.IdentityHashMap<>();
   private final Calls calls;
   private final CallMetrics metrics;
 
@@ -164,9 +173,11 @@ public class BatchRoutes {
     }
     ServedFunction fn = parsed.get().fn();
     Context context = Vertx.currentContext();
+    boolean background = BACKGROUND.equals(rc.request().getHeader(PRIORITY_HEADER));
     MapRun run =
         new MapRun(
-            mapFeeder(lease.library().pool()),
+            mapFeeder(lease.library().pool(), background),
+            background ? CallMetrics.Mode.BATCH : CallMetrics.Mode.MAP,
             metrics,
             lease,
             Provenance.of(lease, fn, calls.worker(), null).envelopeFields(),
@@ -183,13 +194,19 @@ public class BatchRoutes {
   }
 
   /**
-   * One feeder per commit's pool for every map request, with a frame slot per Python worker; a
-   * release switch or a reload (GF_RELOAD) makes a new pool, so a new feeder.
+   * One feeder per commit's pool for every map request, with a frame slot per Python worker (or,
+   * for background work, the batch share, as the runtime's own batch consumer); a release switch or
+   * a reload (GF_RELOAD) makes a new pool, so a new feeder.
    */
-  private synchronized FrameFeeder mapFeeder(WorkerPool pool) {
-    mapFeeders.keySet().removeIf(p -> !p.isReady() && p != pool);
-    return mapFeeders.computeIfAbsent(
-        pool, p -> new FrameFeeder(p, new ChunkSizer(), p.config().workers(), false));
+  private synchronized FrameFeeder mapFeeder(WorkerPool pool, boolean background) {
+    Map<WorkerPool, FrameFeeder> feeders = background ? backgroundFeeders : mapFeeders;
+    feeders.keySet().removeIf(p -> !p.isReady() && p != pool);
+    return feeders.computeIfAbsent(
+        pool,
+        p ->
+            background
+                ? PoolExecutor.background(p)
+                : new FrameFeeder(p, new ChunkSizer(), p.config().workers(), false));
   }
 
   /** Queues a durable batch; 202 with its id. */

@@ -31,6 +31,7 @@ final class MapRun {
   private volatile FrameFeeder.Group group;
 
   private final CallMetrics metrics;
+  private final CallMetrics.Mode mode;
   private final Lease lease;
   private final Map<String, String> provenance;
   private final AtomicBoolean leaseEnded = new AtomicBoolean();
@@ -38,6 +39,7 @@ final class MapRun {
   /** Items of one request on the commit {@code lease} holds; envelopes carry {@code provenance}. */
   MapRun(
       FrameFeeder feeder,
+      CallMetrics.Mode mode,
       CallMetrics metrics,
       Lease lease,
       Map<String, String> provenance,
@@ -48,6 +50,7 @@ final class MapRun {
     this.provenance = provenance;
     this.feeder = feeder;
     this.metrics = metrics;
+    this.mode = mode;
     this.fn = fn;
     this.items = items;
     this.done = done;
@@ -71,8 +74,7 @@ final class MapRun {
         .outcomes()
         .thenAccept(
             outcomes -> {
-              metrics.recordGroup(
-                  fn.ref(), outcomes, System.nanoTime() - start, CallMetrics.Mode.MAP);
+              metrics.recordGroup(fn.ref(), outcomes, System.nanoTime() - start, mode);
               for (int v = 0; v < valid.size(); v++) {
                 envelopes[valid.get(v)] =
                     ResultEnvelope.annotate(envelope(outcomes.get(v)), provenance);

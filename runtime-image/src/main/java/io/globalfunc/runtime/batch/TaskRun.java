@@ -7,67 +7,68 @@ import io.globalfunc.core.batch.ItemResult;
 import io.globalfunc.core.batch.ItemResult.Outcome;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
+import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.runtime.http.CallMetrics;
-import io.globalfunc.runtime.library.ServedFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs the items of one batch task in worker frames and says what became of each: a result or a
- * failure to store, an item whose worker crashed to retry on its own (so it never takes its
- * task-mates down with it) or, past the delivery limit, to dead-letter. An item the runtime cannot
- * read or encode is its own failure. The future never completes exceptionally.
+ * Runs the items of one batch task on an {@link ItemExecutor} and says what became of each: a
+ * result or a failure to store, an item whose worker crashed to retry on its own (so it never takes
+ * its task-mates down with it) or, past the delivery limit, to dead-letter. An item the runtime
+ * cannot read or encode is its own failure. The future never completes exceptionally.
  */
 final class TaskRun {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BatchTask task;
-  private final ServedFunction fn;
-  private final FrameFeeder feeder;
+  private final FunctionRef fn;
+  private final ItemExecutor executor;
   private final int maxDeliveries;
 
   private final CallMetrics metrics;
 
   TaskRun(
       BatchTask task,
-      ServedFunction fn,
-      FrameFeeder feeder,
+      FunctionRef fn,
+      ItemExecutor executor,
       CallMetrics metrics,
       int maxDeliveries) {
     this.metrics = metrics;
     this.task = task;
     this.fn = fn;
-    this.feeder = feeder;
+    this.executor = executor;
     this.maxDeliveries = maxDeliveries;
   }
 
-  /** Reads every item, runs the valid ones in worker frames, and says what became of each. */
+  /**
+   * Reads every item, runs the valid ones ({@code fn} null: none is served), and says what became
+   * of each.
+   */
   CompletableFuture<List<ItemResult>> start() {
     ItemResult[] results = new ItemResult[task.items().size()];
     List<Integer> valid = new ArrayList<>();
-    List<JsonNode> kwargs = new ArrayList<>();
+    List<ItemExecutor.Item> items = new ArrayList<>();
     for (int k = 0; k < results.length; k++) {
       JsonNode item = read(k, results);
       if (item != null) {
         valid.add(k);
-        kwargs.add(item);
+        items.add(new ItemExecutor.Item(task.items().get(k), item));
       }
     }
     if (valid.isEmpty()) {
       return CompletableFuture.completedFuture(List.of(results));
     }
     long start = System.nanoTime();
-    return feeder
-        .run(fn.ref(), kwargs)
-        .outcomes()
+    return executor
+        .run(fn, items)
         .handle(
             (outcomes, error) -> {
-              metrics.recordGroup(
-                  fn.ref(), outcomes, System.nanoTime() - start, CallMetrics.Mode.BATCH);
+              metrics.recordGroup(fn, outcomes, System.nanoTime() - start, CallMetrics.Mode.BATCH);
               for (int v = 0; v < valid.size(); v++) {
                 int k = valid.get(v);
                 results[k] = safely(k, outcomes == null ? null : outcomes.get(v), error);
@@ -136,7 +137,7 @@ final class TaskRun {
                   + "); dead-lettered"));
     }
     return ItemResult.of(
-        item, Outcome.FAILED, ResultEnvelope.failure(Problem.body(JSON, f, fn.ref().callName())));
+        item, Outcome.FAILED, ResultEnvelope.failure(Problem.body(JSON, f, fn.callName())));
   }
 
   private ItemResult failed(int item, Problem problem, String detail) {

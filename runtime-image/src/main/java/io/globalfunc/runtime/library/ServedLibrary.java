@@ -56,6 +56,10 @@ public class ServedLibrary {
       loadError = "this is a fetch agent: it serves no library";
       return;
     }
+    if (config.batchAgent()) {
+      loadError = "this is a batch agent: it serves no library";
+      return;
+    }
     try {
       load();
     } catch (RuntimeException e) {

@@ -1,0 +1,211 @@
+package io.globalfunc.runtime.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.globalfunc.core.batch.JsonArrayItems;
+import io.globalfunc.core.batch.ResultEnvelope;
+import io.globalfunc.core.error.Problem;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.FailureKind;
+import io.globalfunc.runtime.RuntimeConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The batch agent's executor: runs a task's items on the pod's runtime container with one {@code
+ * POST /v1/map} over loopback, marked as background work ({@link BatchRoutes#PRIORITY_HEADER}), so
+ * the runtime feeds them to its Python workers exactly as its own consumer would (frames, batch
+ * share, a crashed chunk-mate's items run again alone). Each envelope is read back into the outcome
+ * it was written from; a runtime that cannot be reached or answers {@code unavailable} ran nothing,
+ * so the items go back to the stream. The agent holds the Redis secret; the runtime holds none.
+ */
+final class RuntimeHttpExecutor implements ItemExecutor {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration RECHECK = Duration.ofSeconds(1);
+
+  private final URI base;
+  private final int tasksAtOnce;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private volatile boolean up;
+  private volatile long checkedAt = System.nanoTime() - RECHECK.toNanos();
+  private volatile Set<String> names = Set.of();
+
+  RuntimeHttpExecutor(URI base, int tasksAtOnce) {
+    this.base = base;
+    this.tasksAtOnce = tasksAtOnce;
+  }
+
+  /** The executor of a batch agent ({@code GF_BATCH_AGENT=true}) calling {@code GF_RUNTIME_URL}. */
+  static RuntimeHttpExecutor of(RuntimeConfig config) {
+    String url =
+        config
+            .runtimeUrl()
+            .orElseThrow(() -> new IllegalStateException("a batch agent needs GF_RUNTIME_URL"));
+    return new RuntimeHttpExecutor(URI.create(url.replaceAll("/+$", "")), config.batchTasks());
+  }
+
+  /** The release branch whose stream a batch agent consumes ({@code GF_BRANCH}, required). */
+  static String branch(RuntimeConfig config) {
+    return config
+        .branch()
+        .orElseThrow(() -> new IllegalStateException("a batch agent needs GF_BRANCH"));
+  }
+
+  @Override
+  public CompletableFuture<List<CallOutcome>> run(FunctionRef ref, List<Item> items) {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/v1/map/" + ref.pkg() + "/" + ref.function()))
+            .header("Content-Type", "application/json")
+            .header(BatchRoutes.PRIORITY_HEADER, BatchRoutes.BACKGROUND)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(array(items)))
+            .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .handle(
+            (response, error) -> {
+              if (error != null) {
+                up = false; // look again before reading more
+                return all(items, unreachable(error));
+              }
+              return outcomes(response, items.size());
+            });
+  }
+
+  /** The items as one JSON array of the bytes their callers sent (never re-encoded). */
+  private static byte[] array(List<Item> items) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write('[');
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      out.writeBytes(items.get(i).raw());
+    }
+    out.write(']');
+    return out.toByteArray();
+  }
+
+  /**
+   * The envelopes of a 200, or every item failed as the whole answer's problem says; throws (the
+   * task's items then fail as internal errors) when the answer is neither.
+   */
+  private static List<CallOutcome> outcomes(HttpResponse<byte[]> response, int size) {
+    try {
+      if (response.statusCode() != 200) {
+        return all(size, problem(response));
+      }
+      List<CallOutcome> out = new ArrayList<>(size);
+      for (byte[] envelope : JsonArrayItems.split(response.body())) {
+        out.add(ResultEnvelope.read(envelope));
+      }
+      if (out.size() != size) {
+        throw new IOException(out.size() + " envelopes for " + size + " items");
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("the runtime's map answer cannot be read: " + e, e);
+    }
+  }
+
+  private static CallOutcome.Failure problem(HttpResponse<byte[]> response) throws IOException {
+    JsonNode body = JSON.readTree(response.body());
+    FailureKind kind = body == null ? null : Problem.kindOf(body.path("type").asText());
+    if (kind == null) {
+      throw new IOException(
+          "the runtime answered " + response.statusCode() + ": " + new String(response.body()));
+    }
+    return new CallOutcome.Failure(kind, null, body.path("detail").asText(null), null);
+  }
+
+  private static CallOutcome.Failure unreachable(Throwable error) {
+    return new CallOutcome.Failure(
+        FailureKind.UNAVAILABLE,
+        null,
+        "the pod's runtime container cannot be reached: " + error,
+        null);
+  }
+
+  private static List<CallOutcome> all(List<Item> items, CallOutcome outcome) {
+    return all(items.size(), outcome);
+  }
+
+  private static List<CallOutcome> all(int size, CallOutcome outcome) {
+    return Collections.nCopies(size, outcome);
+  }
+
+  /** Whether the runtime is ready, and what it serves: asked again at most once a second. */
+  @Override
+  public boolean ready() {
+    if (System.nanoTime() - checkedAt >= RECHECK.toNanos()) {
+      checkedAt = System.nanoTime();
+      up = get("/q/health/ready") != null;
+      if (up) {
+        names = functions(get("/v1/functions"));
+      }
+    }
+    return up;
+  }
+
+  private byte[] get(String path) {
+    try {
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      return r.statusCode() == 200 ? r.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private Set<String> functions(byte[] list) {
+    if (list == null) {
+      return names;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    try {
+      JSON.readTree(list).forEach(f -> out.add(f.path("name").asText()));
+    } catch (IOException e) {
+      return names;
+    }
+    return Set.copyOf(out);
+  }
+
+  /**
+   * Any well-formed name: the runtime's answer is the authority (a function it does not serve fails
+   * as {@code unknown-function} there), so a name is never refused on a stale list.
+   */
+  @Override
+  public FunctionRef served(String name) {
+    return FunctionRef.parseOrNull(name);
+  }
+
+  @Override
+  public Set<String> callNames() {
+    return names;
+  }
+
+  @Override
+  public int tasksAtOnce() {
+    return tasksAtOnce;
+  }
+}
