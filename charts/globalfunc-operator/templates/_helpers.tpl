@@ -61,3 +61,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end -}}
+
+{{/* The Secret (in each watched namespace) whose redis-uri the worker pods' batch agents mount. */}}
+{{- define "gf.batchSecret" -}}
+{{- if .Values.redis.existingSecret -}}
+{{- .Values.redis.existingSecret -}}
+{{- else -}}
+{{- include "gf.fullname" . }}-batch-redis
+{{- end -}}
+{{- end -}}

@@ -23,7 +23,7 @@ public class BatchSpec {
   @JsonPropertyDescription(
       "The Secret (same namespace) and key holding the Redis URI of the release's batches. Only"
           + " the batch agent mounts it, as a file; the runtime container and its Python workers"
-          + " never see it. Default: the operator's (the chart's <release>-batch-redis Secret).")
+          + " never see it. Default: the operator's (the Helm chart's <fullname>-batch-redis Secret).")
   private RedisSecretRef redisSecretRef;
 
   @JsonPropertyDescription(

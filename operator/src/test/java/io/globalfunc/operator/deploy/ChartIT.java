@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -144,6 +145,46 @@ class ChartIT {
                 .getNamespaceSelector()
                 .getMatchLabels())
         .containsEntry("team", "ml");
+  }
+
+  @Test
+  void theWorkerPodsBatchSecretIsMadeInEachWatchedNamespaceOrNamedWhenItExists() {
+    List<HasMetadata> made = template("--set", "watch.namespaces={team-a,team-b}");
+    List<Secret> secrets =
+        made.stream().filter(Secret.class::isInstance).map(Secret.class::cast).toList();
+    assertThat(secrets)
+        .extracting(s -> s.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    assertThat(secrets)
+        .allMatch(s -> s.getMetadata().getName().equals("gf-globalfunc-operator-batch-redis"))
+        .allMatch(s -> s.getStringData().get("redis-uri").equals("redis://redis:6379"));
+    assertThat(operatorEnv(made))
+        .containsEntry("GF_BATCH_REDIS_SECRET", "gf-globalfunc-operator-batch-redis")
+        .containsEntry("GF_BATCH_REDIS_SECRET_KEY", "redis-uri");
+
+    List<HasMetadata> existing =
+        template("--set", "redis.existingSecret=redis-creds", "--set", "redis.secretKey=uri");
+    assertThat(existing).noneMatch(o -> o instanceof Secret);
+    assertThat(operatorEnv(existing))
+        .containsEntry("GF_BATCH_REDIS_SECRET", "redis-creds")
+        .containsEntry("GF_BATCH_REDIS_SECRET_KEY", "uri");
+
+    List<HasMetadata> off = template("--set", "batch.enabled=false");
+    assertThat(off).noneMatch(o -> o instanceof Secret);
+    assertThat(operatorEnv(off)).doesNotContainKey("GF_BATCH_REDIS_SECRET");
+  }
+
+  static java.util.Map<String, String> operatorEnv(List<HasMetadata> objects) {
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    only(objects, Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
   }
 
   @Test

@@ -56,6 +56,11 @@ class OperatorFromChartIT {
   static KubeControlPlane kube;
   static KubernetesClient client;
   static RedisServer redis;
+
+  /** The Redis URI with its password: the secret no runtime container may hold. */
+  static String redisUri;
+
+  static final String REDIS_PASSWORD = "s3cret-" + Long.toHexString(System.nanoTime());
   static LocalProcessNode node;
   static GitFixture git;
   static String ns;
@@ -68,7 +73,11 @@ class OperatorFromChartIT {
     kube = controlPlane;
     client = kube.adminClient();
     redis = RedisServer.start();
-    git = GitFixture.create(exampleLibrary());
+    redisLines("CONFIG", "SET", "requirepass", REDIS_PASSWORD);
+    redisUri = "redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + redis.port();
+    Map<String, String> library = exampleLibrary();
+    library.putAll(BatchScenario.probeLibrary());
+    git = GitFixture.create(library);
     ns = kube.namespace("chart");
     node =
         LocalProcessNode.start(
@@ -85,7 +94,7 @@ class OperatorFromChartIT {
             "--namespace",
             ns,
             "--set",
-            "redis.uri=" + redis.uri(),
+            "redis.uri=" + redisUri,
             "--set",
             "endpoints.resync=5s",
             "--wait",
@@ -195,7 +204,7 @@ class OperatorFromChartIT {
   }
 
   @Test
-  @Order(3)
+  @Order(5)
   void theServerRefusesBadSpecsWithTheirMessageAndKubectlShowsExplainsAndScales() throws Exception {
     String worker = worker();
     assertThat(refusal(worker.replace("from: 26000", "from: 27001")))
@@ -230,11 +239,38 @@ class OperatorFromChartIT {
   }
 
   /**
+   * Scenario 4: {@code gf map --redis} (the packaged CLI) of 20,000 items over the 3 pods' batch
+   * agents, one pod deleted mid-batch: every item exactly once, in input order.
+   */
+  @Test
+  @Order(3)
+  void aBatchOfTwentyThousandItemsSurvivesAPodDeletedMidBatchEveryItemOnceInOrder()
+      throws Exception {
+    new BatchScenario(kube, client, ns, redisUri, SPACE).run(diagnostics());
+  }
+
+  /**
+   * No secret near user code: a function reads its own environment and {@code /proc/1/environ} and
+   * {@code /proc/<ppid>/environ} (its runtime) inside a worker pod and finds neither the Redis URI
+   * nor its password, while the pod's batch agent does consume batches with them.
+   */
+  @Test
+  @Order(4)
+  void theRuntimeContainerAndItsPythonWorkersHoldNoSecret() throws Exception {
+    BatchScenario.assertNoSecretIn(
+        BatchScenario.environs(workerPods().get(0)), List.of(redisUri, REDIS_PASSWORD));
+  }
+
+  static List<Pod> workerPods() {
+    return client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list().getItems();
+  }
+
+  /**
    * Scenario 6: the release deleted under a running worker is a clear condition (nothing crashes);
    * the worker deleted leaves no pod (garbage collection) and no Redis entry (finalizer).
    */
   @Test
-  @Order(4)
+  @Order(6)
   void aDeletedReleaseIsAConditionAndADeletedWorkerLeavesNoPodOrEndpoint() {
     kube.kubectl("delete", "functionrelease/globalfunc", "--namespace", ns).ok();
     GlobalFuncWorker orphaned =
@@ -340,7 +376,13 @@ class OperatorFromChartIT {
   }
 
   static List<String> redisLines(String... command) {
-    List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-u", redis.uri(), "--raw"));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of("redis-cli", "-p", Integer.toString(redis.port()), "--no-auth-warning"));
+    if (redisUri != null) {
+      cmd.addAll(List.of("-a", REDIS_PASSWORD));
+    }
+    cmd.add("--raw");
     cmd.addAll(List.of(command));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

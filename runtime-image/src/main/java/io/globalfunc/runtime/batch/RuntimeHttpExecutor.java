@@ -128,7 +128,10 @@ final class RuntimeHttpExecutor implements ItemExecutor {
     FailureKind kind = body == null ? null : Problem.kindOf(body.path("type").asText());
     if (kind == null) {
       throw new IOException(
-          "the runtime answered " + response.statusCode() + ": " + new String(response.body()));
+          "the runtime answered "
+              + response.statusCode()
+              + ": "
+              + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
     }
     return new CallOutcome.Failure(kind, null, body.path("detail").asText(null), null);
   }

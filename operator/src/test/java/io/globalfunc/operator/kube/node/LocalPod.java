@@ -207,9 +207,19 @@ final class LocalPod implements Runnable {
     env.putAll(files.environment(spec, ip, apiHost, apiPort));
     List<String> mapped =
         argv.get().stream().map(a -> files.mapPath(spec, expand(a, env))).toList();
-    // In a pod the process binds 0.0.0.0 of its own network namespace; here, the pod's address.
+    // In a pod the process binds 0.0.0.0 of its own network namespace; here, the pod's address,
+    // which also plays the pod's loopback: a container calling 127.0.0.1 or localhost (a sidecar
+    // calling its runtime) is sent to it.
+    env.replaceAll((k, v) -> loopback(v));
     env.put("QUARKUS_HTTP_HOST", ip);
     c.start(mapped, env, files.home(), files.log(spec.getName()));
+  }
+
+  /** A URL to the pod's own loopback, pointed at the pod's address. */
+  String loopback(String value) {
+    return value
+        .replace("://127.0.0.1:", "://" + ip + ":")
+        .replace("://localhost:", "://" + ip + ":");
   }
 
   /** The kubelet's {@code $(VAR)} expansion of a command or argument. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretVolumeSource;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
@@ -16,12 +17,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A pod's volumes as folders under the pod's own folder, and its containers' environments. A local
@@ -49,13 +53,50 @@ final class PodFiles {
       Path dir = root.resolve("volumes").resolve(v.getName());
       mkdirs(dir);
       if (v.getSecret() != null) {
-        secret(v.getSecret().getSecretName()).forEach((k, value) -> write(dir.resolve(k), value));
+        secretVolume(v.getSecret(), dir);
       } else if (v.getConfigMap() != null) {
         configMap(v.getConfigMap().getName()).forEach((k, value) -> write(dir.resolve(k), value));
       } else if (v.getProjected() != null) {
         v.getProjected().getSources().forEach(s -> project(s, dir));
       }
       volumes.put(v.getName(), dir);
+    }
+  }
+
+  /**
+   * A Secret volume as a kubelet writes it, read through the API: every key as a file, or only the
+   * listed {@code items} at their paths; {@code defaultMode} as the files' permissions. A missing
+   * (optional) Secret or key is no file.
+   */
+  private void secretVolume(SecretVolumeSource source, Path dir) {
+    Map<String, String> data = secret(source.getSecretName());
+    Map<String, String> files = new LinkedHashMap<>();
+    if (source.getItems() == null || source.getItems().isEmpty()) {
+      files.putAll(data);
+    } else {
+      source.getItems().forEach(i -> files.put(i.getPath(), data.get(i.getKey())));
+    }
+    files.forEach(
+        (path, value) -> {
+          write(dir.resolve(path), value);
+          if (value != null && source.getDefaultMode() != null) {
+            permissions(dir.resolve(path), source.getDefaultMode());
+          }
+        });
+  }
+
+  private static void permissions(Path file, int mode) {
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+    for (int b = 0; b < 9; b++) {
+      if ((mode & (1 << (8 - b))) != 0) {
+        perms.add(bits[b]);
+      }
+    }
+    try {
+      Files.setPosixFilePermissions(file, perms);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
