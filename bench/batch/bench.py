@@ -16,7 +16,14 @@ add x 100,000 and 2,000 x 50 ms sleeps, for P in --procs. Prints seconds and rat
 Pool and Celery of the same run, and the sleep-bound efficiency against the ideal n x 50 ms / P.
 Celery is pip-installed into ~/.cache/globalfunc/bench-venv (requirements.txt).
 
+Agent (`--agent`): the same two batches on one runtime that consumes the stream itself (the
+baseline) and on one worker-pod pair, a runtime without Redis plus a batch agent
+(GF_BATCH_AGENT=true, the Redis URI from GF_REDIS_URI_FILE) running each task on it over HTTP;
+prints items/s of both and the agent/baseline ratio (the cost of keeping the secret out of the
+runtime).
+
 Usage: bench/batch/bench.py [--small 100000] [--sleepy 2000] [--runtimes 1,2,4]
+       bench/batch/bench.py --agent [--small 100000] [--sleepy 2000]
        bench/batch/bench.py --peers [--cases add1m,add100k,nap] [--procs 2,8]
 Needs: redis-server, a built runtime jar and gf jar (built when missing).
 """
@@ -106,19 +113,21 @@ def start_redis(work):
     return proc, "redis://127.0.0.1:%d" % port
 
 
-def start_runtime(work, lib, redis_uri, workers):
+def start_runtime(work, lib, redis_uri, workers, **extra):
     port = free_port()
     env = dict(
         os.environ,
         TZ="UTC",
         GF_FUNCTIONS_DIR=lib,
-        GF_REDIS_URI=redis_uri,
         QUARKUS_HTTP_PORT=str(port),
         GF_BATCH_SHARE="1",
         GF_PYTHON_WORKERS=str(workers),
         QUARKUS_LOG_LEVEL="WARN",
         GF_WORK_DIR=work,
+        **extra,
     )
+    if redis_uri:
+        env["GF_REDIS_URI"] = redis_uri
     p = subprocess.Popen(
         ["java", "-XX:+UseSerialGC", "-jar", JAR],
         env=env,
@@ -145,19 +154,21 @@ def main():
     ap.add_argument("--runtimes", default="1,2,4")
     ap.add_argument("--workers", type=int, default=2, help="Python workers per runtime")
     ap.add_argument("--peers", action="store_true", help="against multiprocessing.Pool and Celery")
+    ap.add_argument("--agent", action="store_true", help="a batch agent against the runtime")
     ap.add_argument("--cases", default="add1m,add100k,nap")
     ap.add_argument("--procs", default="2,8")
     args = ap.parse_args()
     build_jars()
     if args.peers:
         peers([c for c in args.cases.split(",")], [int(p) for p in args.procs.split(",")])
+    elif args.agent:
+        agent(args)
     else:
         scaling(args)
 
 
-def scaling(args):
-    counts = [int(c) for c in args.runtimes.split(",")]
-    work = tempfile.mkdtemp(prefix="gf-batch-bench-")
+def write_inputs(work, args):
+    """The bench library (Base.square, Base.nap) and the two input files."""
     lib = os.path.join(work, "lib", "Base")
     os.makedirs(lib)
     with open(os.path.join(lib, "square.py"), "w") as f:
@@ -174,7 +185,93 @@ def scaling(args):
     with open(sleepy_in, "w") as f:
         for i in range(args.sleepy):
             f.write('{"x": %d}\n' % i)
+    return small_in, sleepy_in
 
+
+def run_batches(work, redis_uri, small_in, sleepy_in, args, tag):
+    """Items/s of the small and the sleepy batch through gf map --redis."""
+    figures = {}
+    for name, path, total in (("small", small_in, args.small), ("sleepy", sleepy_in, args.sleepy)):
+        fn = "Base.square" if name == "small" else "Base.nap"
+        out = os.path.join(work, "%s-%s.out" % (name, tag))
+        start = time.time()
+        gf_map(work, fn, path, out, redis_uri)
+        took = time.time() - start
+        with open(out) as f:
+            lines = sum(1 for _ in f)
+        assert lines == total, (name, lines, total)
+        figures[name] = total / took
+    return figures
+
+
+def stop(processes):
+    for p in processes:
+        p.terminate()
+    for p in processes:
+        p.wait(timeout=30)
+
+
+def agent(args):
+    """One runtime consuming itself (baseline) against one runtime + batch agent pair."""
+    work = tempfile.mkdtemp(prefix="gf-batch-bench-")
+    small_in, sleepy_in = write_inputs(work, args)
+    lib = os.path.join(work, "lib")
+    redis, redis_uri = start_redis(work)
+    secret = os.path.join(work, "redis-uri")
+    with open(secret, "w") as f:
+        f.write(redis_uri)
+    rows = {}
+    try:
+        for mode in ("runtime", "agent"):
+            p, port = start_runtime(
+                work, lib, redis_uri if mode == "runtime" else None, args.workers
+            )
+            wait_ready(port, p)
+            started = [p]
+            if mode == "agent":
+                a, aport = start_runtime(
+                    work,
+                    lib,
+                    None,
+                    1,
+                    GF_BATCH_AGENT="true",
+                    GF_RUNTIME_URL="http://127.0.0.1:%d" % port,
+                    GF_REDIS_URI_FILE=secret,
+                    GF_BRANCH="local",
+                    GF_BATCH_TASKS=str(8 * args.workers),  # the runtime's own prefetch
+                )
+                wait_ready(aport, a)
+                started.append(a)
+            time.sleep(2)  # let the consumer announce itself and join the group
+            rows[mode] = run_batches(work, redis_uri, small_in, sleepy_in, args, mode)
+            stop(started)
+    finally:
+        redis.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+    print(
+        "gf map --redis, one runtime of %d Python workers, %d cores"
+        % (args.workers, os.cpu_count())
+    )
+    print("%-28s | %14s | %14s" % ("consumer", "small items/s", "50 ms items/s"))
+    for mode, label in (
+        ("runtime", "runtime with Redis (base)"),
+        ("agent", "batch agent + runtime"),
+    ):
+        print("%-28s | %14.0f | %14.0f" % (label, rows[mode]["small"], rows[mode]["sleepy"]))
+    print(
+        "%-28s | %13.2fx | %13.2fx"
+        % (
+            "agent / base",
+            rows["agent"]["small"] / rows["runtime"]["small"],
+            rows["agent"]["sleepy"] / rows["runtime"]["sleepy"],
+        )
+    )
+
+
+def scaling(args):
+    counts = [int(c) for c in args.runtimes.split(",")]
+    work = tempfile.mkdtemp(prefix="gf-batch-bench-")
+    small_in, sleepy_in = write_inputs(work, args)
     redis, redis_uri = start_redis(work)
     rows = []
     try:
@@ -186,25 +283,8 @@ def scaling(args):
             for p, port in runtimes:
                 wait_ready(port, p)
             time.sleep(1)  # let every consumer announce itself and join the group
-            figures = {}
-            for name, path, total in (
-                ("small", small_in, args.small),
-                ("sleepy", sleepy_in, args.sleepy),
-            ):
-                fn = "Base.square" if name == "small" else "Base.nap"
-                out = os.path.join(work, "%s-%d.out" % (name, n))
-                start = time.time()
-                gf_map(work, fn, path, out, redis_uri)
-                took = time.time() - start
-                with open(out) as f:
-                    lines = sum(1 for _ in f)
-                assert lines == total, (name, lines, total)
-                figures[name] = total / took
-            rows.append((n, figures))
-            for p, _ in runtimes:
-                p.terminate()
-            for p, _ in runtimes:
-                p.wait(timeout=30)
+            rows.append((n, run_batches(work, redis_uri, small_in, sleepy_in, args, str(n))))
+            stop([p for p, _ in runtimes])
     finally:
         redis.terminate()
         shutil.rmtree(work, ignore_errors=True)
