@@ -35,42 +35,6 @@ public record CatalogEntry(
     Instant updatedAt,
     JsonNode schema) {
 
-  /** An entry read without its schema (a file at an older commit, or a listing without it). */
-  public CatalogEntry(
-      FunctionName name,
-      String path,
-      FileMeta meta,
-      String data,
-      byte[] raw,
-      String commit,
-      boolean callable,
-      String kind,
-      FunctionInfo.Signature signature,
-      String doc,
-      String description,
-      boolean removed,
-      String removedIn,
-      Instant createdAt,
-      Instant updatedAt) {
-    this(
-        name,
-        path,
-        meta,
-        data,
-        raw,
-        commit,
-        callable,
-        kind,
-        signature,
-        doc,
-        description,
-        removed,
-        removedIn,
-        createdAt,
-        updatedAt,
-        null);
-  }
-
   /**
    * A function's file as a past commit had it: path, metadata and exact content only (what Python
    * said of it and its description belong to the current document, not to history).
@@ -78,7 +42,7 @@ public record CatalogEntry(
   public static CatalogEntry atCommit(
       FunctionName name, String path, FileMeta meta, String data, byte[] raw, String commit) {
     return new CatalogEntry(
-        name, path, meta, data, raw, commit, false, null, null, null, null, false, null, null,
+        name, path, meta, data, raw, commit, false, null, null, null, null, false, null, null, null,
         null);
   }
 
