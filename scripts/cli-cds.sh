@@ -56,11 +56,14 @@ call Util.mean values:=[1,2] --url {runtime}
 call Util.mean values:=[1,2,3] --url {runtime}
 call Util.mean values:=[1,2] --local
 gen Util.mean --to WORK/gen
+map Util.mean --input WORK/items.jsonl --output WORK/map-url.jsonl --url {runtime}
+map Util.mean --input WORK/items.jsonl --output WORK/map-redis.jsonl --redis redis://127.0.0.1:9
 list
 search mean
 branch
 EOF
 sed -i "s|WORK|$work|" "$work/commands"
+for i in $(seq 1 200); do echo "{\"values\": [$i, 2]}"; done >"$work/items.jsonl"
 train() { (cd "$lib" && "$@" -cp "$jar" io.globalfunc.cli.AotTraining "$work/commands"); }
 
 # AppCDS for the default java: the classes the training loads, archived.
@@ -80,7 +83,7 @@ if [ -z "$aot_java" ]; then
   echo "cli-cds: no JDK 25+ found (GF_JAVA, JAVA_HOME, /usr/lib/jvm): gf runs on $java with AppCDS" >&2
   exit 0
 fi
-rm -rf "$GF_HOME" # the AOT run trains a first save too
+rm -rf "$GF_HOME" "$work"/map-*.jsonl* # the AOT run trains a first save and map too
 # shellcheck disable=SC2046 # gf_aot_flags prints flags, one word each
 if train "$aot_java" $(gf_aot_flags) -XX:AOTCacheOutput="$target/gf.aot" >"$work/aot.log" 2>&1 &&
   [ -s "$target/gf.aot" ]; then

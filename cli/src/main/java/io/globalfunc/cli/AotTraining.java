@@ -1,5 +1,6 @@
 package io.globalfunc.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,6 +21,9 @@ import java.util.List;
  * of all of them.
  */
 public final class AotTraining {
+
+  private static final String ENVELOPE =
+      "{\"ok\":true,\"result\":1.5,\"function\":\"sp.Util_master.mean\",\"worker\":\"w\"}";
 
   private AotTraining() {}
 
@@ -53,15 +58,26 @@ public final class AotTraining {
         "aot training: " + lines.size() + " command lines, " + failed + " failed (still cached)");
   }
 
-  /** Answers {@code POST /gfgo/} with a JSON number, as a runtime answers {@code Util.mean}. */
+  /**
+   * Answers as a runtime serving {@code Util.mean} does: a call with a JSON number, {@code /v1/map}
+   * with one envelope per item, a function's description with an object.
+   */
   private static HttpServer runtime() throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/",
         exchange -> {
-          byte[] body = "1.5".getBytes(StandardCharsets.UTF_8);
-          exchange.getRequestBody().readAllBytes();
+          String path = exchange.getRequestURI().getPath();
+          byte[] request = exchange.getRequestBody().readAllBytes();
+          String answer = "1.5";
+          if (path.startsWith("/v1/map/")) {
+            int items = new ObjectMapper().readTree(request).size();
+            answer = "[" + String.join(",", Collections.nCopies(items, ENVELOPE)) + "]";
+          } else if (path.startsWith("/v1/functions/")) {
+            answer = "{\"name\":\"Util.mean\"}";
+          }
+          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {

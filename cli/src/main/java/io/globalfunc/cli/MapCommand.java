@@ -242,17 +242,10 @@ final class MapCommand extends GfCommand {
     String[] problems = new String[raw.size()];
     for (int i = 0; i < raw.size(); i++) {
       String text = raw.get(i).strip();
-      String problem = null;
-      try {
-        JsonNode n = PLAIN.readTree(text);
-        if (n == null || !n.isObject()) {
-          problem = "not a JSON object of keyword arguments";
-        } else {
-          items.add(n.toString());
-          itemLine.add(i);
-        }
-      } catch (IOException e) {
-        problem = "not JSON: " + e.getMessage().lines().findFirst().orElse("");
+      String problem = MapLines.problem(text);
+      if (problem == null) {
+        items.add(text);
+        itemLine.add(i);
       }
       if (problem != null) {
         err().println("gf: " + input + " line " + (i + 1) + ": " + problem + "; skipped");
@@ -323,7 +316,7 @@ final class MapCommand extends GfCommand {
   /** An envelope as written: its provenance fields only with {@code --provenance}. */
   private String line(JsonNode envelope) {
     if (!provenance && envelope instanceof ObjectNode o) {
-      o.remove(List.of("function", "commit", "hash", "worker", "cache"));
+      o.remove(MapLines.PROVENANCE);
     }
     return envelope.toString();
   }
@@ -337,7 +330,7 @@ final class MapCommand extends GfCommand {
     String br = branch != null ? branch : currentBranchOrLocal();
     try (BatchStore store = BatchStore.connect(null, redis, new BatchKeys(sp, br))) {
       BatchProducer producer =
-          new BatchProducer(store, Duration.ofMillis(100), Duration.ofSeconds(30));
+          new BatchProducer(store, Duration.ofSeconds(1), Duration.ofSeconds(30));
       String batch = state == null ? null : state.batch();
       if (batch == null || store.status(batch).isEmpty() && writer.itemsDone() == 0) {
         List<String> served;
@@ -370,7 +363,9 @@ final class MapCommand extends GfCommand {
           ref.callName(),
           in.items(),
           writer.itemsDone(),
-          (i, envelope) -> writer.item(i, line(PLAIN.readTree(envelope))),
+          (i, envelope) ->
+              writer.item(
+                  i, provenance ? envelope : MapLines.without(envelope, MapLines.PROVENANCE)),
           (d, t) -> {});
     }
   }

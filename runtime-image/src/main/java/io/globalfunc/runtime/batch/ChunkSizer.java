@@ -26,6 +26,17 @@ final class ChunkSizer {
     return (int) Math.max(1, Math.min(MAX_ITEMS, TARGET_NANOS / Math.max(1.0, perItem)));
   }
 
+  /**
+   * Items for the next frame of {@code function} when {@code waiting} items wait for {@code slots}
+   * frames at once: {@link #size(String)}, but no more than an even share of what waits. At the end
+   * of a batch frames then shrink as the queue drains and the last items spread over every worker,
+   * so all finish together instead of one running a full frame while the others idle.
+   */
+  int size(String function, int waiting, int slots) {
+    int share = (int) ((waiting + (long) slots - 1) / Math.max(1, slots));
+    return Math.max(1, Math.min(size(function), share));
+  }
+
   /** Records that {@code items} items of {@code function} took {@code nanos} in one frame. */
   void record(String function, int items, long nanos) {
     if (items <= 0) {

@@ -1,0 +1,34 @@
+package io.globalfunc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MapLinesTest {
+
+  @Test
+  void oneObjectIsAnItemAndAnythingElseSaysWhy() {
+    assertThat(MapLines.problem("{\"a\": 1, \"b\": {\"c\": [1, 2]}}")).isNull();
+    assertThat(MapLines.problem("{}")).isNull();
+    assertThat(MapLines.problem("[1, 2]")).isEqualTo("not a JSON object of keyword arguments");
+    assertThat(MapLines.problem("7")).isEqualTo("not a JSON object of keyword arguments");
+    assertThat(MapLines.problem("")).isEqualTo("not a JSON object of keyword arguments");
+    assertThat(MapLines.problem("{\"a\": 1")).startsWith("not JSON: ");
+    assertThat(MapLines.problem("{\"a\": tru}")).startsWith("not JSON: ");
+    // A tree parser stopped after the object and dropped the rest silently.
+    assertThat(MapLines.problem("{\"a\": 1} {\"b\": 2}")).startsWith("not JSON: more after");
+  }
+
+  @Test
+  void provenanceFieldsGoAndEverythingElseStaysAsItWas() {
+    String envelope =
+        "{\"ok\":true,\"result\":{\"hash\":1,\"x\":[1,{\"worker\":2}]},\"function\":\"sp.Base_m.f\","
+            + "\"commit\":\"abc\",\"hash\":\"h\",\"worker\":\"w1\",\"cache\":\"miss\"}";
+    assertThat(MapLines.without(envelope, MapLines.PROVENANCE))
+        .isEqualTo("{\"ok\":true,\"result\":{\"hash\":1,\"x\":[1,{\"worker\":2}]}}");
+    String failure =
+        "{\"ok\":false,\"error\":{\"status\":500,\"title\":\"t\\u00e9\"},\"worker\":\"w\"}";
+    assertThat(MapLines.without(failure, MapLines.PROVENANCE))
+        .isEqualTo("{\"ok\":false,\"error\":{\"status\":500,\"title\":\"té\"}}");
+  }
+}
