@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -35,6 +37,8 @@ final class LocalPod implements Runnable {
   private static final Logger LOG = Logger.getLogger(LocalPod.class);
   private static final Duration TICK = Duration.ofMillis(200);
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+  private static final Pattern LOOPBACK =
+      Pattern.compile("://(127\\.0\\.0\\.1|localhost):([0-9]{1,5})");
 
   private final KubernetesClient client;
   private final Pod pod;
@@ -208,18 +212,38 @@ final class LocalPod implements Runnable {
     List<String> mapped =
         argv.get().stream().map(a -> files.mapPath(spec, expand(a, env))).toList();
     // In a pod the process binds 0.0.0.0 of its own network namespace; here, the pod's address,
-    // which also plays the pod's loopback: a container calling 127.0.0.1 or localhost (a sidecar
-    // calling its runtime) is sent to it.
+    // which also plays the pod's loopback: a container calling 127.0.0.1 or localhost at a port
+    // of its pod (a sidecar calling its runtime) is sent to it. Other loopback URLs name the
+    // host's services (the tests' Redis) and stay.
     env.replaceAll((k, v) -> loopback(v));
     env.put("QUARKUS_HTTP_HOST", ip);
     c.start(mapped, env, files.home(), files.log(spec.getName()));
   }
 
-  /** A URL to the pod's own loopback, pointed at the pod's address. */
+  /** A URL to a port of this pod on loopback, pointed at the pod's address. */
   String loopback(String value) {
-    return value
-        .replace("://127.0.0.1:", "://" + ip + ":")
-        .replace("://localhost:", "://" + ip + ":");
+    Matcher m = LOOPBACK.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String host = podPorts().contains(Integer.parseInt(m.group(2))) ? ip : m.group(1);
+      m.appendReplacement(out, Matcher.quoteReplacement("://" + host + ":" + m.group(2)));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** The ports the pod's containers listen on: declared container ports, QUARKUS_HTTP_PORT. */
+  private Set<Integer> podPorts() {
+    Set<Integer> ports = new HashSet<>();
+    for (Container c : pod.getSpec().getContainers()) {
+      Optional.ofNullable(c.getPorts())
+          .orElse(List.of())
+          .forEach(p -> ports.add(p.getContainerPort()));
+      Optional.ofNullable(c.getEnv()).orElse(List.of()).stream()
+          .filter(e -> "QUARKUS_HTTP_PORT".equals(e.getName()) && e.getValue() != null)
+          .forEach(e -> ports.add(Integer.parseInt(e.getValue())));
+    }
+    return ports;
   }
 
   /** The kubelet's {@code $(VAR)} expansion of a command or argument. */
