@@ -207,7 +207,9 @@ final class LocalPod implements Runnable {
     env.putAll(files.environment(spec, ip, apiHost, apiPort));
     List<String> mapped =
         argv.get().stream().map(a -> files.mapPath(spec, expand(a, env))).toList();
-    // In a pod the process binds 0.0.0.0 of its own network namespace; here, the pod's address.
+    // In a pod the process binds 0.0.0.0 (or the loopback) of its own network namespace, and its
+    // containers reach each other on 127.0.0.1; here, the pod's address stands for both.
+    env.replaceAll((k, v) -> v.replace("//127.0.0.1:", "//" + ip + ":"));
     env.put("QUARKUS_HTTP_HOST", ip);
     c.start(mapped, env, files.home(), files.log(spec.getName()));
   }
