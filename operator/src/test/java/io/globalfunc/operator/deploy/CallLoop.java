@@ -103,7 +103,7 @@ final class CallLoop implements AutoCloseable {
   Tally stop() throws InterruptedException {
     running.set(false);
     for (Thread t : threads) {
-      t.join(Duration.ofSeconds(70));
+      t.join(70_000);
     }
     return new Tally(answers.get(), retries.get(), List.copyOf(failed), Set.copyOf(commits));
   }

@@ -283,7 +283,7 @@ abstract class WorkerReconcileScenarios {
       // Play the kubelet: every new pod becomes Ready once seen. Meanwhile never more than one of
       // the three replicas may be missing or not Ready.
       AtomicInteger worst = new AtomicInteger();
-      Set<String> seenUids = new HashSet<>();
+      Set<String> seenUids = new HashSet<>(before);
       await()
           .atMost(LONG)
           .pollInterval(Duration.ofMillis(50))
