@@ -2,6 +2,10 @@
 
 Runs each gf command with each launch variant (interleaved, so machine load hits all alike) and
 prints median wall and CPU (user+sys) times, and each as a ratio to `python3 -c pass`.
+
+A variant is NAME=COMMAND; leading VAR=VALUE words of COMMAND are set in its environment, e.g.
+`--variant "jdk17=GF_JAVA=/usr/lib/jvm/java-17-openjdk-amd64 bin/gf"`. Without --variant:
+before (plain `java -jar`) and after (bin/gf).
 """
 
 import argparse
@@ -17,6 +21,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def variant(spec, jar):
+    """(name, argv, extra environment) of NAME=[VAR=VALUE ...] COMMAND."""
+    name, _, command = spec.partition("=")
+    words = command.format(jar=jar).split()
+    extra = {}
+    while words and "=" in words[0] and not words[0].startswith(("-", "/", ".")):
+        key, _, value = words.pop(0).partition("=")
+        extra[key] = value
+    if "/" in words[0]:
+        words[0] = os.path.abspath(words[0])  # commands run in the library's folder
+    return name, words, extra
 
 
 def run(cmd, cwd, env):
@@ -73,15 +90,21 @@ def main():
     )
     p.add_argument("--after", default=str(ROOT / "bin/gf"), help="the launch command after")
     p.add_argument("--jar", default=str(ROOT / "cli/target/gf.jar"))
+    p.add_argument("--variant", action="append", help="NAME=[VAR=VALUE ...] COMMAND (repeatable)")
     a = p.parse_args()
+    specs = a.variant or ["before=" + a.before, "after=" + a.after]
     tmp = Path(tempfile.mkdtemp(prefix="gf-bench-"))
     env = dict(os.environ, GF_HOME=str(tmp / "home"), TZ="UTC", LC_ALL="C.UTF-8")
     lib = library(tmp)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = "http://127.0.0.1:%d" % server.server_address[1]
-    variants = {"before": a.before.format(jar=a.jar).split(), "after": a.after.split()}
-    first = run(variants["after"] + ["save", "--all"], lib, env)
+    variants = {}
+    for spec in specs:
+        name, argv, extra = variant(spec, a.jar)
+        variants[name] = (argv, dict(env, **extra))
+    last = list(variants.values())[-1]
+    first = run(last[0] + ["save", "--all"], lib, last[1])
     if first[2] != 0:
         sys.exit("gf save --all failed: " + first[3])
     commands = {
@@ -97,8 +120,8 @@ def main():
         base_wall.append(w)
         base_cpu.append(c)
         for name, args in commands.items():
-            for v, launch in variants.items():
-                w, c, code, err = run(launch + args, lib, env)
+            for v, (launch, venv) in variants.items():
+                w, c, code, err = run(launch + args, lib, venv)
                 if code != 0:
                     sys.exit("%s (%s) failed: %s" % (name, v, err))
                 results[(name, v)][0].append(w)
@@ -108,12 +131,13 @@ def main():
         "median of %d runs; baseline python3 -c pass: wall %.0f ms, cpu %.0f ms"
         % (a.runs, bw * 1000, bc * 1000)
     )
+    print("load average at the end: %.1f %.1f %.1f" % os.getloadavg())
     print(
-        "%-14s %-7s %9s %7s %9s %7s" % ("command", "variant", "wall ms", "x py", "cpu ms", "x py")
+        "%-14s %-9s %9s %7s %9s %7s" % ("command", "variant", "wall ms", "x py", "cpu ms", "x py")
     )
     for (name, v), (walls, cpus) in results.items():
         w, c = statistics.median(walls), statistics.median(cpus)
-        print("%-14s %-7s %9.0f %7.1f %9.0f %7.1f" % (name, v, w * 1000, w / bw, c * 1000, c / bc))
+        print("%-14s %-9s %9.0f %7.1f %9.0f %7.1f" % (name, v, w * 1000, w / bw, c * 1000, c / bc))
     server.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -7,9 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -61,40 +59,60 @@ public final class Gf implements Runnable {
         args);
   }
 
-  /**
-   * The subcommands by name. Only the one a command line names is built: picocli reads every
-   * registered command's annotations by reflection, which would cost each run the start-up of all.
-   */
-  static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+  /** The subcommands' names, in the order help lists them. */
+  static final List<String> COMMANDS =
+      List.of(
+          "branch",
+          "scan",
+          "init",
+          "list",
+          "save",
+          "gen",
+          "search",
+          "describe",
+          "commit",
+          "call",
+          "serve",
+          "map",
+          "mcp",
+          "help");
 
-  static {
-    COMMANDS.put("branch", BranchCommand::new);
-    COMMANDS.put("scan", ScanCommand::new);
-    COMMANDS.put("init", InitCommand::new);
-    COMMANDS.put("list", ListCommand::new);
-    COMMANDS.put("save", SaveCommand::new);
-    COMMANDS.put("gen", GenCommand::new);
-    COMMANDS.put("search", SearchCommand::new);
-    COMMANDS.put("describe", DescribeCommand::new);
-    COMMANDS.put("commit", CommitCommand::new);
-    COMMANDS.put("call", CallCommand::new);
-    COMMANDS.put("serve", ServeCommand::new);
-    COMMANDS.put("map", MapCommand::new);
-    COMMANDS.put("mcp", McpCommand::new);
-    COMMANDS.put("help", CommandLine.HelpCommand::new);
+  /**
+   * A new subcommand object. Only the one a command line names is built: picocli reads every
+   * registered command's annotations by reflection, which would cost each run the start-up of all.
+   * A switch, not a map of constructor references: a reference loads its class (and what that
+   * class's verification needs: JGit, Jackson, the MCP SDK) when the map is built, at every start.
+   */
+  static Object command(String name) {
+    return switch (name) {
+      case "branch" -> new BranchCommand();
+      case "scan" -> new ScanCommand();
+      case "init" -> new InitCommand();
+      case "list" -> new ListCommand();
+      case "save" -> new SaveCommand();
+      case "gen" -> new GenCommand();
+      case "search" -> new SearchCommand();
+      case "describe" -> new DescribeCommand();
+      case "commit" -> new CommitCommand();
+      case "call" -> new CallCommand();
+      case "serve" -> new ServeCommand();
+      case "map" -> new MapCommand();
+      case "mcp" -> new McpCommand();
+      case "help" -> new CommandLine.HelpCommand();
+      default -> throw new IllegalArgumentException("no command " + name);
+    };
   }
 
   /** gf with the subcommand {@code args} names, or with all of them (for help and errors). */
   static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Gf());
     String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
-    boolean one = COMMANDS.containsKey(first) && !first.equals("help") && !hasDirOption(args);
-    COMMANDS.forEach(
-        (name, command) -> {
-          if (!one || name.equals(first)) {
-            cl.addSubcommand(name, command.get());
-          }
-        });
+    boolean one = COMMANDS.contains(first) && !first.equals("help") && !hasDirOption(args);
+    for (String name : COMMANDS) {
+      if (!one || name.equals(first)) {
+        cl.addSubcommand(name, command(name));
+      }
+    }
     return cl;
   }
 
@@ -141,7 +159,7 @@ public final class Gf implements Runnable {
   }
 
   /** Libraries log through java.util.logging; gf speaks for itself unless GF_DEBUG is set. */
-  private static void quietLogging() {
+  static void quietLogging() {
     Level level = System.getenv("GF_DEBUG") != null ? Level.INFO : Level.OFF;
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");

@@ -2,6 +2,7 @@ package io.globalfunc.cli;
 
 import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.library.GitLibraryReader;
+import io.globalfunc.core.library.GitSystemConfig;
 import io.globalfunc.core.library.Library;
 import io.globalfunc.core.library.LibraryFile;
 import io.globalfunc.core.library.ScanRules;
@@ -44,6 +45,7 @@ final class Workspace implements AutoCloseable {
     if (!Files.isDirectory(cwd)) {
       throw new GfException("not a folder: " + cwd);
     }
+    GitSystemConfig.install();
     FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(cwd.toFile());
     if (builder.getGitDir() == null) {
       throw new GfException("not inside a function library: no Git repository at or above " + cwd);

@@ -49,6 +49,7 @@ public class OperatorRuntime {
   @Inject KubernetesClient client;
   @Inject EndpointRegistry registry;
   @Inject Instance<ReleaseCatalog> catalog;
+  @Inject LeaderElection election;
 
   @ConfigProperty(name = "gf.operator.enabled", defaultValue = "true")
   boolean enabled;
@@ -88,13 +89,16 @@ public class OperatorRuntime {
     EventRecorder events = new EventRecorder(client);
     operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withConcurrentReconciliationThreads(threads)
-                    // Status is patched with JSON merge patches: works on every API server.
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .checkingCRDAndValidateLocalModel(false));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withConcurrentReconciliationThreads(threads)
+                  // Status is patched with JSON merge patches: works on every API server.
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .checkingCRDAndValidateLocalModel(false);
+              // With several replicas only the Lease holder reconciles; the others stay warm.
+              election.configuration().ifPresent(o::withLeaderElectionConfiguration);
+            });
     Set<String> watched = watchedNamespaces();
     operator.register(
         new FunctionReleaseReconciler(
@@ -110,13 +114,17 @@ public class OperatorRuntime {
         namespaces(watched));
     operator.start();
     LOG.infof(
-        "GlobalFunc operator started, watching %s",
+        "GlobalFunc operator started as %s, watching %s",
+        election.configuration().isPresent() ? election.identity() : "the only replica",
         watched.isEmpty() ? "all namespaces" : String.join(",", watched));
   }
 
+  /** Stops reconciling first, then hands the Lease to a standby replica. */
   void stop(@Observes ShutdownEvent event) {
     if (operator != null) {
+      election.stopping();
       operator.stop();
+      election.release(client);
     }
   }
 

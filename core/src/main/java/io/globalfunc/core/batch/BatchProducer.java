@@ -32,7 +32,8 @@ public final class BatchProducer {
   }
 
   /**
-   * @param poll how often to look for new results
+   * @param poll how long to wait for word of new results before looking anyway (results stored wake
+   *     the producer at once: {@link BatchStore#awaitProgress})
    * @param stall how long without any new result before checking whether Redis lost items
    */
   public BatchProducer(BatchStore store, Duration poll, Duration stall) {
@@ -117,7 +118,12 @@ public final class BatchProducer {
         }
         lastProgress = System.nanoTime();
       }
-      sleep(poll);
+      try {
+        store.awaitProgress(id, poll);
+      } catch (BatchStoreException e) {
+        LOG.warnf("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
+        sleep(poll);
+      }
     }
   }
 

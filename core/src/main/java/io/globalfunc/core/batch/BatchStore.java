@@ -197,6 +197,20 @@ public final class BatchStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits up to {@code wait} for results of batch {@code id} stored since the last call (a
+   * completion leaves a mark in {@link BatchKeys#progress} that this takes); true when there were.
+   */
+  public boolean awaitProgress(String id, Duration wait) {
+    long millis = Math.max(10, wait.toMillis());
+    String seconds = millis / 1000 + "." + String.format("%03d", millis % 1000); // Redis 6+
+    Response r =
+        RedisReplies.await(
+            redis.send(Request.cmd(Command.BLPOP).arg(keys.progress(id)).arg(seconds)),
+            timeout.plusMillis(millis));
+    return r != null;
+  }
+
   /** Reads up to {@code count} new tasks for {@code consumer}, waiting up to {@code block}. */
   public List<BatchTask> read(String consumer, int count, Duration block) {
     Response r =

@@ -11,12 +11,17 @@ import java.util.List;
  */
 final class Completion {
 
-  static final int KEY_COUNT = 4;
+  static final int KEY_COUNT = 5;
 
-  /** KEYS: results, meta, tasks, dead. ARGV: group, stream id, retention, batch, fn, quads. */
+  /**
+   * KEYS: results, meta, tasks, dead, progress. ARGV: group, stream id, retention, batch, fn,
+   * quads. New results also leave one element in the progress list, which wakes a producer blocked
+   * on it (BLPOP) at once; one element at most, since it only says "look again".
+   */
   static final String SCRIPT =
       """
       local added = 0
+      local counts = {}
       for i = 6, #ARGV, 4 do
         local item, outcome, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
         if outcome == 'retry' then
@@ -26,16 +31,22 @@ final class Completion {
           end
         elseif redis.call('HSETNX', KEYS[1], item, payload) == 1 then
           added = added + 1
-          redis.call('HINCRBY', KEYS[2], outcome, 1)
+          counts[outcome] = (counts[outcome] or 0) + 1
           if outcome == 'dead' then
             redis.call('RPUSH', KEYS[4], item)
           end
         end
       end
+      for outcome, n in pairs(counts) do
+        redis.call('HINCRBY', KEYS[2], outcome, n)
+      end
       if added > 0 then
         redis.call('EXPIRE', KEYS[1], ARGV[3])
         redis.call('EXPIRE', KEYS[2], ARGV[3])
         redis.call('EXPIRE', KEYS[4], ARGV[3])
+        redis.call('LPUSH', KEYS[5], added)
+        redis.call('LTRIM', KEYS[5], 0, 0)
+        redis.call('EXPIRE', KEYS[5], ARGV[3])
       end
       redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
       redis.call('XDEL', KEYS[3], ARGV[2])
@@ -57,6 +68,7 @@ final class Completion {
     args.add(keys.meta(task.batchId()));
     args.add(keys.tasks());
     args.add(keys.deadLetters(task.batchId()));
+    args.add(keys.progress(task.batchId()));
     args.add(BatchKeys.GROUP);
     args.add(task.streamId());
     args.add(Long.toString(BatchStore.RETENTION.toSeconds()));

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  *   <li>{@link #functions}: the set of {@code Package.function} names the consumers serve
  *   <li>{@link #meta}, {@link #results}, {@link #deadLetters}: one batch's state hash, its results
  *       hash (field = item index) and its dead-letter list
+ *   <li>{@link #progress}: a list of at most one element, pushed when results are stored, that the
+ *       producer waits on (BLPOP) instead of polling
  * </ul>
  */
 public record BatchKeys(String space, String branch) {
@@ -49,6 +51,10 @@ public record BatchKeys(String space, String branch) {
 
   public String deadLetters(String batchId) {
     return prefix() + requireId(batchId) + ":dead";
+  }
+
+  public String progress(String batchId) {
+    return prefix() + requireId(batchId) + ":progress";
   }
 
   /** Batch ids are letters, digits and {@code -}: never a {@code .} that would add a tier. */

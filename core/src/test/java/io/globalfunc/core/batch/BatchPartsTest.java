@@ -77,16 +77,21 @@ class BatchPartsTest {
             List.of(
                 ItemResult.of(10, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":1}")),
                 ItemResult.retry(11, b("{}"), 1)));
-    assertThat(args.subList(0, 4))
+    assertThat(args.subList(0, Completion.KEY_COUNT))
         .containsExactly(
-            keys.results("b-1"), keys.meta("b-1"), keys.tasks(), keys.deadLetters("b-1"));
-    assertThat(args.subList(4, 9))
+            keys.results("b-1"),
+            keys.meta("b-1"),
+            keys.tasks(),
+            keys.deadLetters("b-1"),
+            keys.progress("b-1"));
+    assertThat(args.subList(5, 10))
         .containsExactly(BatchKeys.GROUP, "5-0", "604800", "b-1", "Base.f");
-    assertThat(args).hasSize(9 + 8);
-    assertThat(args.get(9)).isEqualTo("10");
-    assertThat(args.get(10)).isEqualTo("done");
-    assertThat(args.get(14)).isEqualTo("retry");
-    assertThat(args.get(16)).isEqualTo("1");
+    assertThat(args).hasSize(10 + 8);
+    assertThat(args.get(10)).isEqualTo("10");
+    assertThat(args.get(11)).isEqualTo("done");
+    assertThat(args.get(15)).isEqualTo("retry");
+    assertThat(args.get(17)).isEqualTo("1");
+    assertThat(Completion.SCRIPT).contains("LPUSH', KEYS[5]").contains("LTRIM', KEYS[5], 0, 0");
     assertThat(Completion.SCRIPT).contains("'from'").contains("'fn'").doesNotContain("%s");
   }
 

@@ -51,9 +51,10 @@ class ChartIT {
     assertThat(c.getEnv())
         .anyMatch(e -> e.getName().equals("GF_REDIS_URI") && e.getValue().startsWith("redis://"));
     assertThat(objects).noneMatch(o -> o instanceof ClusterRole);
-    Role role = only(objects, Role.class);
+    Role role = only(watchRoles(objects), Role.class);
     assertThat(role.getMetadata().getNamespace()).isEqualTo("gf-system");
     assertLeastPrivilege(role.getRules());
+    assertLeaderElectionRole(objects, "gf-system");
     assertThat(objects)
         .extracting(HasMetadata::getKind)
         .contains("ServiceAccount", "RoleBinding", "CustomResourceDefinition");
@@ -92,8 +93,10 @@ class ChartIT {
     assertThat(env)
         .anyMatch(e -> e.getName().equals("GF_WATCH_NAMESPACES") && e.getValue().isEmpty());
 
+    assertLeaderElectionRole(wide, "default");
+
     List<HasMetadata> two = template("--set", "watch.namespaces={team-a,team-b}");
-    assertThat(two)
+    assertThat(watchRoles(two))
         .filteredOn(o -> o instanceof Role)
         .extracting(o -> o.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
@@ -174,6 +177,40 @@ class ChartIT {
         assertThat(r.getVerbs()).containsExactly("get", "create");
       }
     }
+  }
+
+  /** Every object but the leader-election Role and RoleBinding. */
+  static List<HasMetadata> watchRoles(List<HasMetadata> objects) {
+    return objects.stream()
+        .filter(o -> !o.getMetadata().getName().endsWith("-leader-election"))
+        .toList();
+  }
+
+  /**
+   * Leader election may create Leases and get/update only the operator's own, in the release
+   * namespace only: a second Role, whatever the watched namespaces are.
+   */
+  static void assertLeaderElectionRole(List<HasMetadata> objects, String namespace) {
+    List<Role> roles =
+        objects.stream()
+            .filter(o -> o instanceof Role)
+            .map(Role.class::cast)
+            .filter(r -> r.getMetadata().getName().endsWith("-leader-election"))
+            .toList();
+    assertThat(roles).hasSize(1);
+    assertThat(roles.get(0).getMetadata().getNamespace()).isEqualTo(namespace);
+    assertThat(roles.get(0).getRules())
+        .allSatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
+              assertThat(r.getResources()).containsExactly("leases");
+            })
+        .anySatisfy(r -> assertThat(r.getVerbs()).containsExactly("create"))
+        .anySatisfy(
+            r -> {
+              assertThat(r.getVerbs()).containsExactly("get", "update", "patch");
+              assertThat(r.getResourceNames()).containsExactly("gf-globalfunc-operator");
+            });
   }
 
   static <T> T only(List<HasMetadata> objects, Class<T> type) {

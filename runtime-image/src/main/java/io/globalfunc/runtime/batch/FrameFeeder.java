@@ -104,15 +104,19 @@ final class FrameFeeder {
     }
   }
 
-  /** Consecutive waiting items of the first item's function, as many as the sizer allows. */
+  /**
+   * Consecutive waiting items of the first item's function, as many as the sizer allows for what is
+   * waiting ({@link ChunkSizer#size(String, int, int, boolean)}).
+   */
   private List<Item> nextFrameLocked() {
+    int queued = waiting.size();
     Item first = waiting.pollFirst();
     List<Item> frame = new ArrayList<>();
     frame.add(first);
     if (first.alone()) {
       return frame;
     }
-    int size = sizer.size(first.group().ref.callName());
+    int size = sizer.size(first.group().ref.callName(), queued, slots, background);
     while (frame.size() < size
         && !waiting.isEmpty()
         && !waiting.peekFirst().alone()

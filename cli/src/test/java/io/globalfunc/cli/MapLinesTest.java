@@ -1,0 +1,45 @@
+package io.globalfunc.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MapLinesTest {
+
+  @Test
+  void oneObjectIsAnItemAndAnythingElseSaysWhy() {
+    assertThat(MapLines.problem("{\"a\": 1, \"b\": {\"c\": [1, 2]}}")).isNull();
+    assertThat(MapLines.problem("{}")).isNull();
+    assertThat(MapLines.problem("[1, 2]")).isEqualTo("not a JSON object of keyword arguments");
+    assertThat(MapLines.problem("7")).isEqualTo("not a JSON object of keyword arguments");
+    assertThat(MapLines.problem("")).isEqualTo("not a JSON object of keyword arguments");
+    assertThat(MapLines.problem("{\"a\": 1")).startsWith("not JSON: ");
+    assertThat(MapLines.problem("{\"a\": tru}")).startsWith("not JSON: ");
+    // A tree parser stopped after the object and dropped the rest silently.
+    assertThat(MapLines.problem("{\"a\": 1} {\"b\": 2}")).startsWith("not JSON: more after");
+  }
+
+  @Test
+  void provenanceFieldsGoAndEverythingElseStaysAsItWas() {
+    String envelope =
+        "{\"ok\":true,\"result\":{\"hash\":1,\"x\":[1,{\"worker\":2}]},\"function\":\"sp.Base_m.f\","
+            + "\"commit\":\"abc\",\"hash\":\"h\",\"worker\":\"w1\",\"cache\":\"miss\"}";
+    assertThat(MapLines.without(envelope, MapLines.PROVENANCE))
+        .isEqualTo("{\"ok\":true,\"result\":{\"hash\":1,\"x\":[1,{\"worker\":2}]}}");
+    String failure =
+        "{\"ok\":false,\"error\":{\"status\":500,\"title\":\"t\\u00e9\"},\"worker\":\"w\"}";
+    assertThat(MapLines.without(failure, MapLines.PROVENANCE))
+        // As written: an escape stays an escape (a lone surrogate survives, unlike through a tree).
+        .isEqualTo("{\"ok\":false,\"error\":{\"status\":500,\"title\":\"t\\u00e9\"}}");
+  }
+
+  @Test
+  void keptFieldsAreCopiedAsWrittenWhateverTheirKind() {
+    String envelope =
+        "{\"function\":\"f\", \"ok\": true, \"result\": \"a,\\\"}b\", \"n\":1.50e3,"
+            + "\"worker\":\"w\",\"x\":null,\"cache\":{\"a\":[]}}";
+    assertThat(MapLines.without(envelope, MapLines.PROVENANCE))
+        .isEqualTo("{\"ok\": true,\"result\": \"a,\\\"}b\",\"n\":1.50e3,\"x\":null}");
+    assertThat(MapLines.without("[1]", MapLines.PROVENANCE)).isEqualTo("[1]");
+  }
+}
