@@ -72,7 +72,7 @@ public class GlobalFuncWorkerReconciler
     this.events = events;
     this.resync = resync;
     this.tokens = new ReleaseTokens(client);
-    this.switcher = new ReleaseSwitcher(client);
+    this.switcher = new ReleaseSwitcher(client, events);
   }
 
   @Override
@@ -108,7 +108,7 @@ public class GlobalFuncWorkerReconciler
     List<String> refused = new ArrayList<>();
     RolloutPlanner.Plan plan =
         rollPods(worker, release, assignment, desired, pods, status, context, refused);
-    ReleaseSwitcher.Outcome switched = switchInPlace(worker, release, desired, pods, token);
+    ReleaseSwitcher.Outcome switched = switcher.switchReady(worker, release, desired, pods, token);
     status.served(
         release.commit(),
         ReleaseSwitcher.plan(release.commit(), desired, pods).serving(),
@@ -199,45 +199,6 @@ public class GlobalFuncWorkerReconciler
         .keep()
         .forEach(port -> desired.put(port, WorkerPodBuilder.build(worker, release, port)));
     return desired;
-  }
-
-  /**
-   * Moves the Ready, up-to-date pods that serve another commit to the release's, in place; each
-   * switch and each failure is an Event (a failed pod keeps its commit and is asked again).
-   */
-  private ReleaseSwitcher.Outcome switchInPlace(
-      GlobalFuncWorker worker,
-      ReleaseView release,
-      Map<Integer, Pod> desired,
-      Map<Integer, Pod> pods,
-      String token) {
-    List<Pod> due = ReleaseSwitcher.plan(release.commit(), desired, pods).switchNow();
-    // As long as a pod may take to drain: the runtime answers once the new commit's workers are up.
-    Duration timeout =
-        Duration.ofSeconds(WorkerPodBuilder.gracePeriodSeconds(worker.getSpec()) + 15L);
-    ReleaseSwitcher.Outcome outcome = switcher.apply(due, release.commit(), token, timeout, pods);
-    outcome
-        .switched()
-        .forEach(
-            pod ->
-                events.normal(
-                    worker,
-                    Reason.SWITCHED_IN_PLACE,
-                    "pod " + pod + " serves " + release.commit() + " (switched in place)"));
-    outcome
-        .failed()
-        .forEach(
-            f ->
-                events.warning(
-                    worker,
-                    Reason.SWITCH_FAILED,
-                    "pod "
-                        + f.pod()
-                        + " did not switch to "
-                        + release.commit()
-                        + ": "
-                        + f.message()));
-    return outcome;
   }
 
   /**

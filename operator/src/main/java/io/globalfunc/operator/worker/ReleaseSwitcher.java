@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.globalfunc.operator.common.EventRecorder;
 import io.globalfunc.operator.common.Labels;
+import io.globalfunc.operator.common.Reason;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,11 +57,53 @@ final class ReleaseSwitcher {
   }
 
   private final KubernetesClient client;
+  private final EventRecorder events;
   private final HttpClient http;
 
-  ReleaseSwitcher(KubernetesClient client) {
+  ReleaseSwitcher(KubernetesClient client, EventRecorder events) {
     this.client = client;
+    this.events = events;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * The reconcile step: moves the Ready, up-to-date pods of {@code worker} that serve another
+   * commit to the release's, in place; each switch and each failure is an Event (a failed pod keeps
+   * its commit and is asked again on the next reconcile).
+   */
+  Outcome switchReady(
+      GlobalFuncWorker worker,
+      ReleaseView release,
+      Map<Integer, Pod> desired,
+      Map<Integer, Pod> live,
+      String token) {
+    List<Pod> due = plan(release.commit(), desired, live).switchNow();
+    // As long as a pod may take to drain: the runtime answers once the new commit's workers are up.
+    Duration timeout =
+        Duration.ofSeconds(WorkerPodBuilder.gracePeriodSeconds(worker.getSpec()) + 15L);
+    Outcome outcome = apply(due, release.commit(), token, timeout, live);
+    outcome
+        .switched()
+        .forEach(
+            pod ->
+                events.normal(
+                    worker,
+                    Reason.SWITCHED_IN_PLACE,
+                    "pod " + pod + " serves " + release.commit() + " (switched in place)"));
+    outcome
+        .failed()
+        .forEach(
+            f ->
+                events.warning(
+                    worker,
+                    Reason.SWITCH_FAILED,
+                    "pod "
+                        + f.pod()
+                        + " did not switch to "
+                        + release.commit()
+                        + ": "
+                        + f.message()));
+    return outcome;
   }
 
   /**
