@@ -106,7 +106,8 @@ final class MapCommand extends GfCommand {
   int chunk;
 
   /** The input: valid items to send, and for each input line the problem of a malformed one. */
-  private record Input(List<String> items, List<Integer> itemLine, String[] lineProblem) {}
+  /** The input's items (as written), the line of each, and each malformed line's answer. */
+  record Input(List<String> items, List<Integer> itemLine, String[] lineProblem) {}
 
   @Override
   public Integer call() throws Exception {
@@ -129,7 +130,8 @@ final class MapCommand extends GfCommand {
     MapState state = MapState.load(output, function, lines, written, err());
     if (state == null && written > 0) {
       if (written == lines && allEnvelopes(output)) {
-        return summary(lines, " (already complete: remove it to run the map again)");
+        return summary(
+            lines, " (already complete: remove it to run the map again)", failedIn(output));
       }
       throw new GfException(
           output + " exists and was not written by this map; remove it or choose another --output");
@@ -140,10 +142,11 @@ final class MapCommand extends GfCommand {
     // Probing the runtime first means a mistyped function leaves no state behind.
     HttpClient client = url != null ? probe(ref) : null;
     ProgressBar bar = new ProgressBar(err(), "map " + function);
+    long failed;
     try (BufferedWriter w =
         Files.newBufferedWriter(
             output, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      Writer writer = new Writer(w, in, written, bar);
+      MapOutput writer = new MapOutput(w, in, written, written > 0 ? failedIn(output) : 0, bar);
       writer.flushMalformed();
       if (url != null) {
         if (state == null) {
@@ -153,17 +156,21 @@ final class MapCommand extends GfCommand {
       } else {
         viaRedis(ref, in, writer, state);
       }
+      failed = writer.failed();
     }
     MapState.delete(output);
-    return summary(lines, "");
+    return summary(lines, "", failed);
   }
 
   /** Prints how many results (and failures) the output holds; exit 1 when any item failed. */
-  private int summary(int lines, String note) throws IOException {
-    long failed =
-        Files.readAllLines(output, StandardCharsets.UTF_8).stream()
-            .filter(l -> !l.startsWith("{\"ok\":true"))
-            .count();
+  /** Lines of {@code file} that are not a success. */
+  private static long failedIn(Path file) throws IOException {
+    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.filter(l -> !MapOutput.isSuccess(l)).count();
+    }
+  }
+
+  private int summary(int lines, String note, long failed) {
     if (json) {
       ObjectNode n = PLAIN.createObjectNode();
       n.put("function", function);
@@ -186,52 +193,6 @@ final class MapCommand extends GfCommand {
   private static boolean allEnvelopes(Path file) throws IOException {
     try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
       return lines.allMatch(l -> l.startsWith("{\"ok\":"));
-    }
-  }
-
-  /** Writes envelopes in input order, filling malformed lines' problems in place. */
-  private final class Writer {
-    private final BufferedWriter w;
-    private final Input in;
-    private final ProgressBar bar;
-    private int line; // next output line (0-based)
-
-    Writer(BufferedWriter w, Input in, int written, ProgressBar bar) {
-      this.w = w;
-      this.in = in;
-      this.line = written;
-      this.bar = bar;
-    }
-
-    /** Valid items already written, i.e. where the item stream resumes. */
-    int itemsDone() {
-      int n = 0;
-      for (int i = 0; i < line; i++) {
-        if (in.lineProblem()[i] == null) {
-          n++;
-        }
-      }
-      return n;
-    }
-
-    void flushMalformed() throws IOException {
-      while (line < in.lineProblem().length && in.lineProblem()[line] != null) {
-        w.write(in.lineProblem()[line]);
-        w.newLine();
-        line++;
-      }
-      w.flush();
-    }
-
-    void item(int item, String envelope) throws IOException {
-      if (in.itemLine().get(item) != line) {
-        throw new IllegalStateException("result " + item + " out of order at line " + (line + 1));
-      }
-      w.write(envelope);
-      w.newLine();
-      line++;
-      flushMalformed();
-      bar.progress(line, in.lineProblem().length);
     }
   }
 
@@ -283,7 +244,7 @@ final class MapCommand extends GfCommand {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  private void viaUrl(HttpClient client, FunctionRef ref, Input in, Writer writer)
+  private void viaUrl(HttpClient client, FunctionRef ref, Input in, MapOutput writer)
       throws Exception {
     String base = base();
     int done = writer.itemsDone();
@@ -310,6 +271,7 @@ final class MapCommand extends GfCommand {
       for (int i = 0; i < envelopes.size(); i++) {
         writer.item(from + i, line(envelopes.get(i)));
       }
+      writer.flush();
     }
   }
 
@@ -325,7 +287,8 @@ final class MapCommand extends GfCommand {
     return URI.create(uri.toASCIIString());
   }
 
-  private void viaRedis(FunctionRef ref, Input in, Writer writer, MapState state) throws Exception {
+  private void viaRedis(FunctionRef ref, Input in, MapOutput writer, MapState state)
+      throws Exception {
     String sp = space != null ? space : catalogConfig().space();
     String br = branch != null ? branch : currentBranchOrLocal();
     try (BatchStore store = BatchStore.connect(null, redis, new BatchKeys(sp, br))) {
@@ -366,7 +329,7 @@ final class MapCommand extends GfCommand {
           (i, envelope) ->
               writer.item(
                   i, provenance ? envelope : MapLines.without(envelope, MapLines.PROVENANCE)),
-          (d, t) -> {});
+          (d, t) -> writer.flush());
     }
   }
 

@@ -1,11 +1,9 @@
 package io.globalfunc.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Set;
 
@@ -41,29 +39,32 @@ final class MapLines {
     }
   }
 
-  /** {@code envelope} (a JSON object) without its top-level fields named in {@code drop}. */
+  /**
+   * {@code envelope} (a JSON object) without its top-level fields named in {@code drop}: the kept
+   * fields are copied as written (the parser only finds where each ends).
+   */
   static String without(String envelope, Set<String> drop) {
-    StringWriter out = new StringWriter(envelope.length());
-    try (JsonParser p = JSON.createParser(envelope);
-        JsonGenerator g = JSON.createGenerator(out)) {
+    try (JsonParser p = JSON.createParser(envelope)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return envelope;
       }
-      g.writeStartObject();
+      StringBuilder out = new StringBuilder(envelope.length()).append('{');
+      boolean first = true;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
+        int start = (int) p.currentTokenLocation().getCharOffset();
         String name = p.currentName();
         p.nextToken();
-        if (drop.contains(name)) {
-          p.skipChildren();
-        } else {
-          g.writeFieldName(name);
-          g.copyCurrentStructure(p);
+        p.skipChildren();
+        p.finishToken(); // a string value is read lazily: its end is known only once read
+        int end = (int) p.currentLocation().getCharOffset();
+        if (!drop.contains(name)) {
+          out.append(first ? "" : ",").append(envelope, start, end);
+          first = false;
         }
       }
-      g.writeEndObject();
+      return out.append('}').toString();
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable result envelope", e);
     }
-    return out.toString();
   }
 }

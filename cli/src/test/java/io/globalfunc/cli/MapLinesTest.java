@@ -29,6 +29,17 @@ class MapLinesTest {
     String failure =
         "{\"ok\":false,\"error\":{\"status\":500,\"title\":\"t\\u00e9\"},\"worker\":\"w\"}";
     assertThat(MapLines.without(failure, MapLines.PROVENANCE))
-        .isEqualTo("{\"ok\":false,\"error\":{\"status\":500,\"title\":\"té\"}}");
+        // As written: an escape stays an escape (a lone surrogate survives, unlike through a tree).
+        .isEqualTo("{\"ok\":false,\"error\":{\"status\":500,\"title\":\"t\\u00e9\"}}");
+  }
+
+  @Test
+  void keptFieldsAreCopiedAsWrittenWhateverTheirKind() {
+    String envelope =
+        "{\"function\":\"f\", \"ok\": true, \"result\": \"a,\\\"}b\", \"n\":1.50e3,"
+            + "\"worker\":\"w\",\"x\":null,\"cache\":{\"a\":[]}}";
+    assertThat(MapLines.without(envelope, MapLines.PROVENANCE))
+        .isEqualTo("{\"ok\": true,\"result\": \"a,\\\"}b\",\"n\":1.50e3,\"x\":null}");
+    assertThat(MapLines.without("[1]", MapLines.PROVENANCE)).isEqualTo("[1]");
   }
 }

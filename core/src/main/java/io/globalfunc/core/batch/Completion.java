@@ -21,6 +21,7 @@ final class Completion {
   static final String SCRIPT =
       """
       local added = 0
+      local counts = {}
       for i = 6, #ARGV, 4 do
         local item, outcome, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
         if outcome == 'retry' then
@@ -30,11 +31,14 @@ final class Completion {
           end
         elseif redis.call('HSETNX', KEYS[1], item, payload) == 1 then
           added = added + 1
-          redis.call('HINCRBY', KEYS[2], outcome, 1)
+          counts[outcome] = (counts[outcome] or 0) + 1
           if outcome == 'dead' then
             redis.call('RPUSH', KEYS[4], item)
           end
         end
+      end
+      for outcome, n in pairs(counts) do
+        redis.call('HINCRBY', KEYS[2], outcome, n)
       end
       if added > 0 then
         redis.call('EXPIRE', KEYS[1], ARGV[3])

@@ -94,6 +94,12 @@ public final class ResultEnvelope {
    * @throws IOException when it is no envelope, or its problem is no call's failure
    */
   public static CallOutcome read(byte[] envelope) throws IOException {
+    return read(envelope, null);
+  }
+
+  /** As {@link #read(byte[])}, also putting the envelope's string fields into {@code fields}. */
+  public static CallOutcome read(byte[] envelope, java.util.Map<String, String> fields)
+      throws IOException {
     try (JsonParser p = READER.getFactory().createParser(envelope)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("an envelope is a JSON object");
@@ -113,6 +119,8 @@ public final class ResultEnvelope {
           result = Arrays.copyOfRange(envelope, start, (int) p.currentLocation().getByteOffset());
         } else if ("problem".equals(field)) {
           problem = p.readValueAsTree();
+        } else if (fields != null && value == JsonToken.VALUE_STRING) {
+          fields.put(field, p.getText());
         } else {
           p.skipChildren();
         }

@@ -100,7 +100,8 @@ final class BatchScenario {
     for (Pod p : pods) {
       assertThat(p.getSpec().getContainers())
           .extracting(Container::getName)
-          .containsExactly(WorkerPodBuilder.RUNTIME_CONTAINER, BatchAgentContainer.NAME);
+          .startsWith(WorkerPodBuilder.RUNTIME_CONTAINER)
+          .endsWith(BatchAgentContainer.NAME);
     }
     BatchKeys keys = new BatchKeys(space, "master");
     try (BatchStore store = BatchStore.connect(null, redisUri, keys)) {

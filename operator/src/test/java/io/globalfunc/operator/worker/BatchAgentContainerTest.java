@@ -24,9 +24,10 @@ class BatchAgentContainerTest {
     List<Container> containers = pod.getSpec().getContainers();
     assertThat(containers)
         .extracting(Container::getName)
-        .containsExactly(WorkerPodBuilder.RUNTIME_CONTAINER, BatchAgentContainer.NAME);
+        .containsExactly(
+            WorkerPodBuilder.RUNTIME_CONTAINER, FetchAgentContainer.NAME, BatchAgentContainer.NAME);
     Container runtime = containers.get(0);
-    Container agent = containers.get(1);
+    Container agent = containers.get(2);
 
     assertThat(env(agent, "GF_BATCH_AGENT")).isEqualTo("true");
     assertThat(env(agent, "GF_RUNTIME_URL")).isEqualTo("http://127.0.0.1:26000");
@@ -84,15 +85,17 @@ class BatchAgentContainerTest {
     assertThat(
             volume(own, BatchAgentContainer.SECRET_VOLUME).getSecret().getItems().get(0).getKey())
         .isEqualTo("uri");
-    Container agent = own.getSpec().getContainers().get(1);
+    Container agent = own.getSpec().getContainers().get(2);
     assertThat(env(agent, "GF_BATCH_TASKS")).isEqualTo("3");
     assertThat(agent.getResources().getRequests().get("cpu").toString()).isEqualTo("20m");
     Pod withoutDefault = WorkerPodBuilder.build(w, WorkerPodBuilderTest.RELEASE, 26000, null);
-    assertThat(withoutDefault.getSpec().getContainers()).hasSize(2);
+    assertThat(withoutDefault.getSpec().getContainers()).hasSize(3);
 
     w.getSpec().getBatch().setEnabled(false);
     Pod off = WorkerPodBuilder.build(w, WorkerPodBuilderTest.RELEASE, 26000, CHART_DEFAULT);
-    assertThat(off.getSpec().getContainers()).hasSize(1);
+    assertThat(off.getSpec().getContainers())
+        .extracting(Container::getName)
+        .doesNotContain(BatchAgentContainer.NAME);
     assertThat(off.getSpec().getVolumes()).noneMatch(v -> v.getName().startsWith("batch-"));
     assertThat(off.getMetadata().getAnnotations().get(Labels.SPEC_HASH))
         .as("turning batches off rolls the pods")
@@ -105,7 +108,9 @@ class BatchAgentContainerTest {
     Pod before = WorkerPodBuilder.build(w, WorkerPodBuilderTest.RELEASE, 26000);
     Pod none = WorkerPodBuilder.build(w, WorkerPodBuilderTest.RELEASE, 26000, null);
     assertThat(none).isEqualTo(before);
-    assertThat(none.getSpec().getContainers()).hasSize(1);
+    assertThat(none.getSpec().getContainers())
+        .extracting(Container::getName)
+        .doesNotContain(BatchAgentContainer.NAME);
   }
 
   @Test

@@ -9,8 +9,11 @@ import io.globalfunc.core.batch.PendingTask;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.CallMetrics;
+import io.globalfunc.runtime.library.Provenance;
+import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -71,7 +74,10 @@ public class BatchConsumer {
     if (config.redisUri().isEmpty() || !config.batchAgent() && library.pool() == null) {
       return;
     }
-    executor = config.batchAgent() ? RuntimeHttpExecutor.of(config) : new PoolExecutor(library);
+    executor =
+        config.batchAgent()
+            ? RuntimeHttpExecutor.of(config)
+            : new PoolExecutor(library, Provenance.identity(config.podName().orElse(null)));
     // The executor keeps batch items to their share of workers and behind interactive calls; the
     // permits only bound how many tasks this consumer has taken from the stream (a prefetch).
     permits = new Semaphore(executor.tasksAtOnce());
@@ -259,12 +265,48 @@ public class BatchConsumer {
         store.discard(t.streamId());
         return;
       }
-      new TaskRun(t, executor.served(t.function()), executor, metrics, config.batchMaxDeliveries())
-          .start()
-          .whenComplete((results, error) -> finish(t, results, permit));
+      FunctionName.RefCall named = FunctionName.RefCall.parseOrNull(t.function());
+      if (named == null) {
+        finish(
+            t, TaskRun.refused(t, Problem.UNKNOWN_FUNCTION, "no function " + t.function()), permit);
+        permit.handedOff();
+        return;
+      }
+      executor
+          .target(named)
+          .whenComplete(
+              (target, error) -> {
+                if (error == null) {
+                  run(t, target, permit);
+                } else {
+                  Throwable cause = error.getCause() == null ? error : error.getCause();
+                  Problem p = cause instanceof RefException re ? re.problem() : Problem.UNAVAILABLE;
+                  finish(t, TaskRun.refused(t, p, cause.getMessage()), permit);
+                }
+              });
       permit.handedOff();
     } finally {
       permit.releaseUnlessHandedOff();
+    }
+  }
+
+  /**
+   * Runs a task on its target (the commit of a batch's {@code Package@ref.function}, or the
+   * release's), its envelopes carrying that commit's provenance; the target ends with the task.
+   */
+  private void run(BatchTask t, ItemExecutor.Target target, Permit permit) {
+    try {
+      new TaskRun(t, target, metrics, config.batchMaxDeliveries())
+          .start()
+          .whenComplete(
+              (results, error) -> {
+                target.close();
+                finish(t, results, permit);
+              });
+    } catch (RuntimeException e) {
+      target.close();
+      permit.release();
+      LOG.warnf("cannot run batch %s task %s: %s", t.batchId(), t.streamId(), e);
     }
   }
 

@@ -4,9 +4,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How many items of a function go into one worker frame: as many as run in about {@link
- * #TARGET_NANOS}, judged from a moving average of the function's recent run time per item. Tiny
- * items share one frame by the hundred (the per-frame cost dominates them); slow ones go nearly
- * alone (so workers share the load and a crash or timeout costs little). Thread-safe.
+ * #TARGET_NANOS} ({@link #BATCH_TARGET_NANOS} for durable batches), judged from a moving average of
+ * the function's recent run time per item. Tiny items share one frame by the hundred (the per-frame
+ * cost dominates them); slow ones go nearly alone (so workers share the load and a crash or timeout
+ * costs little). Thread-safe.
  */
 final class ChunkSizer {
 
@@ -15,15 +16,30 @@ final class ChunkSizer {
 
   static final int MAX_ITEMS = 256;
 
+  /**
+   * Run time one durable-batch frame aims at: each frame is a hand-off between the JVM and a Python
+   * worker, and on a busy machine each hand-off waits for the scheduler, so batches (which nobody
+   * waits on item by item) take fewer, longer frames; the end of a batch still shrinks them ({@link
+   * #size(String, int, int, boolean)}). An interactive call waits at most this long for a worker
+   * only when {@code GF_BATCH_SHARE} gives batches every worker.
+   */
+  static final long BATCH_TARGET_NANOS = 1_000_000_000L;
+
+  static final int BATCH_MAX_ITEMS = 1024;
+
   private final ConcurrentHashMap<String, Double> nanosPerItem = new ConcurrentHashMap<>();
 
-  /** Items per frame for {@code function}; a function not seen yet starts small. */
+  /** Items per interactive frame for {@code function}; a function not seen yet starts small. */
   int size(String function) {
+    return size(function, TARGET_NANOS, MAX_ITEMS);
+  }
+
+  private int size(String function, long target, int max) {
     Double perItem = nanosPerItem.get(function);
     if (perItem == null) {
       return 4;
     }
-    return (int) Math.max(1, Math.min(MAX_ITEMS, TARGET_NANOS / Math.max(1.0, perItem)));
+    return (int) Math.max(1, Math.min(max, target / Math.max(1.0, perItem)));
   }
 
   /**
@@ -33,8 +49,17 @@ final class ChunkSizer {
    * so all finish together instead of one running a full frame while the others idle.
    */
   int size(String function, int waiting, int slots) {
+    return size(function, waiting, slots, false);
+  }
+
+  /** As {@link #size(String, int, int)}, for durable-batch frames when {@code background}. */
+  int size(String function, int waiting, int slots, boolean background) {
+    int own =
+        background
+            ? size(function, BATCH_TARGET_NANOS, BATCH_MAX_ITEMS)
+            : size(function, TARGET_NANOS, MAX_ITEMS);
     int share = (int) ((waiting + (long) slots - 1) / Math.max(1, slots));
-    return Math.max(1, Math.min(size(function), share));
+    return Math.max(1, Math.min(own, share));
   }
 
   /** Records that {@code items} items of {@code function} took {@code nanos} in one frame. */

@@ -106,7 +106,7 @@ final class FrameFeeder {
 
   /**
    * Consecutive waiting items of the first item's function, as many as the sizer allows for what is
-   * waiting ({@link ChunkSizer#size(String, int, int)}).
+   * waiting ({@link ChunkSizer#size(String, int, int, boolean)}).
    */
   private List<Item> nextFrameLocked() {
     int queued = waiting.size();
@@ -116,7 +116,7 @@ final class FrameFeeder {
     if (first.alone()) {
       return frame;
     }
-    int size = sizer.size(first.group().ref.callName(), queued, slots);
+    int size = sizer.size(first.group().ref.callName(), queued, slots, background);
     while (frame.size() < size
         && !waiting.isEmpty()
         && !waiting.peekFirst().alone()

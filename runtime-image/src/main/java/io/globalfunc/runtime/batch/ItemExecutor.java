@@ -2,8 +2,10 @@ package io.globalfunc.runtime.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.CallOutcome;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,18 +20,34 @@ interface ItemExecutor {
   /** One item: the bytes the caller sent, and the keyword arguments they hold. */
   record Item(byte[] raw, JsonNode kwargs) {}
 
+  /** Where one task's items run: one function at one commit; closed once the task is done. */
+  interface Target {
+
+    /** The function run, or null when it is not served there (every item then fails). */
+    FunctionRef function();
+
+    /**
+     * Runs items of {@link #function()} as background work; outcomes in item order. What could not
+     * run is a failure that {@link io.globalfunc.core.worker.FailureKind#neverRan() never ran}; the
+     * future fails only with a {@link io.globalfunc.runtime.library.RefException} (the ref cannot
+     * be served) or when the answer is no outcome at all.
+     */
+    CompletableFuture<List<CallOutcome>> run(List<Item> items);
+
+    /** The provenance fields of the items' envelopes (known once they ran). */
+    Map<String, String> provenance();
+
+    void close();
+  }
+
   /**
-   * Runs items of one function as background work; outcomes in item order. The future never
-   * completes exceptionally: what could not run is a failure that {@link
-   * io.globalfunc.core.worker.FailureKind#neverRan() never ran}.
+   * The target of a task's {@code Package.function} or {@code Package@ref.function}; fails with a
+   * {@link io.globalfunc.runtime.library.RefException} when the ref cannot be served.
    */
-  CompletableFuture<List<CallOutcome>> run(FunctionRef ref, List<Item> items);
+  CompletableFuture<Target> target(FunctionName.RefCall call);
 
   /** True when items can run now; false leaves the stream to other consumers for a moment. */
   boolean ready();
-
-  /** The function served under {@code name} ({@code package.function}), or null. */
-  FunctionRef served(String name);
 
   /** Every function served, as {@code package.function}, announced to producers. */
   Set<String> callNames();

@@ -6,22 +6,29 @@ import io.globalfunc.core.batch.JsonArrayItems;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.library.RefException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The batch agent's executor: runs a task's items on the pod's runtime container with one {@code
@@ -69,22 +76,59 @@ final class RuntimeHttpExecutor implements ItemExecutor {
   }
 
   @Override
-  public CompletableFuture<List<CallOutcome>> run(FunctionRef ref, List<Item> items) {
-    HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("/v1/map/" + ref.pkg() + "/" + ref.function()))
-            .header("Content-Type", "application/json")
-            .header(BatchRoutes.PRIORITY_HEADER, BatchRoutes.BACKGROUND)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(array(items)))
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .handle(
-            (response, error) -> {
-              if (error != null) {
-                up = false; // look again before reading more
-                return all(items, unreachable(error));
-              }
-              return outcomes(response, items.size());
-            });
+  public CompletableFuture<Target> target(FunctionName.RefCall call) {
+    return CompletableFuture.completedFuture(new MapTarget(call));
+  }
+
+  /**
+   * A task's items as one {@code /v1/map} request (with {@code ?ref=} when the batch names one);
+   * the provenance is what the runtime wrote in the envelopes.
+   */
+  private final class MapTarget implements Target {
+    private final FunctionName.RefCall call;
+    private final FunctionRef fn;
+    private final Map<String, String> provenance = new ConcurrentHashMap<>();
+
+    MapTarget(FunctionName.RefCall call) {
+      this.call = call;
+      this.fn = FunctionRef.parseOrNull(call.packFunc());
+    }
+
+    @Override
+    public FunctionRef function() {
+      return fn;
+    }
+
+    @Override
+    public CompletableFuture<List<CallOutcome>> run(List<Item> items) {
+      String query =
+          call.ref() == null ? "" : "?ref=" + URLEncoder.encode(call.ref(), StandardCharsets.UTF_8);
+      HttpRequest request =
+          HttpRequest.newBuilder(base.resolve("/v1/map/" + fn.pkg() + "/" + fn.function() + query))
+              .header("Content-Type", "application/json")
+              .header(BatchRoutes.PRIORITY_HEADER, BatchRoutes.BACKGROUND)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(array(items)))
+              .build();
+      return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+          .handle(
+              (response, error) -> {
+                if (error != null) {
+                  up = false; // look again before reading more
+                  return all(items.size(), unreachable(error));
+                }
+                return outcomes(response, items.size(), provenance);
+              });
+    }
+
+    @Override
+    public Map<String, String> provenance() {
+      Map<String, String> fields = new LinkedHashMap<>(provenance);
+      fields.remove("cache"); // per item, not per task
+      return fields;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** The items as one JSON array of the bytes their callers sent (never re-encoded). */
@@ -105,14 +149,15 @@ final class RuntimeHttpExecutor implements ItemExecutor {
    * The envelopes of a 200, or every item failed as the whole answer's problem says; throws (the
    * task's items then fail as internal errors) when the answer is neither.
    */
-  private static List<CallOutcome> outcomes(HttpResponse<byte[]> response, int size) {
+  private static List<CallOutcome> outcomes(
+      HttpResponse<byte[]> response, int size, Map<String, String> provenance) {
     try {
       if (response.statusCode() != 200) {
         return all(size, problem(response));
       }
       List<CallOutcome> out = new ArrayList<>(size);
       for (byte[] envelope : JsonArrayItems.split(response.body())) {
-        out.add(ResultEnvelope.read(envelope));
+        out.add(ResultEnvelope.read(envelope, out.isEmpty() ? provenance : null));
       }
       if (out.size() != size) {
         throw new IOException(out.size() + " envelopes for " + size + " items");
@@ -125,15 +170,23 @@ final class RuntimeHttpExecutor implements ItemExecutor {
 
   private static CallOutcome.Failure problem(HttpResponse<byte[]> response) throws IOException {
     JsonNode body = JSON.readTree(response.body());
-    FailureKind kind = body == null ? null : Problem.kindOf(body.path("type").asText());
+    String type = body == null ? "" : body.path("type").asText();
+    String detail = body == null ? null : body.path("detail").asText(null);
+    for (RefException.Reason reason : RefException.Reason.values()) {
+      if (reason != RefException.Reason.UNAVAILABLE
+          && new RefException(reason, "").problem().type().equals(type)) {
+        throw new RefException(reason, detail); // the batch names a ref the release cannot serve
+      }
+    }
+    FailureKind kind = Problem.kindOf(type);
     if (kind == null) {
       throw new IOException(
           "the runtime answered "
               + response.statusCode()
               + ": "
-              + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+              + new String(response.body(), StandardCharsets.UTF_8));
     }
-    return new CallOutcome.Failure(kind, null, body.path("detail").asText(null), null);
+    return new CallOutcome.Failure(kind, null, detail, null);
   }
 
   private static CallOutcome.Failure unreachable(Throwable error) {
@@ -142,10 +195,6 @@ final class RuntimeHttpExecutor implements ItemExecutor {
         null,
         "the pod's runtime container cannot be reached: " + error,
         null);
-  }
-
-  private static List<CallOutcome> all(List<Item> items, CallOutcome outcome) {
-    return all(items.size(), outcome);
   }
 
   private static List<CallOutcome> all(int size, CallOutcome outcome) {
@@ -191,15 +240,6 @@ final class RuntimeHttpExecutor implements ItemExecutor {
       return names;
     }
     return Set.copyOf(out);
-  }
-
-  /**
-   * Any well-formed name: the runtime's answer is the authority (a function it does not serve fails
-   * as {@code unknown-function} there), so a name is never refused on a stale list.
-   */
-  @Override
-  public FunctionRef served(String name) {
-    return FunctionRef.parseOrNull(name);
   }
 
   @Override

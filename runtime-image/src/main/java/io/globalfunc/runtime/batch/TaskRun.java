@@ -11,44 +11,55 @@ import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.runtime.http.CallMetrics;
+import io.globalfunc.runtime.library.RefException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Runs the items of one batch task on an {@link ItemExecutor} and says what became of each: a
- * result or a failure to store, an item whose worker crashed to retry on its own (so it never takes
- * its task-mates down with it) or, past the delivery limit, to dead-letter. An item the runtime
- * cannot read or encode is its own failure. The future never completes exceptionally.
+ * Runs the items of one batch task on an {@link ItemExecutor.Target} and says what became of each:
+ * a result or a failure to store, an item whose worker crashed to retry on its own (so it never
+ * takes its task-mates down with it) or, past the delivery limit, to dead-letter. An item the
+ * runtime cannot read or encode is its own failure. The future never completes exceptionally.
  */
 final class TaskRun {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BatchTask task;
+  private final ItemExecutor.Target target;
   private final FunctionRef fn;
-  private final ItemExecutor executor;
   private final int maxDeliveries;
 
   private final CallMetrics metrics;
 
-  TaskRun(
-      BatchTask task,
-      FunctionRef fn,
-      ItemExecutor executor,
-      CallMetrics metrics,
-      int maxDeliveries) {
+  /**
+   * A task run on {@code target} (its function null: not served there); run items' envelopes carry
+   * the target's provenance.
+   */
+  TaskRun(BatchTask task, ItemExecutor.Target target, CallMetrics metrics, int maxDeliveries) {
     this.metrics = metrics;
     this.task = task;
-    this.fn = fn;
-    this.executor = executor;
+    this.target = target;
+    this.fn = target.function();
     this.maxDeliveries = maxDeliveries;
   }
 
-  /**
-   * Reads every item, runs the valid ones ({@code fn} null: none is served), and says what became
-   * of each.
-   */
+  /** Every item of a task that cannot run at all (its ref unknown or not allowed), failed. */
+  static List<ItemResult> refused(BatchTask task, Problem problem, String detail) {
+    List<ItemResult> results = new ArrayList<>();
+    for (int k = 0; k < task.items().size(); k++) {
+      results.add(
+          ItemResult.of(
+              task.item(k),
+              Outcome.FAILED,
+              ResultEnvelope.failure(problem.body(JSON, detail, task.function()))));
+    }
+    return results;
+  }
+
+  /** Reads every item, runs the valid ones, and says what became of each. */
   CompletableFuture<List<ItemResult>> start() {
     ItemResult[] results = new ItemResult[task.items().size()];
     List<Integer> valid = new ArrayList<>();
@@ -64,10 +75,14 @@ final class TaskRun {
       return CompletableFuture.completedFuture(List.of(results));
     }
     long start = System.nanoTime();
-    return executor
-        .run(fn, items)
+    return target
+        .run(items)
         .handle(
             (outcomes, error) -> {
+              Throwable cause = error instanceof CompletionException c ? c.getCause() : error;
+              if (cause instanceof RefException re) {
+                return refused(task, re.problem(), re.getMessage()); // an agent's runtime said
+              }
               metrics.recordGroup(fn, outcomes, System.nanoTime() - start, CallMetrics.Mode.BATCH);
               for (int v = 0; v < valid.size(); v++) {
                 int k = valid.get(v);
@@ -113,7 +128,10 @@ final class TaskRun {
   private ItemResult result(int k, CallOutcome outcome) {
     int item = task.item(k);
     if (outcome instanceof CallOutcome.Success s) {
-      return ItemResult.of(item, Outcome.DONE, ResultEnvelope.success(s.json()));
+      return ItemResult.of(
+          item,
+          Outcome.DONE,
+          ResultEnvelope.annotate(ResultEnvelope.success(s.json()), target.provenance()));
     }
     CallOutcome.Failure f = (CallOutcome.Failure) outcome;
     if (f.kind().neverRan()) {
@@ -137,7 +155,10 @@ final class TaskRun {
                   + "); dead-lettered"));
     }
     return ItemResult.of(
-        item, Outcome.FAILED, ResultEnvelope.failure(Problem.body(JSON, f, fn.callName())));
+        item,
+        Outcome.FAILED,
+        ResultEnvelope.annotate(
+            ResultEnvelope.failure(Problem.body(JSON, f, fn.callName())), target.provenance()));
   }
 
   private ItemResult failed(int item, Problem problem, String detail) {

@@ -42,4 +42,19 @@ class ChunkSizerTest {
     }
     assertThat(sizer.size("Base.nap", 1000, 2)).isEqualTo(2);
   }
+
+  @Test
+  void durableBatchesTakeLongerFramesThanInteractiveMaps() {
+    ChunkSizer sizer = new ChunkSizer();
+    for (int i = 0; i < 20; i++) {
+      sizer.record("Base.add", 100, 100 * 20_000L); // 20 µs an item
+      sizer.record("Base.nap", 2, 2 * 50_000_000L); // 50 ms an item
+    }
+    assertThat(sizer.size("Base.nap", 1000, 2, false)).isEqualTo(2); // 100 ms
+    assertThat(sizer.size("Base.nap", 1000, 2, true)).isEqualTo(20); // 1 s
+    assertThat(sizer.size("Base.add", 100_000, 2, true)).isEqualTo(ChunkSizer.BATCH_MAX_ITEMS);
+    // The end of a batch still shares out what is left.
+    assertThat(sizer.size("Base.nap", 30, 2, true)).isEqualTo(15);
+    assertThat(sizer.size("Base.nap", 5, 2, true)).isEqualTo(3);
+  }
 }

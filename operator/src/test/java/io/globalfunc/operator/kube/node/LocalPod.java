@@ -16,12 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -37,8 +35,6 @@ final class LocalPod implements Runnable {
   private static final Logger LOG = Logger.getLogger(LocalPod.class);
   private static final Duration TICK = Duration.ofMillis(200);
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
-  private static final Pattern LOOPBACK =
-      Pattern.compile("://(127\\.0\\.0\\.1|localhost):([0-9]{1,5})");
 
   private final KubernetesClient client;
   private final Pod pod;
@@ -211,37 +207,27 @@ final class LocalPod implements Runnable {
     env.putAll(files.environment(spec, ip, apiHost, apiPort));
     List<String> mapped =
         argv.get().stream().map(a -> files.mapPath(spec, expand(a, env))).toList();
-    // In a pod the process binds 0.0.0.0 of its own network namespace; here, the pod's address,
-    // which also plays the pod's loopback: a container calling 127.0.0.1 or localhost at a port
-    // of its pod (a sidecar calling its runtime) is sent to it. Other loopback URLs name the
-    // host's services (the tests' Redis) and stay.
-    env.replaceAll((k, v) -> loopback(v));
+    // In a pod the process binds 0.0.0.0 (or the loopback) of its own network namespace, and its
+    // containers reach each other on 127.0.0.1; here, the pod's address stands for both. Only the
+    // ports the pod's own containers listen on move: 127.0.0.1 stays the host for anything else.
+    for (String port : podPorts()) {
+      env.replaceAll(
+          (k, v) -> v.replaceAll("//127\\.0\\.0\\.1:" + port + "(?!\\d)", "//" + ip + ":" + port));
+    }
     env.put("QUARKUS_HTTP_HOST", ip);
     c.start(mapped, env, files.home(), files.log(spec.getName()));
   }
 
-  /** A URL to a port of this pod on loopback, pointed at the pod's address. */
-  String loopback(String value) {
-    Matcher m = LOOPBACK.matcher(value);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String host = podPorts().contains(Integer.parseInt(m.group(2))) ? ip : m.group(1);
-      m.appendReplacement(out, Matcher.quoteReplacement("://" + host + ":" + m.group(2)));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
-
-  /** The ports the pod's containers listen on: declared container ports, QUARKUS_HTTP_PORT. */
-  private Set<Integer> podPorts() {
-    Set<Integer> ports = new HashSet<>();
-    for (Container c : pod.getSpec().getContainers()) {
-      Optional.ofNullable(c.getPorts())
+  /** The ports the pod's containers listen on: their container ports and QUARKUS_HTTP_PORT. */
+  private List<String> podPorts() {
+    List<String> ports = new ArrayList<>();
+    for (LocalContainer c : containers) {
+      Optional.ofNullable(c.spec.getPorts())
           .orElse(List.of())
-          .forEach(p -> ports.add(p.getContainerPort()));
-      Optional.ofNullable(c.getEnv()).orElse(List.of()).stream()
+          .forEach(p -> ports.add(Integer.toString(p.getContainerPort())));
+      Optional.ofNullable(c.spec.getEnv()).orElse(List.of()).stream()
           .filter(e -> "QUARKUS_HTTP_PORT".equals(e.getName()) && e.getValue() != null)
-          .forEach(e -> ports.add(Integer.parseInt(e.getValue())));
+          .forEach(e -> ports.add(e.getValue()));
     }
     return ports;
   }

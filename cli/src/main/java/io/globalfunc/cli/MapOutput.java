@@ -1,0 +1,90 @@
+package io.globalfunc.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The output of {@code gf map}: envelopes in input order, malformed lines' problems in place.
+ * Flushed when the caller says a window of results is written (not per line: a million flushes are
+ * a million system calls), so a killed map loses at most that window, which a rerun fetches again.
+ */
+final class MapOutput {
+  private final BufferedWriter w;
+  private final MapCommand.Input in;
+  private final ProgressBar bar;
+  private int line; // next output line (0-based)
+  private long failed;
+
+  /**
+   * @param written lines already in the output (a resumed map)
+   * @param failedBefore how many of those are not successes
+   */
+  MapOutput(
+      BufferedWriter w, MapCommand.Input in, int written, long failedBefore, ProgressBar bar) {
+    this.w = w;
+    this.in = in;
+    this.line = written;
+    this.failed = failedBefore;
+    this.bar = bar;
+  }
+
+  /** Whether an output line is a success envelope. */
+  static boolean isSuccess(String line) {
+    return line.startsWith("{\"ok\":true");
+  }
+
+  /** Lines written so far (this run and before) that are not successes. */
+  long failed() {
+    return failed;
+  }
+
+  /** Valid items already written, i.e. where the item stream resumes. */
+  int itemsDone() {
+    int n = 0;
+    for (int i = 0; i < line; i++) {
+      if (in.lineProblem()[i] == null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Writes the malformed lines due next and flushes. */
+  void flushMalformed() throws IOException {
+    writeMalformed();
+    w.flush();
+  }
+
+  private void writeMalformed() throws IOException {
+    while (line < in.lineProblem().length && in.lineProblem()[line] != null) {
+      w.write(in.lineProblem()[line]);
+      w.newLine();
+      line++;
+      failed++;
+    }
+  }
+
+  void item(int item, String envelope) throws IOException {
+    if (in.itemLine().get(item) != line) {
+      throw new IllegalStateException("result " + item + " out of order at line " + (line + 1));
+    }
+    w.write(envelope);
+    w.newLine();
+    line++;
+    if (!isSuccess(envelope)) {
+      failed++;
+    }
+    writeMalformed();
+    bar.progress(line, in.lineProblem().length);
+  }
+
+  /** Makes what is written so far reach the file. */
+  void flush() {
+    try {
+      w.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
