@@ -163,9 +163,13 @@ class BatchAgentIT {
       String[] stored = new String[items.size()];
       producer.await(id, "Exact.values", items, 0, (i, env) -> stored[i] = env, (d, t) -> {});
       assertThat(stored[0])
-          .isEqualTo(
+          .as("the result's bytes as the runtime wrote them, then its provenance")
+          .startsWith(
               "{\"ok\":true,\"result\":{\"f\":1.0,\"big\":1000000000000000000000000000001,"
-                  + "\"s\":\"中\"}}");
+                  + "\"s\":\"中\"},");
+      assertThat(JSON.readTree(stored[0]).path("function").asText())
+          .isEqualTo("sp_GlobalFunc.Exact_local.values");
+      assertThat(JSON.readTree(stored[0]).path("hash").asText()).isNotEmpty();
       JsonNode raised = JSON.readTree(stored[1]).path("problem");
       assertThat(raised.path("type").asText()).endsWith("/function-raised");
       assertThat(raised.path("exception").path("type").asText()).isEqualTo("TypeError");
