@@ -47,16 +47,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["globalfunc.io"]
   resources: ["globalfuncworkers/finalizers"]
   verbs: ["update"]
+# patch: record on a pod the commit it serves after an in-place release switch.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["get", "list", "watch", "create", "delete", "patch"]
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "create", "update", "patch"]
-# Git credentials of FunctionReleases (repository.secretRef); read one by one, never listed.
+# Git credentials of FunctionReleases (repository.secretRef) and the workers' release tokens,
+# read one by one, never listed; create: one release-token Secret per worker (owned by it).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get"]
+  verbs: ["get", "create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]

@@ -88,3 +88,24 @@ def test_functions_catalog(gf):
     assert "Base.inverse_time_str" in names and "Probe.echo" in names
     assert not any(n.startswith("Probe._") for n in names)
     assert gf.describe("Util.mean")["signature"]["returns"] == "float"
+
+
+def test_a_ref_in_the_name_reaches_every_route_as_a_ref():
+    from globalfunc.client import _named
+
+    assert _named("Base.add") == "Base/add"
+    assert _named("Base@dev.add") == "Base/add?ref=dev"
+    assert _named("Base@v1.2.add") == "Base/add?ref=v1.2"
+    assert _named("Base@release/1.2.add") == "Base/add?ref=release%2F1.2"
+
+
+def test_describe_map_and_batch_by_ref_ask_the_runtime_for_that_ref(gf):
+    # The test library is served from a folder, so the runtime knows no such ref: its 404
+    # unknown-ref (not unknown-function) shows the ref arrived as a ref on each route.
+    name = "Util@no-such-ref-anywhere.mean"
+    with pytest.raises(globalfunc.UnknownRef):
+        gf.describe(name)
+    with pytest.raises(globalfunc.UnknownRef):
+        list(gf.map(name, [{"values": [1, 2]}], errors="raise"))
+    with pytest.raises(globalfunc.UnknownRef):
+        gf.batch(name, [{"values": [1, 2]}])

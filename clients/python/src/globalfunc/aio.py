@@ -14,7 +14,7 @@ import httpx
 from . import _json
 from ._api import FunctionInfo, suggest
 from ._version import __version__
-from .client import DEFAULT_TIMEOUT, _path, source_of, transport_failure
+from .client import DEFAULT_TIMEOUT, _named, source_of, transport_failure
 from .endpoints import EndpointPool, Source
 from .errors import (
     EndpointLost,
@@ -86,8 +86,7 @@ class AsyncClient:
         """As ``Client.map``: chunks to ``/v1/map`` of the least busy endpoints, a bounded window
         in flight, results (or errors in place) in input order."""
         check_options(errors, chunk_size)
-        package, _, function = name.partition(".")
-        path = "/v1/map/" + _path(package, function)
+        path = "/v1/map/" + _named(name)
         window = max_in_flight or max(2, 2 * self._pool.size())
         source = chunks(items, chunk_size)
         pending: deque[asyncio.Task[list[Any]]] = deque()

@@ -92,8 +92,7 @@ class Client(FunctionLibrary):
 
     def describe(self, name: str) -> FunctionInfo:
         """One function's catalog entry."""
-        package, _, function = name.partition(".")
-        return _json.loads(self._send("GET", "/v1/functions/" + _path(package, function)).content)
+        return _json.loads(self._send("GET", "/v1/functions/" + _named(name)).content)
 
     def map(
         self,
@@ -137,12 +136,9 @@ class Client(FunctionLibrary):
         it, and it survives their restarts. The items are sent in one request."""
         from .batch import Batch
 
-        package, _, function = name.partition(".")
         body = _json.dumpb(list(items))
         try:
-            answer = _json.loads(
-                self._send("POST", "/v1/batches/" + _path(package, function), body).content
-            )
+            answer = _json.loads(self._send("POST", "/v1/batches/" + _named(name), body).content)
         except UnknownFunction as exc:
             raise self._with_suggestions(name, exc) from None
         return Batch(self, answer["id"], answer.get("function", name), answer.get("total"))
@@ -235,6 +231,17 @@ class Client(FunctionLibrary):
 
 def _path(package: str, function: str) -> str:
     return quote(package, safe="") + "/" + quote(function, safe="")
+
+
+def _named(name: str) -> str:
+    """``Package.function`` as a path tail ``Package/function``; ``Package@ref.function`` (the
+    package ends at the first ``@``, the function starts after the last ``.``) adds ``?ref=``."""
+    package, at, rest = name.partition("@")
+    if not at:
+        package, _, function = name.partition(".")
+        return _path(package, function)
+    ref, _, function = rest.rpartition(".")
+    return _path(package, function) + "?ref=" + quote(ref, safe="")
 
 
 def connect(

@@ -103,6 +103,20 @@ class RefNotAllowed(GlobalFuncError):
     default_title = "The release does not serve this ref"
 
 
+class Unauthorized(GlobalFuncError):
+    """401: the route needs a bearer token (``POST /v1/release`` with GF_RELEASE_TOKEN set)."""
+
+    slug, default_status = "unauthorized", 401
+    default_title = "The request needs a bearer token"
+
+
+class Forbidden(GlobalFuncError):
+    """403: the bearer token sent is not the one the runtime accepts."""
+
+    slug, default_status = "forbidden", 403
+    default_title = "The bearer token is not the one this runtime accepts"
+
+
 class NotFound(GlobalFuncError):
     """404: nothing is served at that path (a client and a runtime of different versions)."""
 
@@ -237,6 +251,8 @@ PROBLEM_CLASSES: dict[str, type[GlobalFuncError]] = {
         UnknownBatch,
         UnknownRef,
         RefNotAllowed,
+        Unauthorized,
+        Forbidden,
         NotFound,
         MethodNotAllowed,
         PayloadTooLarge,

@@ -90,13 +90,12 @@ class RemoteMap:
         progress: bool | None,
         total: int | None,
     ) -> None:
-        from .client import _path
+        from .client import _named
 
         check_options(errors, chunk_size)
-        package, _, function = name.partition(".")
         self.client = client
         self.name = name
-        self.path = "/v1/map/" + _path(package, function)
+        self.path = "/v1/map/" + _named(name)
         self.items = items
         self.ordered = ordered
         self.errors = errors

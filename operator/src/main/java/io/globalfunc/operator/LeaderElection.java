@@ -34,7 +34,7 @@ public class LeaderElection {
   @ConfigProperty(name = "gf.operator.leader-election.namespace")
   Optional<String> namespace;
 
-  /** This replica's name in the Lease: its pod name (the chart sets it), else HOSTNAME. */
+  /** The first part of the identity: the pod name (the chart sets it), else HOSTNAME. */
   @ConfigProperty(name = "gf.operator.leader-election.identity")
   Optional<String> identity;
 

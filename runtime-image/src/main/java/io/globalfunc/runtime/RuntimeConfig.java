@@ -165,6 +165,12 @@ public interface RuntimeConfig {
   /** This runtime's identity in {@code GF-Worker} (default: {@code HOSTNAME}, the pod name). */
   Optional<String> podName();
 
+  /**
+   * The bearer token {@code POST /v1/release} requires ({@code GF_RELEASE_TOKEN_FILE}, a file the
+   * operator fills from a per-worker Secret); unset: the route is open (local use).
+   */
+  Optional<String> releaseToken();
+
   /** How long a memoised result of a pure function is kept. */
   @WithDefault("1h")
   Duration memoTtl();

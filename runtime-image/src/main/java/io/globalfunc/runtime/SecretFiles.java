@@ -26,7 +26,8 @@ public final class SecretFiles implements ConfigSource {
 
   /** Variables that hold secrets: passing them in the environment is warned about. */
   static final List<String> SECRETS =
-      List.of("GF_REDIS_URI", "GF_GIT_TOKEN", "GF_GIT_PASSWORD", "GF_GIT_USERNAME");
+      List.of(
+          "GF_REDIS_URI", "GF_GIT_TOKEN", "GF_GIT_PASSWORD", "GF_GIT_USERNAME", "GF_RELEASE_TOKEN");
 
   private final Map<String, String> properties;
 

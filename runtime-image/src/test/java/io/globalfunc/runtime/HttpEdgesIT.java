@@ -30,6 +30,7 @@ class HttpEdgesIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "tok-" + UUID.randomUUID();
+  private static final String RELEASE_TOKEN = "rel-" + UUID.randomUUID();
   private static final String DB_PASSWORD = "pw-" + UUID.randomUUID();
   private static final String PEEK =
       """
@@ -73,12 +74,14 @@ class HttpEdgesIT {
     Path secrets = Files.createDirectories(tmp.resolve("secrets"));
     Files.writeString(secrets.resolve("redis"), redis.uri() + "\n");
     Files.writeString(secrets.resolve("token"), TOKEN + "\n");
+    Files.writeString(secrets.resolve("release-token"), RELEASE_TOKEN + "\n");
     Map<String, String> env = new HashMap<>();
     env.put("GF_FUNCTIONS_DIR", lib.toString());
     env.put("GF_WORK_DIR", tmp.resolve("work").toString());
     env.put("GF_PYTHON_WORKERS", "1");
     env.put("GF_REDIS_URI_FILE", secrets.resolve("redis").toString());
     env.put("GF_GIT_TOKEN_FILE", secrets.resolve("token").toString());
+    env.put("GF_RELEASE_TOKEN_FILE", secrets.resolve("release-token").toString());
     env.put("DATABASE_URL", "postgres://app:" + DB_PASSWORD + "@db:5432/app");
     runtimes = new RuntimeProcesses();
     rt = runtimes.start(tmp, env);
@@ -121,11 +124,35 @@ class HttpEdgesIT {
       assertThat(seen.path(where).asText())
           .as(where)
           .doesNotContain(TOKEN)
+          .doesNotContain(RELEASE_TOKEN)
           .doesNotContain(redisAddress);
     }
     assertThat(seen.path("own").asText()).doesNotContain(DB_PASSWORD).contains("PATH=");
     // ... and the runtime did read the secrets: batches are on.
     problem(send(to("/v1/batches/" + UUID.randomUUID())), 404, "unknown-batch");
+  }
+
+  @Test
+  void theReleaseSwitchNeedsTheReleaseToken() throws Exception {
+    HttpResponse<String> none =
+        send(to("/v1/release").POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}")));
+    problem(none, 401, "unauthorized");
+    assertThat(none.headers().firstValue("www-authenticate").orElse("")).startsWith("Bearer");
+    problem(
+        send(
+            to("/v1/release")
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody())),
+        403,
+        "forbidden");
+    // The right token passes the check; this folder is outside Git, so no ref can be served.
+    problem(
+        send(
+            to("/v1/release")
+                .header("Authorization", "Bearer " + RELEASE_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}"))),
+        404,
+        "unknown-ref");
   }
 
   @Test

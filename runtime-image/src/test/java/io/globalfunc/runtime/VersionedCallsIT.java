@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.core.testing.RuntimeProcesses;
 import io.globalfunc.core.testing.TestLibraries;
 import java.net.http.HttpClient;
@@ -54,6 +55,7 @@ class VersionedCallsIT {
   static RuntimeProcesses processes;
   static RuntimeProcesses.Runtime any;
   static RuntimeProcesses.Runtime strict;
+  static RedisServer redis;
 
   @BeforeAll
   static void repositoryAndRuntimes() throws Exception {
@@ -75,6 +77,7 @@ class VersionedCallsIT {
     git.checkout().setName("master").call();
     c2 = commit(Map.of("Base/add.py", "def add(a, b):\n    return (a + b) * 10\n"), "c2");
 
+    redis = RedisServer.start();
     processes = new RuntimeProcesses();
     Map<String, String> env =
         Map.of(
@@ -87,6 +90,7 @@ class VersionedCallsIT {
             "GF_POD_NAME", "pod-any");
     Map<String, String> anyEnv = new java.util.HashMap<>(env);
     anyEnv.put("GF_REFS", "*");
+    anyEnv.put("GF_REDIS_URI", redis.uri()); // durable batches: only this runtime consumes them
     anyEnv.put("GF_CACHE_DIR", tmp.resolve("cache-any").toString());
     any = processes.start(tmp, anyEnv);
     Map<String, String> strictEnv = new java.util.HashMap<>(env);
@@ -102,6 +106,9 @@ class VersionedCallsIT {
     }
     if (git != null) {
       git.close();
+    }
+    if (redis != null) {
+      redis.close();
     }
   }
 
@@ -184,6 +191,62 @@ class VersionedCallsIT {
     assertThat(env.get("commit").asText()).isEqualTo(c3);
     assertThat(env.get("worker").asText()).isEqualTo("pod-any");
     assertThat(env.get("function").asText()).isEqualTo("sp_GlobalFunc.Base_dev.add");
+  }
+
+  @Test
+  @Order(1)
+  void functionsAreListedAndDescribedAtARef() throws Exception {
+    JsonNode atDev = get(any, "/v1/functions?ref=dev");
+    assertThat(atDev).isNotEmpty();
+    atDev.forEach(f -> assertThat(f.get("commit").asText()).isEqualTo(c3));
+    JsonNode release = get(any, "/v1/functions/Base/add");
+    JsonNode tagged = get(any, "/v1/functions/Base/add?ref=v1");
+    assertThat(release.get("commit").asText()).isEqualTo(c2);
+    assertThat(tagged.get("commit").asText()).isEqualTo(c1);
+    assertThat(tagged.get("hash").asText()).isNotEqualTo(release.get("hash").asText());
+    assertThat(get(any, "/v1/functions?ref=no-such-branch").get("type").asText())
+        .endsWith("/unknown-ref");
+    assertThat(get(strict, "/v1/functions/Base/add?ref=dev").get("type").asText())
+        .endsWith("/ref-not-allowed");
+  }
+
+  @Test
+  @Order(1)
+  void durableBatchesRunAtTheirRefAndCarryProvenance() throws Exception {
+    HttpResponse<String> queued =
+        post(any, "/v1/batches/Base/add?ref=dev", "[{\"a\":1,\"b\":1},{\"a\":2,\"b\":2}]");
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    assertThat(JSON.readTree(queued.body()).get("function").asText()).isEqualTo("Base@dev.add");
+    JsonNode dev = batchResults(JSON.readTree(queued.body()).get("id").asText(), 2);
+    assertThat(dev.get(0).get("result").asInt()).isEqualTo(200);
+    assertThat(dev.get(1).get("result").asInt()).isEqualTo(400);
+    for (JsonNode e : dev) {
+      assertThat(e.path("commit").asText()).as(e.toString()).isEqualTo(c3);
+      assertThat(e.get("function").asText()).isEqualTo("sp_GlobalFunc.Base_dev.add");
+      assertThat(e.get("worker").asText()).isEqualTo("pod-any");
+      assertThat(e.get("hash").asText()).matches("[0-9a-f]{32}");
+    }
+    HttpResponse<String> plain = post(any, "/v1/batches/Base/add", "[{\"a\":1,\"b\":1}]");
+    JsonNode master = batchResults(JSON.readTree(plain.body()).get("id").asText(), 1);
+    assertThat(master.get(0).get("result").asInt()).isEqualTo(20);
+    assertThat(master.get(0).get("commit").asText()).isEqualTo(c2);
+    assertThat(master.get(0).get("function").asText()).isEqualTo("sp_GlobalFunc.Base_master.add");
+    HttpResponse<String> unknown = post(any, "/v1/batches/Base/add?ref=no-such-branch", "[{}]");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("unknown-ref");
+  }
+
+  /** The result envelopes of a batch once all {@code total} are there. */
+  static JsonNode batchResults(String id, int total) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode status = get(any, "/v1/batches/" + id);
+      if (status.path("done").asInt() + status.path("failed").asInt() >= total) {
+        return get(any, "/v1/batches/" + id + "/results?limit=" + total);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("batch " + id + " did not finish: " + get(any, "/v1/batches/" + id));
   }
 
   @Test

@@ -16,6 +16,8 @@ public enum Problem {
   UNKNOWN_BATCH(404, "unknown-batch", "No such batch (never submitted, or expired)"),
   UNKNOWN_REF(404, "unknown-ref", "No such branch, tag or commit in the release's repository"),
   REF_NOT_ALLOWED(403, "ref-not-allowed", "The release does not serve this ref"),
+  UNAUTHORIZED(401, "unauthorized", "The request needs a bearer token"),
+  FORBIDDEN(403, "forbidden", "The bearer token is not the one this runtime accepts"),
   NOT_FOUND(404, "not-found", "No such resource"),
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "The resource does not support this method"),
   BAD_ARGUMENTS(422, "bad-arguments", "The arguments do not fit the function's signature"),

@@ -30,6 +30,7 @@ public enum Reason {
   AS_EXPECTED("AsExpected"),
   SCALING_PODS("ScalingPods"),
   REPLACING_PODS("ReplacingPods"),
+  SWITCHING_COMMIT("SwitchingCommit"),
   ROLLED_OUT("RolledOut"),
   REDIS_UNAVAILABLE("RedisUnavailable"),
   CONNECTED("Connected"),
@@ -38,7 +39,9 @@ public enum Reason {
   POD_CREATE_REFUSED("PodCreateRefused"),
   SCALED_DOWN("ScaledDown"),
   POD_FAILED("PodFailed"),
-  REPLACING("Replacing");
+  REPLACING("Replacing"),
+  SWITCHED_IN_PLACE("SwitchedInPlace"),
+  SWITCH_FAILED("SwitchFailed");
 
   private final String label;
 

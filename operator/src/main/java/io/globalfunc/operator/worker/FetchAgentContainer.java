@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fetch-agent container of a pod whose release serves refs ({@code spec.refs}): the runtime
- * image in {@code GF_FETCH_AGENT} mode, the only container besides the init container that reads
- * the Git credentials. It keeps a bare mirror in a shared {@code emptyDir} fresh and fetches a
- * missing ref when the runtime asks over loopback; the runtime mounts the mirror read-only.
+ * The fetch-agent container of every worker pod: the runtime image in {@code GF_FETCH_AGENT} mode,
+ * the only container besides the init container that reads the Git credentials. It keeps a bare
+ * mirror in a shared {@code emptyDir} fresh and fetches a missing ref when the runtime asks over
+ * loopback; the runtime mounts the mirror read-only and switches its release commit in place from
+ * it, and serves the refs of {@code spec.refs} from it.
  */
 final class FetchAgentContainer {
 
@@ -37,10 +38,13 @@ final class FetchAgentContainer {
 
   /** What the runtime container adds: the read-only mirror, the agent, the allowed refs. */
   static List<EnvVar> runtimeEnv(ReleaseView release, int runtimePort) {
-    return List.of(
-        WorkerPodBuilder.env("GF_MIRROR_DIR", MIRROR),
-        WorkerPodBuilder.env("GF_FETCH_AGENT_URL", "http://127.0.0.1:" + port(runtimePort)),
-        WorkerPodBuilder.env("GF_REFS", String.join(",", release.refs())));
+    List<EnvVar> env = new ArrayList<>();
+    env.add(WorkerPodBuilder.env("GF_MIRROR_DIR", MIRROR));
+    env.add(WorkerPodBuilder.env("GF_FETCH_AGENT_URL", "http://127.0.0.1:" + port(runtimePort)));
+    if (!release.refs().isEmpty()) {
+      env.add(WorkerPodBuilder.env("GF_REFS", String.join(",", release.refs())));
+    }
+    return env;
   }
 
   static Container build(

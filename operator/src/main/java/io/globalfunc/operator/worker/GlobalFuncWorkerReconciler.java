@@ -32,10 +32,11 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a GlobalFuncWorker: validate → release → ports → service → roll pods → endpoints →
- * status. One Pod per port the {@link PortAllocator} gives it, a Service, one-at-a-time replacement
- * of outdated pods, and the Redis endpoint registry. Deciding what to do is delegated to pure
- * builders, planners and the {@link WorkerStatusAggregator}; this class only compares and applies.
+ * Reconciles a GlobalFuncWorker: validate → release → ports → service → release token → roll pods →
+ * switch commits in place → endpoints → status. One Pod per port the {@link PortAllocator} gives
+ * it, a Service, one-at-a-time replacement of outdated pods, and the Redis endpoint registry.
+ * Deciding what to do is delegated to pure builders, planners and the {@link
+ * WorkerStatusAggregator}; this class only compares and applies.
  */
 @ControllerConfiguration(
     name = "globalfuncworker",
@@ -54,6 +55,8 @@ public class GlobalFuncWorkerReconciler
   private final WorkerEndpoints endpoints;
   private final EventRecorder events;
   private final Duration resync;
+  private final ReleaseTokens tokens;
+  private final ReleaseSwitcher switcher;
 
   private InformerEventSource<Pod, GlobalFuncWorker> podSource;
 
@@ -68,6 +71,8 @@ public class GlobalFuncWorkerReconciler
     this.endpoints = new WorkerEndpoints(registry, events);
     this.events = events;
     this.resync = resync;
+    this.tokens = new ReleaseTokens(client);
+    this.switcher = new ReleaseSwitcher(client, events);
   }
 
   @Override
@@ -98,9 +103,16 @@ public class GlobalFuncWorkerReconciler
     }
     PortAllocator.Assignment assignment = allocatePorts(worker, pods, status, context);
     ensureService(worker, context);
+    String token = tokens.ensure(worker);
+    Map<Integer, Pod> desired = desiredPods(worker, release, assignment);
     List<String> refused = new ArrayList<>();
     RolloutPlanner.Plan plan =
-        rollPods(worker, release, assignment, pods, status, context, refused);
+        rollPods(worker, release, assignment, desired, pods, status, context, refused);
+    ReleaseSwitcher.Outcome switched = switcher.switchReady(worker, release, desired, pods, token);
+    status.served(
+        release.commit(),
+        ReleaseSwitcher.plan(release.commit(), desired, pods).serving(),
+        switched.failed());
     status.rollout(
         plan.rolledOut(),
         plan.outdated(),
@@ -112,7 +124,8 @@ public class GlobalFuncWorkerReconciler
     }
     boolean registered = endpoints.sync(worker, status, pods.values(), release);
     Duration again = registered ? resync : REDIS_RETRY;
-    return finish(worker, status, refused.isEmpty() ? again : min(again, POD_RETRY));
+    boolean retrySoon = !refused.isEmpty() || !switched.failed().isEmpty();
+    return finish(worker, status, retrySoon ? min(again, POD_RETRY) : again);
   }
 
   @Override
@@ -130,6 +143,7 @@ public class GlobalFuncWorkerReconciler
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(REDIS_RETRY);
     }
     ports.releaseAll(worker.getMetadata().getNamespace(), worker.getMetadata().getName());
+    tokens.forget(worker);
     return DeleteControl.defaultDelete();
   }
 
@@ -177,6 +191,16 @@ public class GlobalFuncWorkerReconciler
     return assignment;
   }
 
+  /** The pod wanted on each port the worker keeps. */
+  private static Map<Integer, Pod> desiredPods(
+      GlobalFuncWorker worker, ReleaseView release, PortAllocator.Assignment assignment) {
+    Map<Integer, Pod> desired = new LinkedHashMap<>();
+    assignment
+        .keep()
+        .forEach(port -> desired.put(port, WorkerPodBuilder.build(worker, release, port)));
+    return desired;
+  }
+
   /**
    * Applies one step of the rollout plan: deregister and delete what goes (returning ports no
    * longer wanted), then create what is missing.
@@ -185,14 +209,11 @@ public class GlobalFuncWorkerReconciler
       GlobalFuncWorker worker,
       ReleaseView release,
       PortAllocator.Assignment assignment,
+      Map<Integer, Pod> desired,
       Map<Integer, Pod> pods,
       WorkerStatusAggregator status,
       Context<GlobalFuncWorker> context,
       List<String> refused) {
-    Map<Integer, Pod> desired = new LinkedHashMap<>();
-    assignment
-        .keep()
-        .forEach(port -> desired.put(port, WorkerPodBuilder.build(worker, release, port)));
     RolloutPlanner.Plan plan = RolloutPlanner.plan(desired, pods);
     String space = status.build().getEndpointSpace();
     for (RolloutPlanner.Removal removal : plan.remove()) {

@@ -20,7 +20,8 @@ public class GlobalFuncWorkerStatus {
   @JsonPropertyDescription("Pods that are Ready.")
   private Integer readyReplicas;
 
-  @JsonPropertyDescription("The release commit the up-to-date pods serve.")
+  @JsonPropertyDescription(
+      "The release commit every pod serves; while pods switch in place, the one they served last.")
   private String commit;
 
   @JsonPropertyDescription("Label selector of the pods, for the scale subresource and HPAs.")
@@ -128,13 +129,26 @@ public class GlobalFuncWorkerStatus {
     @JsonPropertyDescription("The pod's port.")
     private Integer port;
 
+    @JsonPropertyDescription(
+        "The commit the pod serves (switched in place when the release moves).")
+    private String commit;
+
     public Endpoint() {}
 
-    public Endpoint(String pod, String node, String host, Integer port) {
+    public Endpoint(String pod, String node, String host, Integer port, String commit) {
       this.pod = pod;
       this.node = node;
       this.host = host;
       this.port = port;
+      this.commit = commit;
+    }
+
+    public String getCommit() {
+      return commit;
+    }
+
+    public void setCommit(String commit) {
+      this.commit = commit;
     }
 
     public String getPod() {

@@ -51,7 +51,10 @@ final class WorkerEndpoints {
                 .toList();
     status.endpoints(
         ready.stream()
-            .map(e -> new GlobalFuncWorkerStatus.Endpoint(e.pod(), e.node(), e.host(), e.port()))
+            .map(
+                e ->
+                    new GlobalFuncWorkerStatus.Endpoint(
+                        e.pod(), e.node(), e.host(), e.port(), e.commit()))
             .toList());
     if (space == null) {
       return true;

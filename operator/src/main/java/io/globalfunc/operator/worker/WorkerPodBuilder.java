@@ -40,8 +40,12 @@ import java.util.Map;
  * GF_GIT_PASSWORD_FILE}/{@code GF_GIT_TOKEN_FILE} (files of a Secret volume only it mounts); the
  * runtime container gets {@code GF_FUNCTIONS_DIR}, {@code GF_SPACE}, {@code GF_BRANCH}, {@code
  * GF_COMMIT}, {@code GF_PYTHON_WORKERS}, optional {@code GF_TIMEOUT}, {@code GF_WORK_DIR}, {@code
- * GF_CACHE_DIR}, {@code QUARKUS_HTTP_PORT} and {@code TZ=UTC}. Both run as the image's uid 10001
- * with a read-only root and a writable /tmp.
+ * GF_CACHE_DIR}, {@code QUARKUS_HTTP_PORT}, {@code TZ=UTC}, {@code GF_RELEASE_TOKEN_FILE} and the
+ * fetch agent's {@code GF_MIRROR_DIR}/{@code GF_FETCH_AGENT_URL} (see {@link FetchAgentContainer}).
+ * {@code GF_COMMIT} comes from the pod's {@code globalfunc.io/commit} annotation (downward API), so
+ * the commit is not part of the template: a new commit is switched in place ({@link
+ * ReleaseSwitcher}), not rolled. All run as the image's uid 10001 with a read-only root and a
+ * writable /tmp.
  */
 public final class WorkerPodBuilder {
 
@@ -114,6 +118,7 @@ public final class WorkerPodBuilder {
             .withVolumes(volumes(release))
             .endSpec()
             .build();
+    pod.getSpec().getVolumes().add(ReleaseTokens.volume(worker.getMetadata().getName()));
     pod.getMetadata().getAnnotations().put(Labels.SPEC_HASH, hash(pod));
     return pod;
   }
@@ -180,7 +185,7 @@ public final class WorkerPodBuilder {
     env.add(env("GF_FETCH_ONLY", "true"));
     env.add(env("GF_REPOSITORY_URL", release.url()));
     env.add(env("GF_BRANCH", release.branch()));
-    env.add(env("GF_COMMIT", release.commit()));
+    env.add(ReleaseSwitcher.commitEnv());
     env.add(env("GF_FETCH_TARGET", LIBRARY_DIR));
     env.add(env("GF_CACHE_DIR", CACHE_DIR));
     env.add(env("TZ", "UTC"));
@@ -205,13 +210,15 @@ public final class WorkerPodBuilder {
         .build();
   }
 
-  /** The runtime, plus the fetch agent when the release serves refs besides its commit. */
+  /**
+   * The runtime, reading the release token, and the fetch agent that keeps the mirror it switches
+   * commits and serves refs from.
+   */
   private static List<Container> containers(
       GlobalFuncWorkerSpec spec, ReleaseView release, int port) {
     Container runtime = runtimeContainer(spec, release, port);
-    if (release.refs().isEmpty()) {
-      return List.of(runtime);
-    }
+    runtime.getEnv().add(ReleaseTokens.env());
+    runtime.getVolumeMounts().add(ReleaseTokens.mount());
     runtime.getEnv().addAll(FetchAgentContainer.runtimeEnv(release, port));
     runtime.getVolumeMounts().add(mount(FetchAgentContainer.VOLUME, FetchAgentContainer.DIR, true));
     List<VolumeMount> agentMounts = new ArrayList<>();
@@ -250,14 +257,12 @@ public final class WorkerPodBuilder {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("library").withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-    if (!release.refs().isEmpty()) {
-      volumes.add(
-          new VolumeBuilder()
-              .withName(FetchAgentContainer.VOLUME)
-              .withNewEmptyDir()
-              .endEmptyDir()
-              .build());
-    }
+    volumes.add(
+        new VolumeBuilder()
+            .withName(FetchAgentContainer.VOLUME)
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .build());
     if (release.secretName() != null) {
       volumes.add(
           new VolumeBuilder()
@@ -278,7 +283,7 @@ public final class WorkerPodBuilder {
     env.add(env("GF_FUNCTIONS_DIR", LIBRARY_DIR));
     env.add(env("GF_SPACE", release.space()));
     env.add(env("GF_BRANCH", release.branch()));
-    env.add(env("GF_COMMIT", release.commit()));
+    env.add(ReleaseSwitcher.commitEnv());
     env.add(env("GF_PYTHON_WORKERS", Integer.toString(spec.getPythonWorkers())));
     if (spec.getTimeoutSeconds() != null) {
       env.add(env("GF_TIMEOUT", Integer.toString(spec.getTimeoutSeconds())));

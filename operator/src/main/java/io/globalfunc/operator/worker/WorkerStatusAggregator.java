@@ -5,6 +5,7 @@ import io.globalfunc.operator.common.Reason;
 import io.globalfunc.operator.common.StatusPatch;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a GlobalFuncWorker's status from what one reconcile observed and did. Pure (the clock is
@@ -17,6 +18,7 @@ public final class WorkerStatusAggregator {
   private final GlobalFuncWorkerStatus status;
   private final long generation;
   private final Instant now;
+  private String switchingMessage;
 
   /** Starts from a copy of {@code current} (nullable) for the spec's {@code generation}. */
   public WorkerStatusAggregator(GlobalFuncWorkerStatus current, long generation, Instant now) {
@@ -70,15 +72,48 @@ public final class WorkerStatusAggregator {
   }
 
   /**
+   * Which commits the pods serve (commit → pods) after this reconcile's in-place switches, and the
+   * switches that failed: while any pod serves another commit than the release's, the worker is
+   * switching (its {@code status.commit} stays the one every pod served last). Called before {@link
+   * #rollout}.
+   */
+  public WorkerStatusAggregator served(
+      String commit, Map<String, Integer> serving, List<ReleaseSwitcher.Failure> failed) {
+    int behind =
+        serving.entrySet().stream()
+            .filter(e -> !commit.equals(e.getKey()))
+            .mapToInt(Map.Entry::getValue)
+            .sum();
+    if (behind == 0 && failed.isEmpty()) {
+      switchingMessage = null;
+      return this;
+    }
+    int total = serving.values().stream().mapToInt(Integer::intValue).sum();
+    StringBuilder message =
+        new StringBuilder()
+            .append(total - behind)
+            .append('/')
+            .append(total)
+            .append(" pods serve ")
+            .append(short12(commit))
+            .append(", switching in place");
+    failed.forEach(f -> message.append("; ").append(f.pod()).append(": ").append(f.message()));
+    switchingMessage = message.toString();
+    return this;
+  }
+
+  /**
    * Where the rollout stands after this reconcile's plan: every pod serving {@code commit}, or pods
    * being created or replaced; then whether the worker is Ready.
    */
   public WorkerStatusAggregator rollout(
       boolean rolledOut, int outdated, String commit, int replicas, boolean exhausted) {
     int ready = status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
-    if (rolledOut) {
+    if (rolledOut && switchingMessage == null) {
       status.setCommit(commit);
       set(Conditions.PROGRESSING, false, Reason.ROLLED_OUT, "every pod serves " + short12(commit));
+    } else if (rolledOut) {
+      set(Conditions.PROGRESSING, true, Reason.SWITCHING_COMMIT, switchingMessage);
     } else {
       set(
           Conditions.PROGRESSING,

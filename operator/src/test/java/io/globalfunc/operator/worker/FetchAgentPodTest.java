@@ -56,11 +56,16 @@ class FetchAgentPodTest {
   }
 
   @Test
-  void aReleaseWithoutRefsKeepsItsPodAsBefore() {
+  void aReleaseWithoutRefsHasTheAgentForItsSwitchesButServesOnlyItsBranch() {
     Pod plain =
         WorkerPodBuilder.build(WorkerPodBuilderTest.worker(), WorkerPodBuilderTest.RELEASE, 26000);
-    assertThat(plain.getSpec().getContainers()).hasSize(1);
-    assertThat(plain.getSpec().getVolumes()).noneMatch(v -> v.getName().equals("mirror"));
+    assertThat(plain.getSpec().getContainers())
+        .extracting(Container::getName)
+        .containsExactly(WorkerPodBuilder.RUNTIME_CONTAINER, FetchAgentContainer.NAME);
+    Container runtime = plain.getSpec().getContainers().get(0);
+    assertThat(env(runtime, "GF_MIRROR_DIR")).isEqualTo(FetchAgentContainer.MIRROR);
+    assertThat(runtime.getEnv()).noneMatch(e -> e.getName().equals("GF_REFS"));
+    assertThat(plain.getSpec().getVolumes()).anyMatch(v -> v.getName().equals("mirror"));
     assertThat(FetchAgentContainer.port(60000)).isEqualTo(50000);
   }
 

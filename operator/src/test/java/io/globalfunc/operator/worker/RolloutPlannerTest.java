@@ -16,9 +16,15 @@ class RolloutPlannerTest {
   static final ReleaseView OLD = release("a");
   static final ReleaseView NEW = release("b");
 
+  /** OLD and NEW differ in the pod template (the repository); a commit alone would not. */
   static ReleaseView release(String c) {
     return new ReleaseView(
-        "lib", "https://git.example.com/x.git", null, "master", c.repeat(40), "sp_GlobalFunc");
+        "lib",
+        "https://git.example.com/" + c + ".git",
+        null,
+        "master",
+        c.repeat(40),
+        "sp_GlobalFunc");
   }
 
   static GlobalFuncWorker worker() {

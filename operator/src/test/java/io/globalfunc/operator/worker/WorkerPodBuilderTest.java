@@ -120,22 +120,28 @@ class WorkerPodBuilderTest {
     Pod pod = WorkerPodBuilder.build(worker(), RELEASE, 26000);
     Container init = pod.getSpec().getInitContainers().get(0);
     // Credentials are files of a Secret volume only the init container mounts, never env values.
-    assertThat(init.getEnv()).allMatch(e -> e.getValueFrom() == null);
+    assertThat(init.getEnv())
+        .filteredOn(e -> e.getValueFrom() != null)
+        .extracting(EnvVar::getName)
+        .containsExactly("GF_COMMIT");
     assertThat(env(init, "GF_GIT_TOKEN_FILE"))
         .isEqualTo(WorkerPodBuilder.GIT_SECRET_DIR + "/token");
     assertThat(env(init, "GF_GIT_USERNAME_FILE")).startsWith(WorkerPodBuilder.GIT_SECRET_DIR);
     assertThat(env(init, "GF_GIT_PASSWORD_FILE")).startsWith(WorkerPodBuilder.GIT_SECRET_DIR);
     assertThat(pod.getSpec().getVolumes())
-        .filteredOn(v -> v.getSecret() != null)
+        .filteredOn(v -> v.getSecret() != null && !v.getName().equals(ReleaseTokens.VOLUME))
         .singleElement()
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("git-creds"));
     assertThat(init.getVolumeMounts())
         .anyMatch(m -> m.getMountPath().equals(WorkerPodBuilder.GIT_SECRET_DIR) && m.getReadOnly());
     assertThat(env(init, "GF_FETCH_ONLY")).isEqualTo("true");
-    assertThat(env(init, "GF_COMMIT")).isEqualTo("a".repeat(40));
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry(Labels.COMMIT, "a".repeat(40));
     assertThat(env(init, "GF_FETCH_TARGET")).isEqualTo("/library");
     Container runtime = pod.getSpec().getContainers().get(0);
-    assertThat(runtime.getEnv()).allMatch(e -> e.getValueFrom() == null);
+    assertThat(runtime.getEnv())
+        .filteredOn(e -> e.getValueFrom() != null)
+        .extracting(EnvVar::getName)
+        .containsExactly("GF_COMMIT");
     assertThat(runtime.getVolumeMounts())
         .anyMatch(m -> m.getMountPath().equals("/library") && m.getReadOnly());
     assertThat(runtime.getEnvFrom()).isNullOrEmpty();
@@ -170,6 +176,38 @@ class WorkerPodBuilderTest {
   }
 
   @Test
+  void theCommitComesFromTheAnnotationAndTheReleaseTokenOnlyReachesTheRuntime() {
+    Pod pod = WorkerPodBuilder.build(worker(), RELEASE, 26000);
+    Container runtime = pod.getSpec().getContainers().get(0);
+    for (Container c : List.of(runtime, pod.getSpec().getInitContainers().get(0))) {
+      EnvVar commit =
+          c.getEnv().stream()
+              .filter(e -> e.getName().equals("GF_COMMIT"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(commit.getValue()).isNull();
+      assertThat(commit.getValueFrom().getFieldRef().getFieldPath())
+          .isEqualTo("metadata.annotations['" + Labels.COMMIT + "']");
+    }
+    assertThat(env(runtime, "GF_RELEASE_TOKEN_FILE"))
+        .isEqualTo(ReleaseTokens.DIR + "/" + ReleaseTokens.KEY);
+    assertThat(pod.getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals(ReleaseTokens.VOLUME))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fleet-release-token"));
+    List<Container> others = new java.util.ArrayList<>(pod.getSpec().getInitContainers());
+    others.addAll(pod.getSpec().getContainers().subList(1, pod.getSpec().getContainers().size()));
+    assertThat(others)
+        .isNotEmpty()
+        .allSatisfy(
+            c -> {
+              assertThat(c.getVolumeMounts())
+                  .noneMatch(m -> m.getName().equals(ReleaseTokens.VOLUME));
+              assertThat(c.getEnv()).noneMatch(e -> e.getName().equals("GF_RELEASE_TOKEN_FILE"));
+            });
+  }
+
+  @Test
   void gpuAndHostPortOnlyWhenAsked() {
     GlobalFuncWorker w = worker();
     w.getSpec().getResources().setGpu(1);
@@ -182,13 +220,16 @@ class WorkerPodBuilderTest {
   }
 
   @Test
-  void theSpecHashIsStableAndMovesWithCommitOrSpec() {
+  void theSpecHashIsStableIgnoresTheCommitAndMovesWithTheSpec() {
     String a = hash(WorkerPodBuilder.build(worker(), RELEASE, 26000));
     assertThat(hash(WorkerPodBuilder.build(worker(), RELEASE, 26000))).isEqualTo(a);
     ReleaseView moved =
         new ReleaseView(
             "lib", RELEASE.url(), RELEASE.secretName(), "master", "b".repeat(40), "sp_GlobalFunc");
-    assertThat(hash(WorkerPodBuilder.build(worker(), moved, 26000))).isNotEqualTo(a);
+    Pod atNewCommit = WorkerPodBuilder.build(worker(), moved, 26000);
+    assertThat(hash(atNewCommit)).as("a new commit is switched in place, not rolled").isEqualTo(a);
+    assertThat(atNewCommit.getMetadata().getAnnotations())
+        .containsEntry(Labels.COMMIT, "b".repeat(40));
     GlobalFuncWorker bigger = worker();
     bigger.getSpec().getResources().setMemory("31Gi");
     assertThat(hash(WorkerPodBuilder.build(bigger, RELEASE, 26000))).isNotEqualTo(a);

@@ -91,11 +91,15 @@ abstract class WorkerReconcileScenarios {
     assertThat(runtime.getEnv()).noneMatch(e -> e.getName().startsWith("GF_GIT_"));
     FunctionRelease release =
         client.resources(FunctionRelease.class).inNamespace(ns).withName("lib").get();
-    assertThat(pod.getSpec().getInitContainers().get(0).getEnv())
-        .anyMatch(
-            e ->
-                e.getName().equals("GF_COMMIT")
-                    && e.getValue().equals(release.getStatus().getCommit()));
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsEntry(Labels.COMMIT, release.getStatus().getCommit());
+    assertThat(client.secrets().inNamespace(ns).withName("m7-release-token").get())
+        .as("the worker's release token")
+        .satisfies(
+            t -> {
+              assertThat(t.getData()).containsKey(ReleaseTokens.KEY);
+              assertThat(t.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("m7");
+            });
 
     var service = client.services().inNamespace(ns).withName("m7").get();
     assertThat(service.getSpec().getSelector()).containsEntry(Labels.WORKER, "m7");
@@ -227,7 +231,7 @@ abstract class WorkerReconcileScenarios {
   }
 
   @Test
-  void aMovedReleaseCommitReplacesPodsOneAtATime() {
+  void aMovedReleaseCommitRollsNoPodAndAChangedSpecReplacesPodsOneAtATime() {
     String ns = namespace("rollout");
     try (GitFixture repo = GitFixture.create(GitFixture.sampleLibrary())) {
       client.resource(Manifests.release(ns, "lib", repo.url(), "1s")).create();
@@ -242,13 +246,44 @@ abstract class WorkerReconcileScenarios {
                   && w.getStatus().getReadyReplicas() == 3
                   && w.getStatus().getCommit() != null);
 
+      Set<String> before = uids(ns);
       String next =
           repo.commit(Map.of("Base/sub.py", "def sub(a, b):\n    return a - b\n"), "add sub");
+
+      // The commit is not in the template: no pod goes; the operator asks each pod to switch in
+      // place, and these pods (no process behind them) cannot answer, which the status says.
+      GlobalFuncWorker switching =
+          awaitWorker(
+              ns,
+              "m7",
+              w ->
+                  "SwitchingCommit"
+                      .equals(
+                          Conditions.reason(
+                              w.getStatus().getConditions(), Conditions.PROGRESSING)));
+      assertThat(
+              Conditions.get(switching.getStatus().getConditions(), Conditions.PROGRESSING)
+                  .orElseThrow()
+                  .getMessage())
+          .startsWith("0/3 pods serve " + next.substring(0, 12))
+          .contains("switching in place", "m7-v101-30g-0g-2600");
+      assertThat(switching.getStatus().getCommit()).isNotEqualTo(next);
+      assertThat(uids(ns)).isEqualTo(before);
+
+      // A spec change does roll them, one at a time, and the new pods start at the new commit.
+      Manifests.onConflictRetry(
+          () ->
+              client
+                  .resources(GlobalFuncWorker.class)
+                  .inNamespace(ns)
+                  .withName("m7")
+                  .patch(
+                      PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"pythonWorkers\":3}}"));
 
       // Play the kubelet: every new pod becomes Ready once seen. Meanwhile never more than one of
       // the three replicas may be missing or not Ready.
       AtomicInteger worst = new AtomicInteger();
-      Set<String> seenUids = new HashSet<>();
+      Set<String> seenUids = new HashSet<>(before);
       await()
           .atMost(LONG)
           .pollInterval(Duration.ofMillis(50))
@@ -424,6 +459,18 @@ abstract class WorkerReconcileScenarios {
         .isFalse();
     assertThat(redis.set(String.class).smembers(EndpointKeys.spaceIndex(SPACE)))
         .noneMatch(m -> m.startsWith(ns + "/"));
+  }
+
+  Set<String> uids(String ns) {
+    Set<String> uids = new HashSet<>();
+    client
+        .pods()
+        .inNamespace(ns)
+        .withLabel(Labels.WORKER, "m7")
+        .list()
+        .getItems()
+        .forEach(p -> uids.add(p.getMetadata().getUid()));
+    return uids;
   }
 
   void markReady(Pod pod) {

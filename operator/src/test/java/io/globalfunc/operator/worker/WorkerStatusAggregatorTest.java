@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.globalfunc.operator.common.Conditions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every GlobalFuncWorker status transition a user can see, without a cluster. */
@@ -149,6 +150,37 @@ class WorkerStatusAggregatorTest {
   }
 
   @Test
+  void aCommitSwitchedInPlaceIsSwitchingUntilEveryPodServesItThenRolledOut() {
+    GlobalFuncWorkerStatus done = reconciled(null, 3, 3, true, 0);
+    done.setCommit("old");
+    GlobalFuncWorkerStatus switching =
+        at(done, 3, 3)
+            .ports(List.of(26000, 26001, 26002), false, 3, 26000, 27000)
+            .served(
+                COMMIT,
+                Map.of(COMMIT, 2, "old", 1),
+                List.of(new ReleaseSwitcher.Failure("m7-c", "the runtime answered 503: busy")))
+            .rollout(true, 0, COMMIT, 3, false)
+            .build();
+    assertThat(status(switching, Conditions.PROGRESSING)).isEqualTo("True");
+    assertThat(reason(switching, Conditions.PROGRESSING)).isEqualTo("SwitchingCommit");
+    assertThat(message(switching, Conditions.PROGRESSING))
+        .startsWith("2/3 pods serve ")
+        .contains("switching in place", "m7-c: the runtime answered 503: busy");
+    assertThat(switching.getCommit()).as("not every pod serves it yet").isEqualTo("old");
+    assertThat(status(switching, Conditions.READY)).isEqualTo("True");
+
+    GlobalFuncWorkerStatus served =
+        at(switching, 3, 3)
+            .ports(List.of(26000, 26001, 26002), false, 3, 26000, 27000)
+            .served(COMMIT, Map.of(COMMIT, 3), List.of())
+            .rollout(true, 0, COMMIT, 3, false)
+            .build();
+    assertThat(reason(served, Conditions.PROGRESSING)).isEqualTo("RolledOut");
+    assertThat(served.getCommit()).isEqualTo(COMMIT);
+  }
+
+  @Test
   void anExhaustedRangeIsDegradedAndNotReadyEvenWithEveryPodReady() {
     GlobalFuncWorkerStatus s =
         at(null, 2, 2)
@@ -188,7 +220,7 @@ class WorkerStatusAggregatorTest {
 
   @Test
   void endpointsAreReportedAsGiven() {
-    var e = new GlobalFuncWorkerStatus.Endpoint("m7-a", "m7", "10.0.0.1", 26000);
+    var e = new GlobalFuncWorkerStatus.Endpoint("m7-a", "m7", "10.0.0.1", 26000, "c1");
     GlobalFuncWorkerStatus s = at(null, 1, 1).endpoints(List.of(e)).build();
     assertThat(s.getEndpoints())
         .singleElement()

@@ -10,9 +10,13 @@ import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.CallMetrics;
+import io.globalfunc.runtime.library.Lease;
+import io.globalfunc.runtime.library.Provenance;
+import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,8 +28,10 @@ import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -55,8 +61,8 @@ public class BatchConsumer {
   private volatile boolean running;
   private volatile String lastError;
   private Semaphore permits;
-  private FrameFeeder feeder;
-  private WorkerPool feederPool;
+  private final Map<WorkerPool, FrameFeeder> feeders = new HashMap<>();
+  private String worker;
   private Thread loop;
 
   private final CallMetrics metrics;
@@ -76,8 +82,7 @@ public class BatchConsumer {
     // The pool keeps batch items to their share of workers and behind interactive calls; the
     // permits only bound how many tasks this runtime has taken from the stream (a prefetch).
     permits = new Semaphore(Math.max(1, pool.config().maxBackground()) * PREFETCH_PER_WORKER);
-    feeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().maxBackground(), true);
-    feederPool = pool;
+    worker = Provenance.identity(config.podName().orElse(null));
     store =
         BatchStore.connect(
             vertx, config.redisUri().get(), new BatchKeys(config.space(), library.branch()));
@@ -100,14 +105,14 @@ public class BatchConsumer {
     }
   }
 
-  /** The feeder of the release commit's pool, made anew after an in-place release switch. */
-  private synchronized FrameFeeder feeder() {
-    WorkerPool pool = library.pool();
-    if (pool != feederPool) {
-      feeder = new FrameFeeder(pool, new ChunkSizer(), pool.config().maxBackground(), true);
-      feederPool = pool;
-    }
-    return feeder;
+  /**
+   * The feeder of a commit's pool (the release's, or a ref's a batch names); a switch or a reload
+   * makes a new pool, so a new feeder, and the feeders of stopped pools are dropped.
+   */
+  private synchronized FrameFeeder feeder(WorkerPool pool) {
+    feeders.keySet().removeIf(p -> !p.isReady() && p != pool);
+    return feeders.computeIfAbsent(
+        pool, p -> new FrameFeeder(p, new ChunkSizer(), p.config().maxBackground(), true));
   }
 
   /** The store this runtime consumes, or null when batches are off. */
@@ -253,13 +258,58 @@ public class BatchConsumer {
         store.discard(t.streamId());
         return;
       }
-      ServedFunction fn = library.function(FunctionRef.parseOrNull(t.function()));
-      new TaskRun(t, fn, feeder(), metrics, config.batchMaxDeliveries())
-          .start()
-          .whenComplete((results, error) -> finish(t, results, permit));
+      FunctionName.RefCall named = FunctionName.RefCall.parseOrNull(t.function());
+      if (named == null || library.commits() == null) {
+        finish(
+            t, TaskRun.refused(t, Problem.UNKNOWN_FUNCTION, "no function " + t.function()), permit);
+        permit.handedOff();
+        return;
+      }
+      library
+          .commits()
+          .lease(named.ref())
+          .whenComplete(
+              (lease, error) -> {
+                if (error == null) {
+                  run(t, lease, FunctionRef.parseOrNull(named.packFunc()), permit);
+                } else {
+                  Throwable cause = error.getCause() == null ? error : error.getCause();
+                  Problem p = cause instanceof RefException re ? re.problem() : Problem.UNAVAILABLE;
+                  finish(t, TaskRun.refused(t, p, cause.getMessage()), permit);
+                }
+              });
       permit.handedOff();
     } finally {
       permit.releaseUnlessHandedOff();
+    }
+  }
+
+  /**
+   * Runs a task on the commit {@code lease} holds (a batch's {@code Package@ref.function}, or the
+   * release's), its envelopes carrying that commit's provenance; the lease ends with the task.
+   */
+  private void run(BatchTask t, Lease lease, FunctionRef ref, Permit permit) {
+    try {
+      ServedFunction fn = ref == null ? null : lease.library().function(ref);
+      Map<String, String> provenance =
+          fn == null ? Map.of() : Provenance.of(lease, fn, worker, null).envelopeFields();
+      new TaskRun(
+              t,
+              fn,
+              feeder(lease.library().pool()),
+              metrics,
+              config.batchMaxDeliveries(),
+              provenance)
+          .start()
+          .whenComplete(
+              (results, error) -> {
+                lease.close();
+                finish(t, results, permit);
+              });
+    } catch (RuntimeException e) {
+      lease.close();
+      permit.release();
+      LOG.warnf("cannot run batch %s task %s: %s", t.batchId(), t.streamId(), e);
     }
   }
 

@@ -192,18 +192,53 @@ public class BatchRoutes {
         pool, p -> new FrameFeeder(p, new ChunkSizer(), p.config().workers(), false));
   }
 
-  /** Queues a durable batch; 202 with its id. */
+  /**
+   * Queues a durable batch, on the commit {@code ?ref=} names (checked now, resolved again by each
+   * runtime that takes a task: the tasks name {@code Package@ref.function}); 202 with its id.
+   */
   private void submit(RoutingContext rc) {
     BatchStore store = consumer.store();
     if (store == null) {
       requests.problem(rc, Problem.UNAVAILABLE, "durable batches need GF_REDIS_URI", null);
       return;
     }
-    Optional<Items> parsed = items(rc);
-    if (parsed.isEmpty()) {
+    String ref = rc.queryParams().get("ref");
+    if (ref == null) {
+      items(rc).ifPresent(parsed -> submit(rc, store, parsed, null));
       return;
     }
-    String function = parsed.get().fn().ref().callName();
+    if (!FunctionName.isRefName(ref)) {
+      requests.problem(rc, Problem.INVALID_REQUEST, "ref is not a valid ref name: " + ref, null);
+      return;
+    }
+    if (library.commits() == null) {
+      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", null);
+      return;
+    }
+    Context context = Vertx.currentContext();
+    library
+        .commits()
+        .lease(ref)
+        .whenComplete(
+            (lease, error) ->
+                context.runOnContext(
+                    v -> {
+                      if (error != null) {
+                        Throwable t = error.getCause() == null ? error : error.getCause();
+                        Problem p =
+                            t instanceof RefException re ? re.problem() : Problem.UNAVAILABLE;
+                        requests.problem(rc, p, t.getMessage(), null);
+                        return;
+                      }
+                      try (lease) {
+                        items(rc, lease.library())
+                            .ifPresent(parsed -> submit(rc, store, parsed, ref));
+                      }
+                    }));
+  }
+
+  private void submit(RoutingContext rc, BatchStore store, Items parsed, String ref) {
+    String function = new FunctionName.RefCall(parsed.fn().ref().callName(), ref).spelled();
     List<byte[]> items;
     try {
       items = JsonArrayItems.split(rc.body().buffer().getBytes());

@@ -13,6 +13,7 @@ import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.library.ServedFunction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,18 +32,37 @@ final class TaskRun {
   private final int maxDeliveries;
 
   private final CallMetrics metrics;
+  private final Map<String, String> provenance;
 
+  /**
+   * A task of {@code fn} (null: not served) whose run items' envelopes carry {@code provenance}.
+   */
   TaskRun(
       BatchTask task,
       ServedFunction fn,
       FrameFeeder feeder,
       CallMetrics metrics,
-      int maxDeliveries) {
+      int maxDeliveries,
+      Map<String, String> provenance) {
     this.metrics = metrics;
+    this.provenance = provenance;
     this.task = task;
     this.fn = fn;
     this.feeder = feeder;
     this.maxDeliveries = maxDeliveries;
+  }
+
+  /** Every item of a task that cannot run at all (its ref unknown or not allowed), failed. */
+  static List<ItemResult> refused(BatchTask task, Problem problem, String detail) {
+    List<ItemResult> results = new ArrayList<>();
+    for (int k = 0; k < task.items().size(); k++) {
+      results.add(
+          ItemResult.of(
+              task.item(k),
+              Outcome.FAILED,
+              ResultEnvelope.failure(problem.body(JSON, detail, task.function()))));
+    }
+    return results;
   }
 
   /** Reads every item, runs the valid ones in worker frames, and says what became of each. */
@@ -112,7 +132,10 @@ final class TaskRun {
   private ItemResult result(int k, CallOutcome outcome) {
     int item = task.item(k);
     if (outcome instanceof CallOutcome.Success s) {
-      return ItemResult.of(item, Outcome.DONE, ResultEnvelope.success(s.json()));
+      return ItemResult.of(
+          item,
+          Outcome.DONE,
+          ResultEnvelope.annotate(ResultEnvelope.success(s.json()), provenance));
     }
     CallOutcome.Failure f = (CallOutcome.Failure) outcome;
     if (f.kind().neverRan()) {
@@ -136,7 +159,10 @@ final class TaskRun {
                   + "); dead-lettered"));
     }
     return ItemResult.of(
-        item, Outcome.FAILED, ResultEnvelope.failure(Problem.body(JSON, f, fn.ref().callName())));
+        item,
+        Outcome.FAILED,
+        ResultEnvelope.annotate(
+            ResultEnvelope.failure(Problem.body(JSON, f, fn.ref().callName())), provenance));
   }
 
   private ItemResult failed(int item, Problem problem, String detail) {

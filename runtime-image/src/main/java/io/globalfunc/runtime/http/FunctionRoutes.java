@@ -145,9 +145,8 @@ public class FunctionRoutes {
         return;
       }
     }
-    String ref = rc.queryParams().get("ref");
-    if (ref != null && !FunctionName.isRefName(ref)) {
-      requests.problem(rc, Problem.INVALID_REQUEST, "ref is not a valid ref name: " + ref, name);
+    String ref = ref(rc, name);
+    if (ref == null && rc.response().ended()) {
       return;
     }
     call(rc, name, ref, null, kwargs);
@@ -155,13 +154,22 @@ public class FunctionRoutes {
 
   private void call(RoutingContext rc, String name, String ref, JsonNode args, JsonNode kwargs) {
     FunctionRef fref = FunctionRef.parseOrNull(name);
+    withLease(rc, ref, name, lease -> run(rc, lease, name, fref, args, kwargs));
+  }
+
+  /**
+   * Runs {@code action} on the request's event loop with a lease on the commit {@code ref} names
+   * (null: the release's); answers the ref's problem instead when it cannot be served.
+   */
+  private void withLease(
+      RoutingContext rc, String ref, String name, java.util.function.Consumer<Lease> action) {
     CommitPools commits = library.commits();
     if (commits == null) {
       unknown(rc, name);
       return;
     }
     if (ref == null) {
-      run(rc, commits.leaseCurrent(), name, fref, args, kwargs);
+      action.accept(commits.leaseCurrent());
       return;
     }
     Context context = Vertx.currentContext();
@@ -173,7 +181,7 @@ public class FunctionRoutes {
                     context,
                     () -> {
                       if (error == null) {
-                        run(rc, lease, name, fref, args, kwargs);
+                        action.accept(lease);
                       } else if (error.getCause() instanceof RefException re
                           || error instanceof RefException) {
                         RefException e =
@@ -282,23 +290,65 @@ public class FunctionRoutes {
     }
   }
 
+  /** {@code GET /v1/functions[?ref=]}: the functions of the release's commit, or of a ref's. */
   private void list(RoutingContext rc) {
-    ArrayNode out = json.createArrayNode();
-    for (ServedFunction fn : library.functions().values()) {
-      out.add(describe(fn));
-    }
-    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(out.toString());
-  }
-
-  private void describe(RoutingContext rc) {
-    String name = rc.pathParam("package") + "." + rc.pathParam("function");
-    ServedFunction fn = library.function(FunctionRef.parseOrNull(name));
-    if (fn == null) {
-      requests.problem(
-          rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+    String ref = ref(rc, null);
+    if (ref == null && rc.response().ended()) {
       return;
     }
-    rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(describe(fn).toString());
+    if (library.commits() == null) {
+      rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end("[]"); // nothing loaded
+      return;
+    }
+    withLease(
+        rc,
+        ref,
+        null,
+        lease -> {
+          try (lease) {
+            ArrayNode out = json.createArrayNode();
+            for (ServedFunction fn : lease.library().functions().values()) {
+              out.add(describe(fn));
+            }
+            rc.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(out.toString());
+          }
+        });
+  }
+
+  /** {@code GET /v1/functions/{package}/{function}[?ref=]}. */
+  private void describe(RoutingContext rc) {
+    String name = rc.pathParam("package") + "." + rc.pathParam("function");
+    String ref = ref(rc, name);
+    if (ref == null && rc.response().ended()) {
+      return;
+    }
+    withLease(
+        rc,
+        ref,
+        name,
+        lease -> {
+          try (lease) {
+            ServedFunction fn = lease.library().function(FunctionRef.parseOrNull(name));
+            if (fn == null) {
+              requests.problem(
+                  rc, Problem.UNKNOWN_FUNCTION, "no function " + name + " is served here", name);
+              return;
+            }
+            rc.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE)
+                .end(describe(fn).toString());
+          }
+        });
+  }
+
+  /** The {@code ref} query parameter; answers 400 (and returns null) when it is no ref name. */
+  private String ref(RoutingContext rc, String name) {
+    String ref = rc.queryParams().get("ref");
+    if (ref != null && !FunctionName.isRefName(ref)) {
+      requests.problem(rc, Problem.INVALID_REQUEST, "ref is not a valid ref name: " + ref, name);
+      return null;
+    }
+    return ref;
   }
 
   private ObjectNode describe(ServedFunction fn) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.naming.FunctionName;
+import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.library.CommitPools;
 import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedLibrary;
@@ -29,10 +30,12 @@ public class VersionRoutes {
   private final ObjectMapper json = Requests.JSON;
   private final ServedLibrary library;
   private final Requests requests;
+  private final String releaseToken;
 
-  VersionRoutes(ServedLibrary library, Requests requests) {
+  VersionRoutes(ServedLibrary library, Requests requests, RuntimeConfig config) {
     this.library = library;
     this.requests = requests;
+    this.releaseToken = config.releaseToken().filter(t -> !t.isBlank()).orElse(null);
   }
 
   void register(@Observes Router router) {
@@ -42,6 +45,27 @@ public class VersionRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(4096))
         .handler(this::release)
         .failureHandler(requests::failure);
+  }
+
+  /**
+   * Whether the request carries the release token (GF_RELEASE_TOKEN_FILE), when one is set: 401
+   * with a {@code WWW-Authenticate} challenge without a token, 403 with another one.
+   */
+  private boolean authorized(RoutingContext rc) {
+    var refusal =
+        BearerToken.refusal(rc.request().getHeader(HttpHeaders.AUTHORIZATION), releaseToken);
+    if (refusal.isEmpty()) {
+      return true;
+    }
+    if (refusal.get() == Problem.UNAUTHORIZED) {
+      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"globalfunc-release\"");
+    }
+    requests.problem(
+        rc,
+        refusal.get(),
+        "POST /v1/release needs the worker's release token (Authorization: Bearer ...)",
+        null);
+    return false;
   }
 
   private void commits(RoutingContext rc) {
@@ -73,6 +97,9 @@ public class VersionRoutes {
    * branch, fetched afresh): 200 with the commit now served once its workers are up.
    */
   private void release(RoutingContext rc) {
+    if (!authorized(rc)) {
+      return;
+    }
     CommitPools commits = library.commits();
     if (commits == null) {
       requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", null);

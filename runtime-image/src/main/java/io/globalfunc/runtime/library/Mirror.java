@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,20 +28,38 @@ final class Mirror implements AutoCloseable {
     void refresh(String ref) throws Exception;
   }
 
-  private final RefResolver resolver;
+  private final Path gitDir;
   private final String source;
   private final Refresher refresher;
   private long lastRefreshEnd;
 
-  private Mirror(RefResolver resolver, String source, Refresher refresher) {
-    this.resolver = resolver;
+  /** Opened on first use: a fetch agent started with the runtime may still be writing it. */
+  private RefResolver resolver;
+
+  private Mirror(Path gitDir, String source, Refresher refresher) {
+    this.gitDir = gitDir;
     this.source = source;
     this.refresher = refresher;
   }
 
   /** A mirror refreshed by {@code refresher} ({@code null}: never refreshed). */
   static Mirror of(Path gitDir, String source, Refresher refresher) {
-    return new Mirror(RefResolver.open(gitDir), source, refresher);
+    return new Mirror(gitDir, source, refresher);
+  }
+
+  /**
+   * The resolver, opening the repository on first use (after one refresh when it is not there yet);
+   * throws while there is still no repository, so the caller's request fails and a later one tries
+   * again.
+   */
+  private synchronized RefResolver resolver() {
+    if (resolver == null) {
+      if (!Files.isDirectory(gitDir.resolve("refs")) && refresher != null) {
+        refresh("HEAD", System.nanoTime());
+      }
+      resolver = RefResolver.open(gitDir);
+    }
+    return resolver;
   }
 
   /** A refresher that asks a fetch agent on localhost to fetch a ref into the shared mirror. */
@@ -63,7 +82,7 @@ final class Mirror implements AutoCloseable {
   }
 
   Path gitDir() {
-    return resolver.gitDir();
+    return gitDir;
   }
 
   /** Where the library comes from, for people. */
@@ -74,10 +93,10 @@ final class Mirror implements AutoCloseable {
   /** Resolves a ref; on a miss, refreshes the mirror once and tries again. */
   Optional<RefResolver.Resolved> resolve(String ref) {
     long asked = System.nanoTime();
-    Optional<RefResolver.Resolved> r = resolver.resolve(ref);
+    Optional<RefResolver.Resolved> r = resolver().resolve(ref);
     if (r.isEmpty() && refresher != null) {
       refresh(ref, asked);
-      r = resolver.resolve(ref);
+      r = resolver().resolve(ref);
     }
     return r;
   }
@@ -87,7 +106,7 @@ final class Mirror implements AutoCloseable {
     if (refresher != null) {
       refresh(ref, System.nanoTime());
     }
-    return resolver.resolve(ref);
+    return resolver().resolve(ref);
   }
 
   /**
@@ -103,7 +122,7 @@ final class Mirror implements AutoCloseable {
                         RefException.Reason.UNKNOWN_REF,
                         "no branch, tag or commit " + ref + " in " + source));
     boolean isRelease = r.kind() == RefResolver.Kind.COMMIT && r.commit().equals(releaseCommit);
-    if (!isRelease && !resolver.allowed(r, policy)) {
+    if (!isRelease && !resolver().allowed(r, policy)) {
       throw new RefException(
           RefException.Reason.REF_NOT_ALLOWED,
           "ref "
@@ -133,7 +152,9 @@ final class Mirror implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    resolver.close();
+  public synchronized void close() {
+    if (resolver != null) {
+      resolver.close();
+    }
   }
 }

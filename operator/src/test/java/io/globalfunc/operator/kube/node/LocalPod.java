@@ -207,9 +207,29 @@ final class LocalPod implements Runnable {
     env.putAll(files.environment(spec, ip, apiHost, apiPort));
     List<String> mapped =
         argv.get().stream().map(a -> files.mapPath(spec, expand(a, env))).toList();
-    // In a pod the process binds 0.0.0.0 of its own network namespace; here, the pod's address.
+    // In a pod the process binds 0.0.0.0 (or the loopback) of its own network namespace, and its
+    // containers reach each other on 127.0.0.1; here, the pod's address stands for both. Only the
+    // ports the pod's own containers listen on move: 127.0.0.1 stays the host for anything else.
+    for (String port : podPorts()) {
+      env.replaceAll(
+          (k, v) -> v.replaceAll("//127\\.0\\.0\\.1:" + port + "(?!\\d)", "//" + ip + ":" + port));
+    }
     env.put("QUARKUS_HTTP_HOST", ip);
     c.start(mapped, env, files.home(), files.log(spec.getName()));
+  }
+
+  /** The ports the pod's containers listen on: their container ports and QUARKUS_HTTP_PORT. */
+  private List<String> podPorts() {
+    List<String> ports = new ArrayList<>();
+    for (LocalContainer c : containers) {
+      Optional.ofNullable(c.spec.getPorts())
+          .orElse(List.of())
+          .forEach(p -> ports.add(Integer.toString(p.getContainerPort())));
+      Optional.ofNullable(c.spec.getEnv()).orElse(List.of()).stream()
+          .filter(e -> "QUARKUS_HTTP_PORT".equals(e.getName()) && e.getValue() != null)
+          .forEach(e -> ports.add(e.getValue()));
+    }
+    return ports;
   }
 
   /** The kubelet's {@code $(VAR)} expansion of a command or argument. */

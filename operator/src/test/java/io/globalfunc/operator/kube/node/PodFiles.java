@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A pod's volumes as folders under the pod's own folder, and its containers' environments. A local
@@ -30,6 +33,8 @@ import java.util.Optional;
  */
 final class PodFiles {
 
+  private static final Pattern ENTRY =
+      Pattern.compile("metadata\\.(annotations|labels)\\['([^']+)'\\]");
   private static final String SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 
   private final KubernetesClient client;
@@ -136,10 +141,31 @@ final class PodFiles {
         case "status.podIP", "status.hostIP" -> podIp;
         case "spec.nodeName" -> pod.getSpec().getNodeName();
         case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
-        default -> null;
+        default -> metadataEntry(from.getFieldRef().getFieldPath());
       };
     }
     return null;
+  }
+
+  /**
+   * {@code metadata.annotations['k']} or {@code metadata.labels['k']}, read from the pod as it is
+   * now (a kubelet resolves them when a container starts, so a restart sees a changed annotation).
+   */
+  private String metadataEntry(String path) {
+    Matcher m = ENTRY.matcher(path);
+    if (!m.matches()) {
+      return null;
+    }
+    Pod now =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .get();
+    ObjectMeta meta = (now != null ? now : pod).getMetadata();
+    Map<String, String> entries =
+        "annotations".equals(m.group(1)) ? meta.getAnnotations() : meta.getLabels();
+    return entries == null ? null : entries.get(m.group(2));
   }
 
   private void project(VolumeProjection source, Path dir) {

@@ -1,0 +1,146 @@
+package io.globalfunc.operator.worker;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-worker release token: a Secret the operator creates once (owned by the worker, so it goes
+ * with it), mounted into the runtime container only, whose {@code token} key the runtime requires
+ * on {@code POST /v1/release} and the operator sends. Cached by worker uid: one read per worker per
+ * operator start.
+ */
+final class ReleaseTokens {
+
+  /** The key of the Secret holding the token; also the file name in the mounted volume. */
+  static final String KEY = "token";
+
+  /** Where the runtime container reads the token (a Secret volume only it mounts). */
+  static final String DIR = "/var/run/secrets/globalfunc/release";
+
+  static final String VOLUME = "release-token";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final KubernetesClient client;
+  private final Map<String, String> byWorkerUid = new ConcurrentHashMap<>();
+
+  ReleaseTokens(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** The Secret's name for a worker: fixed, so the pod template never changes with the token. */
+  static String secretName(String worker) {
+    return worker + "-release-token";
+  }
+
+  /** The pod volume of the worker's token Secret. */
+  static Volume volume(String worker) {
+    return new VolumeBuilder()
+        .withName(VOLUME)
+        .withNewSecret()
+        .withSecretName(secretName(worker))
+        .withDefaultMode(0440)
+        .endSecret()
+        .build();
+  }
+
+  /** The runtime container's mount of {@link #volume}. */
+  static VolumeMount mount() {
+    return WorkerPodBuilder.mount(VOLUME, DIR, true);
+  }
+
+  /** Tells the runtime where its token is (the {@code X_FILE} convention). */
+  static EnvVar env() {
+    return WorkerPodBuilder.env("GF_RELEASE_TOKEN_FILE", DIR + "/" + KEY);
+  }
+
+  /** The worker's token, creating its Secret on first use. */
+  String ensure(GlobalFuncWorker worker) {
+    return byWorkerUid.computeIfAbsent(worker.getMetadata().getUid(), uid -> readOrCreate(worker));
+  }
+
+  /** Forgets a deleted worker's token. */
+  void forget(GlobalFuncWorker worker) {
+    byWorkerUid.remove(worker.getMetadata().getUid());
+  }
+
+  private String readOrCreate(GlobalFuncWorker worker) {
+    String existing = read(worker);
+    if (existing != null) {
+      return existing;
+    }
+    try {
+      client
+          .secrets()
+          .inNamespace(worker.getMetadata().getNamespace())
+          .resource(build(worker))
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Created meanwhile (another reconcile, a previous operator): the stored one wins.
+    }
+    String token = read(worker);
+    if (token == null) {
+      throw new IllegalStateException(
+          "the release token Secret of " + worker.getMetadata().getName() + " has no token");
+    }
+    return token;
+  }
+
+  private String read(GlobalFuncWorker worker) {
+    Secret s =
+        client
+            .secrets()
+            .inNamespace(worker.getMetadata().getNamespace())
+            .withName(secretName(worker.getMetadata().getName()))
+            .get();
+    if (s == null || s.getData() == null || s.getData().get(KEY) == null) {
+      return null;
+    }
+    return new String(Base64.getDecoder().decode(s.getData().get(KEY)), StandardCharsets.UTF_8)
+        .strip();
+  }
+
+  private static Secret build(GlobalFuncWorker worker) {
+    byte[] random = new byte[32];
+    RANDOM.nextBytes(random);
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(secretName(worker.getMetadata().getName()))
+        .withNamespace(worker.getMetadata().getNamespace())
+        .withLabels(WorkerPodBuilder.selectorLabels(worker))
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(worker.getApiVersion())
+                .withKind(worker.getKind())
+                .withName(worker.getMetadata().getName())
+                .withUid(worker.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .withType("Opaque")
+        // data, not stringData: the token reads back the same from any server (a CRUD test
+        // server keeps stringData as written).
+        .addToData(
+            KEY,
+            Base64.getEncoder()
+                .encodeToString(HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8)))
+        .build();
+  }
+}
