@@ -182,10 +182,18 @@ public interface RuntimeConfig {
   Optional<String> podName();
 
   /**
-   * The bearer token {@code POST /v1/release} requires ({@code GF_RELEASE_TOKEN_FILE}, a file the
-   * operator fills from a per-worker Secret); unset: the route is open (local use).
+   * The bearer token {@code POST /v1/release} requires, for local use ({@code GF_RELEASE_TOKEN} or
+   * {@code GF_RELEASE_TOKEN_FILE}); unset with {@link #releaseTokenSha256()} unset: the route is
+   * open.
    */
   Optional<String> releaseToken();
+
+  /**
+   * The SHA-256 (hex) of the token {@code POST /v1/release} requires ({@code
+   * GF_RELEASE_TOKEN_SHA256_FILE}, the only key of the operator's per-worker Secret the runtime
+   * container mounts): the runtime never holds the token itself. Wins over {@link #releaseToken()}.
+   */
+  Optional<String> releaseTokenSha256();
 
   /** How long a memoised result of a pure function is kept. */
   @WithDefault("1h")

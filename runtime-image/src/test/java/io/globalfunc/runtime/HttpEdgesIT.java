@@ -74,14 +74,17 @@ class HttpEdgesIT {
     Path secrets = Files.createDirectories(tmp.resolve("secrets"));
     Files.writeString(secrets.resolve("redis"), redis.uri() + "\n");
     Files.writeString(secrets.resolve("token"), TOKEN + "\n");
-    Files.writeString(secrets.resolve("release-token"), RELEASE_TOKEN + "\n");
+    // As in a pod: the runtime gets only the digest of the release token (the operator's way).
+    Files.writeString(
+        secrets.resolve("release-token.sha256"),
+        io.globalfunc.runtime.http.BearerToken.sha256(RELEASE_TOKEN) + "\n");
     Map<String, String> env = new HashMap<>();
     env.put("GF_FUNCTIONS_DIR", lib.toString());
     env.put("GF_WORK_DIR", tmp.resolve("work").toString());
     env.put("GF_PYTHON_WORKERS", "1");
     env.put("GF_REDIS_URI_FILE", secrets.resolve("redis").toString());
     env.put("GF_GIT_TOKEN_FILE", secrets.resolve("token").toString());
-    env.put("GF_RELEASE_TOKEN_FILE", secrets.resolve("release-token").toString());
+    env.put("GF_RELEASE_TOKEN_SHA256_FILE", secrets.resolve("release-token.sha256").toString());
     env.put("DATABASE_URL", "postgres://app:" + DB_PASSWORD + "@db:5432/app");
     runtimes = new RuntimeProcesses();
     rt = runtimes.start(tmp, env);

@@ -1,6 +1,7 @@
 package io.globalfunc.operator.worker;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -18,16 +21,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-worker release token: a Secret the operator creates once (owned by the worker, so it goes
- * with it), mounted into the runtime container only, whose {@code token} key the runtime requires
- * on {@code POST /v1/release} and the operator sends. Cached by worker uid: one read per worker per
- * operator start.
+ * with it) holding the token the operator sends on {@code POST /v1/release} and its SHA-256. The
+ * runtime container mounts only the digest: the release's own Python code runs there and could read
+ * any file it mounts, and a digest cannot be turned back into the token. Cached by worker uid: one
+ * read per worker per operator start.
  */
 final class ReleaseTokens {
 
-  /** The key of the Secret holding the token; also the file name in the mounted volume. */
+  /** The key of the Secret holding the token (never mounted into a pod). */
   static final String KEY = "token";
 
-  /** Where the runtime container reads the token (a Secret volume only it mounts). */
+  /** The key holding the token's SHA-256 (hex); also the file name in the mounted volume. */
+  static final String SHA256_KEY = "sha256";
+
+  /** Where the runtime container reads the digest (a Secret volume only it mounts). */
   static final String DIR = "/var/run/secrets/globalfunc/release";
 
   static final String VOLUME = "release-token";
@@ -52,6 +59,7 @@ final class ReleaseTokens {
         .withName(VOLUME)
         .withNewSecret()
         .withSecretName(secretName(worker))
+        .withItems(new KeyToPath(SHA256_KEY, null, SHA256_KEY))
         .withDefaultMode(0440)
         .endSecret()
         .build();
@@ -62,9 +70,20 @@ final class ReleaseTokens {
     return WorkerPodBuilder.mount(VOLUME, DIR, true);
   }
 
-  /** Tells the runtime where its token is (the {@code X_FILE} convention). */
+  /** Tells the runtime where the token's digest is (the {@code X_FILE} convention). */
   static EnvVar env() {
-    return WorkerPodBuilder.env("GF_RELEASE_TOKEN_FILE", DIR + "/" + KEY);
+    return WorkerPodBuilder.env("GF_RELEASE_TOKEN_SHA256_FILE", DIR + "/" + SHA256_KEY);
+  }
+
+  /** The lower-case hex SHA-256 of a token: what the runtime compares a bearer token with. */
+  static String sha256(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /** The worker's token, creating its Secret on first use. */
@@ -116,9 +135,10 @@ final class ReleaseTokens {
         .strip();
   }
 
-  private static Secret build(GlobalFuncWorker worker) {
+  static Secret build(GlobalFuncWorker worker) {
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
     return new SecretBuilder()
         .withNewMetadata()
         .withName(secretName(worker.getMetadata().getName()))
@@ -137,10 +157,12 @@ final class ReleaseTokens {
         .withType("Opaque")
         // data, not stringData: the token reads back the same from any server (a CRUD test
         // server keeps stringData as written).
-        .addToData(
-            KEY,
-            Base64.getEncoder()
-                .encodeToString(HexFormat.of().formatHex(random).getBytes(StandardCharsets.UTF_8)))
+        .addToData(KEY, base64(token))
+        .addToData(SHA256_KEY, base64(sha256(token)))
         .build();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 }

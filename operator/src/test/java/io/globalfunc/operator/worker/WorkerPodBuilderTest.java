@@ -189,12 +189,21 @@ class WorkerPodBuilderTest {
       assertThat(commit.getValueFrom().getFieldRef().getFieldPath())
           .isEqualTo("metadata.annotations['" + Labels.COMMIT + "']");
     }
-    assertThat(env(runtime, "GF_RELEASE_TOKEN_FILE"))
-        .isEqualTo(ReleaseTokens.DIR + "/" + ReleaseTokens.KEY);
+    assertThat(env(runtime, "GF_RELEASE_TOKEN_SHA256_FILE"))
+        .isEqualTo(ReleaseTokens.DIR + "/" + ReleaseTokens.SHA256_KEY);
+    assertThat(runtime.getEnv()).noneMatch(e -> e.getName().equals("GF_RELEASE_TOKEN_FILE"));
     assertThat(pod.getSpec().getVolumes())
         .filteredOn(v -> v.getName().equals(ReleaseTokens.VOLUME))
         .singleElement()
-        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("fleet-release-token"));
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("fleet-release-token");
+              // Only the digest is projected: user code in the runtime container can read any
+              // file mounted there, and the token itself would let it switch its own pod.
+              assertThat(v.getSecret().getItems())
+                  .extracting(i -> i.getKey())
+                  .containsExactly(ReleaseTokens.SHA256_KEY);
+            });
     List<Container> others = new java.util.ArrayList<>(pod.getSpec().getInitContainers());
     others.addAll(pod.getSpec().getContainers().subList(1, pod.getSpec().getContainers().size()));
     assertThat(others)
@@ -203,7 +212,7 @@ class WorkerPodBuilderTest {
             c -> {
               assertThat(c.getVolumeMounts())
                   .noneMatch(m -> m.getName().equals(ReleaseTokens.VOLUME));
-              assertThat(c.getEnv()).noneMatch(e -> e.getName().equals("GF_RELEASE_TOKEN_FILE"));
+              assertThat(c.getEnv()).noneMatch(e -> e.getName().startsWith("GF_RELEASE_TOKEN"));
             });
   }
 

@@ -97,7 +97,7 @@ abstract class WorkerReconcileScenarios {
         .as("the worker's release token")
         .satisfies(
             t -> {
-              assertThat(t.getData()).containsKey(ReleaseTokens.KEY);
+              assertThat(t.getData()).containsKeys(ReleaseTokens.KEY, ReleaseTokens.SHA256_KEY);
               assertThat(t.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("m7");
             });
 

@@ -30,12 +30,17 @@ public class VersionRoutes {
   private final ObjectMapper json = Requests.JSON;
   private final ServedLibrary library;
   private final Requests requests;
-  private final String releaseToken;
+  private final String releaseTokenSha256;
 
   VersionRoutes(ServedLibrary library, Requests requests, RuntimeConfig config) {
     this.library = library;
     this.requests = requests;
-    this.releaseToken = config.releaseToken().filter(t -> !t.isBlank()).orElse(null);
+    this.releaseTokenSha256 =
+        config
+            .releaseTokenSha256()
+            .filter(t -> !t.isBlank())
+            .or(() -> config.releaseToken().filter(t -> !t.isBlank()).map(BearerToken::sha256))
+            .orElse(null);
   }
 
   void register(@Observes Router router) {
@@ -48,12 +53,13 @@ public class VersionRoutes {
   }
 
   /**
-   * Whether the request carries the release token (GF_RELEASE_TOKEN_FILE), when one is set: 401
-   * with a {@code WWW-Authenticate} challenge without a token, 403 with another one.
+   * Whether the request carries the release token (whose digest GF_RELEASE_TOKEN_SHA256_FILE holds,
+   * or GF_RELEASE_TOKEN locally), when one is set: 401 with a {@code WWW-Authenticate} challenge
+   * without a token, 403 with another one.
    */
   private boolean authorized(RoutingContext rc) {
     var refusal =
-        BearerToken.refusal(rc.request().getHeader(HttpHeaders.AUTHORIZATION), releaseToken);
+        BearerToken.refusal(rc.request().getHeader(HttpHeaders.AUTHORIZATION), releaseTokenSha256);
     if (refusal.isEmpty()) {
       return true;
     }
