@@ -90,7 +90,9 @@ final class MapCommand extends GfCommand {
   @Option(
       names = "--ref",
       paramLabel = "REF",
-      description = "With --url: the version to run, a branch, tag or commit the release serves.")
+      description =
+          "The version to run, a branch, tag or commit the release serves (with --redis, each"
+              + " task names it, so the runtimes' GF_REFS must allow it).")
   String versionRef;
 
   @Option(
@@ -114,8 +116,8 @@ final class MapCommand extends GfCommand {
     if ((url == null) == (redis == null)) {
       throw usage("give exactly one of --url URL or --redis URI");
     }
-    if (versionRef != null && (url == null || !FunctionName.isRefName(versionRef))) {
-      throw usage("--ref needs --url and a valid ref name");
+    if (versionRef != null && !FunctionName.isRefName(versionRef)) {
+      throw usage("--ref needs a valid ref name (a branch, tag or commit)");
     }
     FunctionRef ref = FunctionRef.parseOrNull(function);
     if (ref == null) {
@@ -223,7 +225,8 @@ final class MapCommand extends GfCommand {
     String base = base();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     URI describe =
-        URI.create(base + "/v1/functions/" + ref.pkg() + "/" + ref.function()).normalize();
+        URI.create(base + "/v1/functions/" + ref.pkg() + "/" + ref.function() + refQuery())
+            .normalize();
     HttpResponse<String> probe;
     try {
       probe =
@@ -233,11 +236,37 @@ final class MapCommand extends GfCommand {
     } catch (IOException e) {
       throw new GfException("cannot reach " + CatalogConfig.redact(base) + ": " + e.getMessage());
     }
-    if (probe.statusCode() == 404) {
+    if (probe.statusCode() == 404 || probe.statusCode() == 403) {
+      String at = versionRef == null ? "" : " at ref " + versionRef;
       throw new GfException(
-          "no function " + function + " is served at " + CatalogConfig.redact(base));
+          "no function "
+              + function
+              + " is served"
+              + at
+              + " at "
+              + CatalogConfig.redact(base)
+              + " ("
+              + detail(probe)
+              + ")");
     }
     return client;
+  }
+
+  /** A problem answer's {@code detail}, else its status. */
+  private static String detail(HttpResponse<String> r) {
+    try {
+      String d = PLAIN.readTree(r.body()).path("detail").asText("");
+      return d.isEmpty() ? "HTTP " + r.statusCode() : d;
+    } catch (IOException | RuntimeException e) {
+      return "HTTP " + r.statusCode();
+    }
+  }
+
+  /** {@code ?ref=...} with --ref, else empty. */
+  private String refQuery() {
+    return versionRef == null
+        ? ""
+        : "?ref=" + java.net.URLEncoder.encode(versionRef, StandardCharsets.UTF_8);
   }
 
   private String base() {
@@ -248,11 +277,8 @@ final class MapCommand extends GfCommand {
       throws Exception {
     String base = base();
     int done = writer.itemsDone();
-    String query =
-        versionRef == null
-            ? ""
-            : "?ref=" + java.net.URLEncoder.encode(versionRef, StandardCharsets.UTF_8);
-    URI map = encoded(URI.create(base + "/v1/map/" + ref.pkg() + "/" + ref.function() + query));
+    URI map =
+        encoded(URI.create(base + "/v1/map/" + ref.pkg() + "/" + ref.function() + refQuery()));
     for (int from = done; from < in.items().size(); from += chunk) {
       List<String> slice = in.items().subList(from, Math.min(in.items().size(), from + chunk));
       String body = "[" + String.join(",", slice) + "]";
@@ -315,7 +341,7 @@ final class MapCommand extends GfCommand {
           throw new GfException(
               "no function " + function + " is served on branch " + br + " in space " + sp);
         }
-        batch = producer.submit(ref.callName(), in.items());
+        batch = producer.submit(task(ref), in.items());
         MapState.create(output, function, in.lineProblem().length, batch);
         err().println("gf: batch " + batch + " queued (" + in.items().size() + " items)");
       } else {
@@ -323,7 +349,7 @@ final class MapCommand extends GfCommand {
       }
       producer.await(
           batch,
-          ref.callName(),
+          task(ref),
           in.items(),
           writer.itemsDone(),
           (i, envelope) ->
@@ -331,6 +357,11 @@ final class MapCommand extends GfCommand {
                   i, provenance ? envelope : MapLines.without(envelope, MapLines.PROVENANCE)),
           (d, t) -> writer.flush());
     }
+  }
+
+  /** The name each task of a durable batch carries: {@code Package@ref.function} with --ref. */
+  private String task(FunctionRef ref) {
+    return new FunctionName.RefCall(ref.callName(), versionRef).spelled();
   }
 
   private String currentBranchOrLocal() {

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.core.testing.RuntimeProcesses;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Assumptions;
@@ -16,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gf call}: arguments typed by the function's annotations ({@code k:=json} as is), prints
- * shown on stderr for local calls, and a remote failure keeping its exception type and traceback.
+ * shown on stderr for local calls, and a remote failure keeping its exception type and traceback;
+ * {@code gf map --ref} over a runtime's URL and over Redis.
  */
 class GfCallIT {
 
@@ -105,6 +111,85 @@ class GfCallIT {
           gf.run(tmp, "call", "P.shout", "text=boom", "--url", url, "--traceback");
       assertThat(tb.err()).contains("Traceback").contains("raise ValueError(\"went boom\")");
     }
+  }
+
+  @Test
+  void mapRunsTheVersionItIsAskedForOverTheUrlAndOverRedis() throws Exception {
+    Path jar = runtimeJar();
+    Assumptions.assumeTrue(Files.isRegularFile(jar), "runtime-image not built");
+    try (Git git = Git.open(repo.toFile())) {
+      git.branchCreate().setName("dev").call();
+      git.checkout().setName("dev").call();
+      Files.writeString(repo.resolve("P/ver.py"), "def ver(x):\n    return x + 100\n");
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("dev").setAuthor("T", "t@e").setCommitter("T", "t@e").call();
+      git.checkout().setName("master").call();
+      Files.writeString(repo.resolve("P/ver.py"), "def ver(x):\n    return x + 1\n");
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("master").setAuthor("T", "t@e").setCommitter("T", "t@e").call();
+    }
+    Path in = tmp.resolve("in.jsonl");
+    Files.writeString(in, "{\"x\":1}\n{\"x\":2}\n{\"x\":3}\n");
+    try (RedisServer redis = RedisServer.start();
+        RuntimeProcesses runtimes = new RuntimeProcesses(jar)) {
+      Map<String, String> env = new HashMap<>();
+      env.put("GF_REPOSITORY_URL", repo.toUri().toString());
+      env.put("GF_BRANCH", "master");
+      env.put("GF_REFS", "dev");
+      env.put("GF_REDIS_URI", redis.uri());
+      env.put("GF_CACHE_DIR", tmp.resolve("cache").toString());
+      env.put("GF_WORK_DIR", tmp.resolve("work").toString());
+      env.put("GF_PYTHON_WORKERS", "1");
+      String url = "http://127.0.0.1:" + runtimes.start(tmp, env).port();
+
+      assertThat(mapped(in, "url", "--url", url)).containsExactly(2, 3, 4);
+      assertThat(mapped(in, "url-dev", "--url", url, "--ref", "dev"))
+          .containsExactly(101, 102, 103);
+      assertThat(
+              mapped(in, "redis-dev", "--redis", redis.uri(), "--branch", "master", "--ref", "dev"))
+          .containsExactly(101, 102, 103);
+      // --provenance keeps the name of what answered: the dev version.
+      assertThat(Files.readString(tmp.resolve("redis-dev.jsonl"))).contains("P_dev.ver");
+
+      GfProcess.Result refused =
+          gf.run(
+              tmp,
+              "map",
+              "P.ver",
+              "--input",
+              in.toString(),
+              "--output",
+              tmp.resolve("no.jsonl").toString(),
+              "--url",
+              url,
+              "--ref",
+              "no-such-ref");
+      assertThat(refused.exit()).as(refused.toString()).isNotZero();
+      assertThat(refused.err()).contains("at ref no-such-ref");
+    }
+  }
+
+  /** Runs {@code gf map P.ver} into {@code <name>.jsonl} and returns each line's result. */
+  private List<Integer> mapped(Path in, String name, String... how) throws Exception {
+    Path out = tmp.resolve(name + ".jsonl");
+    String[] args = {
+      "map", "P.ver", "--input", in.toString(), "--output", out.toString(), "--provenance"
+    };
+    GfProcess.Result r = gf.run(tmp, concat(args, how));
+    assertThat(r.exit()).as(r.toString()).isZero();
+    List<Integer> got = new ArrayList<>();
+    for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+      got.add(JSON.readTree(line).path("result").asInt());
+    }
+    return got;
+  }
+
+  private static Path runtimeJar() {
+    return GfProcess.jar()
+        .getParent()
+        .getParent()
+        .getParent()
+        .resolve("runtime-image/target/quarkus-app/quarkus-run.jar");
   }
 
   static String[] concat(String[] a, String... b) {

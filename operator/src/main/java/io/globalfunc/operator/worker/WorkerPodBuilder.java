@@ -191,13 +191,7 @@ public final class WorkerPodBuilder {
     env.add(env("GF_FETCH_TARGET", LIBRARY_DIR));
     env.add(env("GF_CACHE_DIR", CACHE_DIR));
     env.add(env("TZ", "UTC"));
-    if (release.secretName() != null) {
-      // Only this container mounts the Secret, as files (never environment variables); a key the
-      // Secret lacks is a missing file, which the runtime reads as unset.
-      env.add(env("GF_GIT_USERNAME_FILE", GIT_SECRET_DIR + "/username"));
-      env.add(env("GF_GIT_PASSWORD_FILE", GIT_SECRET_DIR + "/password"));
-      env.add(env("GF_GIT_TOKEN_FILE", GIT_SECRET_DIR + "/token"));
-    }
+    env.addAll(gitSecretEnv(release));
     return new ContainerBuilder()
         .withName(INIT_CONTAINER)
         .withImage(image(spec))
@@ -234,7 +228,10 @@ public final class WorkerPodBuilder {
         FetchAgentContainer.build(image(spec), release, port, gitSecretEnv(release), agentMounts));
   }
 
-  /** The Git credentials as files of the Secret volume, for the containers that fetch. */
+  /**
+   * The Git credentials as files of the Secret volume (never environment variables), for the
+   * containers that fetch; a key the Secret lacks is a missing file, which reads as unset.
+   */
   private static List<EnvVar> gitSecretEnv(ReleaseView release) {
     if (release.secretName() == null) {
       return List.of();
