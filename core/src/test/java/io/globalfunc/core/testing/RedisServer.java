@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real {@code redis-server} process on a free loopback port, for tests. It fails loudly when the
@@ -103,6 +107,37 @@ public final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Runs one command with {@code redis-cli} against {@code uri} (its password included, if any) and
+   * returns the non-blank lines of the raw answer: a real client, not the code under test.
+   */
+  public static List<String> cli(String uri, String... command) {
+    List<String> cmd =
+        new ArrayList<>(List.of("redis-cli", "-u", uri, "--no-auth-warning", "--raw"));
+    cmd.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return out.lines().filter(l -> !l.isBlank()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code HGETALL key} through {@link #cli}, as a map in the server's order. */
+  public static Map<String, String> hash(String uri, String key) {
+    List<String> lines = cli(uri, "HGETALL", key);
+    Map<String, String> hash = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < lines.size(); i += 2) {
+      hash.put(lines.get(i), lines.get(i + 1));
+    }
+    return hash;
   }
 
   /** A port that was free a moment ago. */

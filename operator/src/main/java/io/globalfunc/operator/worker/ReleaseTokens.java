@@ -2,7 +2,6 @@ package io.globalfunc.operator.worker;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -144,15 +143,7 @@ final class ReleaseTokens {
         .withName(secretName(worker.getMetadata().getName()))
         .withNamespace(worker.getMetadata().getNamespace())
         .withLabels(WorkerPodBuilder.selectorLabels(worker))
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(worker.getApiVersion())
-                .withKind(worker.getKind())
-                .withName(worker.getMetadata().getName())
-                .withUid(worker.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(worker.asOwner())
         .endMetadata()
         .withType("Opaque")
         // data, not stringData: the token reads back the same from any server (a CRUD test

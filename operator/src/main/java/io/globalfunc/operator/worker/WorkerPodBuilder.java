@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
@@ -83,15 +82,7 @@ public final class WorkerPodBuilder {
             .withAnnotations(new LinkedHashMap<>(orEmpty(spec.getPodAnnotations())))
             .addToAnnotations(Labels.IDENTITY, id.identity())
             .addToAnnotations(Labels.COMMIT, release.commit())
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(worker.getApiVersion())
-                    .withKind(worker.getKind())
-                    .withName(worker.getMetadata().getName())
-                    .withUid(worker.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .build())
+            .withOwnerReferences(worker.asOwner())
             .endMetadata()
             .withNewSpec()
             .withAutomountServiceAccountToken(false)

@@ -1,7 +1,6 @@
 package io.globalfunc.operator.worker;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.globalfunc.operator.common.Labels;
@@ -26,15 +25,7 @@ public final class WorkerServiceBuilder {
         .addToLabels(Labels.NAME, Labels.WORKER_APP)
         .addToLabels(Labels.INSTANCE, worker.getMetadata().getName())
         .addToLabels(Labels.WORKER, worker.getMetadata().getName())
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(worker.getApiVersion())
-                .withKind(worker.getKind())
-                .withName(worker.getMetadata().getName())
-                .withUid(worker.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(worker.asOwner())
         .endMetadata()
         .withNewSpec()
         .withType("ClusterIP")

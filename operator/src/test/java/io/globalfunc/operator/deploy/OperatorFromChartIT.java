@@ -21,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -542,34 +541,11 @@ class OperatorFromChartIT {
   }
 
   static List<String> redisLines(String... command) {
-    List<String> cmd =
-        new java.util.ArrayList<>(
-            List.of("redis-cli", "-p", Integer.toString(redis.port()), "--no-auth-warning"));
-    if (redisUri != null) {
-      cmd.addAll(List.of("-a", REDIS_PASSWORD));
-    }
-    cmd.add("--raw");
-    cmd.addAll(List.of(command));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor();
-      return out.lines().filter(l -> !l.isBlank()).toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return RedisServer.cli(redisUri != null ? redisUri : redis.uri(), command);
   }
 
   static Map<String, String> redisHash(String key) {
-    List<String> lines = redisLines("HGETALL", key);
-    Map<String, String> hash = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < lines.size(); i += 2) {
-      hash.put(lines.get(i), lines.get(i + 1));
-    }
-    return hash;
+    return RedisServer.hash(redisUri != null ? redisUri : redis.uri(), key);
   }
 
   /** can-i output as sorted lines with single spaces, so column widths do not matter. */

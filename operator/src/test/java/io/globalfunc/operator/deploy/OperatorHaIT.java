@@ -25,14 +25,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -472,27 +469,10 @@ class OperatorHaIT {
   }
 
   static List<String> redisLines(String... command) {
-    List<String> cmd = new ArrayList<>(List.of("redis-cli", "-u", redis.uri(), "--raw"));
-    cmd.addAll(List.of(command));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor();
-      return out.lines().filter(l -> !l.isBlank()).toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return RedisServer.cli(redis.uri(), command);
   }
 
   static Map<String, String> redisHash(String key) {
-    List<String> lines = redisLines("HGETALL", key);
-    Map<String, String> hash = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < lines.size(); i += 2) {
-      hash.put(lines.get(i), lines.get(i + 1));
-    }
-    return Objects.requireNonNull(hash);
+    return RedisServer.hash(redis.uri(), key);
   }
 }

@@ -19,7 +19,6 @@ import io.globalfunc.runtime.library.Calls;
 import io.globalfunc.runtime.library.CommitLibrary;
 import io.globalfunc.runtime.library.Lease;
 import io.globalfunc.runtime.library.Provenance;
-import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.vertx.core.Context;
@@ -37,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Many calls of one function: {@code POST /v1/map/{p}/{f}} runs a list of keyword-argument objects
@@ -131,7 +131,6 @@ public class BatchRoutes {
     return Optional.of(new Items(fn, items));
   }
 
-  /** Runs every item here, a bounded window at a time, and answers the envelopes in order. */
   /**
    * Runs every item here, on the commit {@code ?ref=} names (default: the release's), and answers
    * the envelopes in order, each with its provenance.
@@ -142,6 +141,15 @@ public class BatchRoutes {
       requests.problem(rc, Problem.INVALID_REQUEST, "ref is not a valid ref name: " + ref, null);
       return;
     }
+    withLease(rc, ref, lease -> map(rc, lease));
+  }
+
+  /**
+   * Runs {@code action} on the request's event loop with a lease on the commit {@code ref} names
+   * (null: the release's); answers the problem instead when the library is not loaded or the ref
+   * cannot be served.
+   */
+  private void withLease(RoutingContext rc, String ref, Consumer<Lease> action) {
     if (library.commits() == null) {
       requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", null);
       return;
@@ -155,12 +163,9 @@ public class BatchRoutes {
                 context.runOnContext(
                     v -> {
                       if (error == null) {
-                        map(rc, lease);
+                        action.accept(lease);
                       } else {
-                        Throwable t = error.getCause() == null ? error : error.getCause();
-                        Problem p =
-                            t instanceof RefException re ? re.problem() : Problem.UNAVAILABLE;
-                        requests.problem(rc, p, t.getMessage(), null);
+                        requests.refFailure(rc, error, null);
                       }
                     }));
   }
@@ -228,30 +233,14 @@ public class BatchRoutes {
       requests.problem(rc, Problem.INVALID_REQUEST, "ref is not a valid ref name: " + ref, null);
       return;
     }
-    if (library.commits() == null) {
-      requests.problem(rc, Problem.UNAVAILABLE, "the library is not loaded", null);
-      return;
-    }
-    Context context = Vertx.currentContext();
-    library
-        .commits()
-        .lease(ref)
-        .whenComplete(
-            (lease, error) ->
-                context.runOnContext(
-                    v -> {
-                      if (error != null) {
-                        Throwable t = error.getCause() == null ? error : error.getCause();
-                        Problem p =
-                            t instanceof RefException re ? re.problem() : Problem.UNAVAILABLE;
-                        requests.problem(rc, p, t.getMessage(), null);
-                        return;
-                      }
-                      try (lease) {
-                        items(rc, lease.library())
-                            .ifPresent(parsed -> submit(rc, store, parsed, ref));
-                      }
-                    }));
+    withLease(
+        rc,
+        ref,
+        lease -> {
+          try (lease) {
+            items(rc, lease.library()).ifPresent(parsed -> submit(rc, store, parsed, ref));
+          }
+        });
   }
 
   private void submit(RoutingContext rc, BatchStore store, Items parsed, String ref) {

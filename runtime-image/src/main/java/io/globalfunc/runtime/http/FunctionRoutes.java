@@ -16,7 +16,6 @@ import io.globalfunc.runtime.library.Calls;
 import io.globalfunc.runtime.library.CommitPools;
 import io.globalfunc.runtime.library.Lease;
 import io.globalfunc.runtime.library.Provenance;
-import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.vertx.core.Context;
@@ -182,13 +181,8 @@ public class FunctionRoutes {
                     () -> {
                       if (error == null) {
                         action.accept(lease);
-                      } else if (error.getCause() instanceof RefException re
-                          || error instanceof RefException) {
-                        RefException e =
-                            error instanceof RefException r ? r : (RefException) error.getCause();
-                        requests.problem(rc, e.problem(), e.getMessage(), name);
                       } else {
-                        requests.problem(rc, Problem.UNAVAILABLE, error.getMessage(), name);
+                        requests.refFailure(rc, error, name);
                       }
                     }));
   }

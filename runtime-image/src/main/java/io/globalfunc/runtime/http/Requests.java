@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.globalfunc.runtime.library.RefException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.util.concurrent.CompletionException;
 
 /** Reading request bodies and answering problems, shared by every route. */
 @ApplicationScoped
@@ -81,6 +83,20 @@ public class Requests {
   /** Answers a problem. */
   public void problem(RoutingContext rc, Problem p, String detail, String function) {
     send(rc, p, p.body(json, detail, function));
+  }
+
+  /**
+   * Answers a failed lease of, or switch to, a commit: the ref's own problem ({@code unknown-ref},
+   * {@code ref-not-allowed}), else {@code unavailable}.
+   */
+  public void refFailure(RoutingContext rc, Throwable error, String function) {
+    Throwable t =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (t instanceof RefException re) {
+      problem(rc, re.problem(), re.getMessage(), function);
+    } else {
+      problem(rc, Problem.UNAVAILABLE, t.getMessage(), function);
+    }
   }
 
   /** Answers a problem with a prepared body. */

@@ -7,7 +7,6 @@ import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.library.CommitPools;
-import io.globalfunc.runtime.library.RefException;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -142,11 +141,8 @@ public class VersionRoutes {
                         rc.response()
                             .putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE)
                             .end(n.toString());
-                      } else if (error.getCause() instanceof RefException e) {
-                        requests.problem(rc, e.problem(), e.getMessage(), null);
                       } else {
-                        Throwable t = error.getCause() == null ? error : error.getCause();
-                        requests.problem(rc, Problem.UNAVAILABLE, t.getMessage(), null);
+                        requests.refFailure(rc, error, null);
                       }
                     }));
   }
