@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,12 +111,27 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Runs one command with {@code redis-cli} against {@code uri} (its password included, if any) and
-   * returns the non-blank lines of the raw answer: a real client, not the code under test.
+   * Runs one command with {@code redis-cli} against {@code uri} ({@code
+   * redis://[[user]:password@]host:port}) and returns the non-blank lines of the raw answer: a real
+   * client, not the code under test.
    */
   public static List<String> cli(String uri, String... command) {
+    // Host, port and password as separate flags: redis-cli's own -u sends an empty user name for
+    // redis://:password@host, which Redis refuses.
+    URI u = URI.create(uri);
     List<String> cmd =
-        new ArrayList<>(List.of("redis-cli", "-u", uri, "--no-auth-warning", "--raw"));
+        new ArrayList<>(
+            List.of("redis-cli", "-h", u.getHost(), "-p", Integer.toString(u.getPort())));
+    String userInfo = u.getUserInfo();
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      String user = colon < 0 ? "" : userInfo.substring(0, colon);
+      if (!user.isEmpty()) {
+        cmd.addAll(List.of("--user", user));
+      }
+      cmd.addAll(List.of("-a", colon < 0 ? userInfo : userInfo.substring(colon + 1)));
+    }
+    cmd.addAll(List.of("--no-auth-warning", "--raw"));
     cmd.addAll(List.of(command));
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
