@@ -90,30 +90,36 @@ final class DaemonSession implements Runnable {
       DaemonFrames.write(out, DaemonFrames.FRESH, "");
       return;
     }
+    int code;
     try {
       DaemonFrames.write(out, DaemonFrames.GO, "");
       watchForCancel(in);
-      PrintWriter stdout = writer(DaemonFrames.OUT);
-      PrintWriter stderr = writer(DaemonFrames.ERR);
-      Invocation invocation =
-          new Invocation(Path.of(cwd), Map.copyOf(env), stdout, stderr, daemon.catalogs, cancel);
-      int code;
-      try {
-        code = Gf.run(invocation, argv);
-      } catch (RuntimeException | Error e) {
-        System.err.println(Instant.now() + " gf daemon: " + String.join(" ", argv));
-        e.printStackTrace();
-        stderr.println("gf: unexpected " + e + " in the gf daemon (GF_DAEMON=0 runs without it)");
-        code = 1;
-      }
-      stdout.flush();
-      stderr.flush();
-      if (!cancel.cancelled()) {
-        DaemonFrames.writeExit(out, code);
-      }
+      code = runCommand(cwd, env, argv);
     } finally {
-      daemon.end();
+      daemon.end(); // before the exit status: the caller may ask for the status next
     }
+    if (!cancel.cancelled()) {
+      DaemonFrames.writeExit(out, code);
+    }
+  }
+
+  private int runCommand(String cwd, Map<String, String> env, String[] argv) {
+    PrintWriter stdout = writer(DaemonFrames.OUT);
+    PrintWriter stderr = writer(DaemonFrames.ERR);
+    Invocation invocation =
+        new Invocation(Path.of(cwd), Map.copyOf(env), stdout, stderr, daemon.catalogs, cancel);
+    int code;
+    try {
+      code = Gf.run(invocation, argv);
+    } catch (RuntimeException | Error e) {
+      System.err.println(Instant.now() + " gf daemon: " + String.join(" ", argv));
+      e.printStackTrace();
+      stderr.println("gf: unexpected " + e + " in the gf daemon (GF_DAEMON=0 runs without it)");
+      code = 1;
+    }
+    stdout.flush();
+    stderr.flush();
+    return code;
   }
 
   /** The caller's Ctrl-C (a CANCEL frame) or a closed connection cancels the command. */
