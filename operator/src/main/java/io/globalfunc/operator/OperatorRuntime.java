@@ -178,9 +178,8 @@ public class OperatorRuntime {
 
   /** Test profile: the CRDs written and served before the informers start. */
   private void applyCrds() {
-    OwnCrds.apply(client);
     try {
-      for (CustomResourceDefinition crd : OwnCrds.read(client)) {
+      for (CustomResourceDefinition crd : OwnCrds.write(client)) {
         OwnCrds.awaitServed(client, crd);
       }
     } catch (InterruptedException e) {
@@ -196,7 +195,7 @@ public class OperatorRuntime {
   private void upgradeCrdsAndExit() {
     int code = 0;
     try {
-      OwnCrds.apply(client);
+      OwnCrds.upgrade(client);
     } catch (RuntimeException e) {
       LOG.errorf("cannot write the CRDs: %s", e.getMessage());
       code = 1;

@@ -38,12 +38,15 @@ public final class OwnCrds {
 
   /**
    * Writes each CRD: replaces the cluster's copy (the one Helm's install created from {@code
-   * crds/}) with the build's, or creates it when missing; then waits until it is Established. On an
-   * existing CRD this needs only get and update on its name: the chart hook's RBAC (create cannot
-   * be limited to a name, so the hook has none, and Helm's install creates the CRDs).
+   * crds/}) with the build's, or creates it when missing. On an existing CRD this needs only get
+   * and update on its name: the chart hook's RBAC (create cannot be limited to a name, so the hook
+   * has none, and Helm's install creates the CRDs).
+   *
+   * @return the CRDs written
    */
-  public static void apply(KubernetesClient client) {
-    for (CustomResourceDefinition crd : read(client)) {
+  public static List<CustomResourceDefinition> write(KubernetesClient client) {
+    List<CustomResourceDefinition> written = read(client);
+    for (CustomResourceDefinition crd : written) {
       String name = crd.getMetadata().getName();
       var crds = client.apiextensions().v1().customResourceDefinitions();
       for (int attempt = 1; ; attempt++) {
@@ -62,9 +65,16 @@ public final class OwnCrds {
           }
         }
       }
-      awaitEstablished(client, name);
-      LOG.infof("CRD %s applied", name);
+      LOG.infof("CRD %s written", name);
     }
+    return written;
+  }
+
+  /**
+   * The chart's hook: {@link #write} the CRDs, then wait until the server reports them Established.
+   */
+  public static void upgrade(KubernetesClient client) {
+    write(client).forEach(crd -> awaitEstablished(client, crd.getMetadata().getName()));
   }
 
   /**
