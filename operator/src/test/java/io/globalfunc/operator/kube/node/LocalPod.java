@@ -34,6 +34,10 @@ final class LocalPod implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(LocalPod.class);
   private static final Duration TICK = Duration.ofMillis(200);
+
+  /** How often mounted Secrets are synced (a kubelet's default is about a minute). */
+  private static final Duration SECRET_SYNC = Duration.ofSeconds(2);
+
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private final KubernetesClient client;
@@ -161,7 +165,17 @@ final class LocalPod implements Runnable {
   }
 
   private void superviseContainers() {
+    Instant secretsSynced = Instant.now();
     while (stopGrace == null) {
+      if (Instant.now().isAfter(secretsSynced.plus(SECRET_SYNC))) {
+        secretsSynced = Instant.now();
+        try {
+          files.refreshSecrets();
+        } catch (RuntimeException e) {
+          // A kubelet logs a failed volume sync and keeps the pod running on the old content.
+          LOG.debugf("pod %s: secret volume sync failed: %s", name(), e.getMessage());
+        }
+      }
       for (LocalContainer c : containers) {
         Integer code = c.reapExit();
         if (code != null && restarts(code)) {
