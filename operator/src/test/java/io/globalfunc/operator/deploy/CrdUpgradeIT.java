@@ -81,7 +81,8 @@ class CrdUpgradeIT {
               "replicaCount=0",
               "--wait")
           .ok();
-      helm(
+      Tool.Result upgrade =
+          helm(
               kube,
               "upgrade",
               "gf",
@@ -92,8 +93,10 @@ class CrdUpgradeIT {
               "replicaCount=0",
               "--wait",
               "--timeout",
-              "4m")
-          .ok();
+              "4m");
+      assertThat(upgrade.exitCode())
+          .as("%s%nhook pod logs:%n%s", upgrade.output(), node.logs(ns.name(), 60))
+          .isZero();
     }
 
     List<Event> events = client.v1().events().inNamespace(ns.name()).list().getItems();
