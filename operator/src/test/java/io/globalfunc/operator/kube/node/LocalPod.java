@@ -219,8 +219,14 @@ final class LocalPod implements Runnable {
     }
     Map<String, String> env = new LinkedHashMap<>(images.environment(spec));
     env.putAll(files.environment(spec, ip, apiHost, apiPort));
-    List<String> mapped =
-        argv.get().stream().map(a -> files.mapPath(spec, expand(a, env))).toList();
+    // The image's entrypoint is a host path the node chose (e.g. the built jar), never a path in
+    // the container: only the container's own args are expanded and mapped into its volumes.
+    int entrypoint =
+        argv.get().size() - Optional.ofNullable(spec.getArgs()).map(List::size).orElse(0);
+    List<String> mapped = new ArrayList<>(argv.get().subList(0, entrypoint));
+    argv.get().subList(entrypoint, argv.get().size()).stream()
+        .map(a -> files.mapPath(spec, expand(a, env)))
+        .forEach(mapped::add);
     // In a pod the process binds 0.0.0.0 (or the loopback) of its own network namespace, and its
     // containers reach each other on 127.0.0.1; here, the pod's address stands for both. Only the
     // ports the pod's own containers listen on move: 127.0.0.1 stays the host for anything else.
