@@ -1,5 +1,6 @@
 import io.globalfunc.core.catalog.Catalog;
 import io.globalfunc.core.catalog.CatalogConfig;
+import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.catalog.SaveReport;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.introspect.PythonIntrospector;
@@ -67,13 +68,15 @@ public class CatalogBench {
     double c0 = cpu();
     long t0 = System.nanoTime();
     GitLibraryReader reader = new GitLibraryReader();
-    Library library = reader.read(reader.resolveLocal(lib, "master", null), lib.toString());
+    GitLibraryReader.Resolved resolved = reader.resolveLocal(lib, "master", null);
+    Library library = reader.read(resolved, lib.toString());
+    RepositoryClaim repository = new RepositoryClaim(reader.rootCommit(resolved), lib.toString());
     long t1 = System.nanoTime();
     Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector("python3").describe(library);
     long t2 = System.nanoTime();
     SaveReport report;
     try (Catalog catalog = Catalog.connect(config)) {
-      report = catalog.saveRelease(library, infos);
+      report = catalog.saveRelease(repository, library, infos);
     }
     long t3 = System.nanoTime();
     double saveAll = secs(t3 - t0);
@@ -85,7 +88,7 @@ public class CatalogBench {
     double rc0 = cpu();
     long r0 = System.nanoTime();
     try (Catalog catalog = Catalog.connect(config)) {
-      catalog.saveRelease(library, infos);
+      catalog.saveRelease(repository, library, infos);
     }
     double resave = secs(System.nanoTime() - r0);
     double resaveCpu = cpu() - rc0;

@@ -1,13 +1,26 @@
 #!/usr/bin/env python3
-"""Runtime benchmark: GlobalFunc's runtime against the seed's tornado server, side by side.
+"""Runtime benchmark: GlobalFunc's runtime against uvicorn and the seed's tornado server.
 
-Both serve examples/functions on loopback; wrk posts the seed's own call
-(Base.inverse_time_str, time_str="2024-02-15 11:11:11", bias_hours=-8) at 1, 16 and 64
-connections. Prints req/s, p50 and p99 for each, and GlobalFunc / baseline ratios.
+All serve examples/functions on loopback; wrk posts the seed's own call
+(Base.inverse_time_str, time_str="2024-02-15 11:11:11", bias_hours=-8) at each connection
+count. The servers take turns within each round (the order rotates from round to round), so
+every ratio compares runs a few seconds apart under the same machine load. Prints req/s, p50,
+p99 and p99.9 per run, then per connection count the median over rounds of each figure and of
+the GlobalFunc / uvicorn and GlobalFunc / seed ratios.
 
-Usage: bench/runtime/bench.py [--seconds 10] [--connections 1,16,64]
-Needs: wrk (Debian package), tornado (pip), a built runtime (make run builds it; this script
-builds it when missing).
+Servers:
+  uvicorn     uvicorn_app.py, a plain ASGI app, --workers N (httptools + uvloop): each call
+              runs in the process that read the request
+  GlobalFunc  the runtime jar with N Python workers, started as the image starts it
+              (JAVA_OPTS_APPEND of runtime-image/Dockerfile unless --java-opts)
+  seed        seed_server.py, the seed's tornado server (one process)
+
+Usage: bench/runtime/bench.py [--seconds 5] [--connections 1,4,16,64] [--rounds 3]
+           [--workers 2] [--servers uvicorn,gf,seed] [--gf NAME=QUARKUS_RUN_JAR ...]
+`--gf` may be given several times to compare runtime builds (e.g. before/after) in one run.
+Needs: wrk (Debian package) and a built runtime (this script builds it when missing). tornado,
+uvicorn, httptools and uvloop (requirements.txt) are installed once into
+~/.cache/globalfunc/bench-runtime-venv.
 """
 
 import argparse
@@ -15,19 +28,31 @@ import json
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 LIBRARY = os.path.join(ROOT, "examples", "functions")
 JAR = os.path.join(ROOT, "runtime-image", "target", "quarkus-app", "quarkus-run.jar")
+VENV = os.path.expanduser("~/.cache/globalfunc/bench-runtime-venv")
 BODY = {
     "pack_func": "Base.inverse_time_str",
     "kwargs": {"time_str": "2024-02-15 11:11:11", "bias_hours": -8},
 }
+# wrk prints the percentiles it has no flag for from its Lua `done` hook (microseconds).
+WRK_SCRIPT = """wrk.method = "POST"
+wrk.body = %s
+wrk.headers["Content-Type"] = "application/json"
+done = function(summary, latency, requests)
+  io.write(string.format("GF-LATENCY %%d %%d %%d %%d\\n", latency:percentile(50),
+    latency:percentile(99), latency:percentile(99.9), latency.max))
+end
+"""
 
 
 def free_port():
@@ -36,7 +61,26 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_until_serving(url, proc, seconds=60):
+def bench_python():
+    """The bench venv's interpreter, with requirements.txt installed (once)."""
+    python = os.path.join(VENV, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run(["python3", "-m", "venv", VENV], check=True)
+    probe = subprocess.run([python, "-c", "import tornado, uvicorn, httptools, uvloop"])
+    if probe.returncode != 0:
+        requirements = os.path.join(HERE, "requirements.txt")
+        subprocess.run([python, "-m", "pip", "install", "-q", "-r", requirements], check=True)
+    return python
+
+
+def image_java_opts():
+    """JAVA_OPTS_APPEND as runtime-image/Dockerfile sets it: the bench runs the JVM as shipped."""
+    with open(os.path.join(ROOT, "runtime-image", "Dockerfile")) as f:
+        m = re.search(r'JAVA_OPTS_APPEND="([^"]*)"', f.read())
+    return m.group(1).split() if m else []
+
+
+def wait_until_serving(url, proc, seconds=90):
     deadline = time.time() + seconds
     data = json.dumps(BODY).encode()
     while time.time() < deadline:
@@ -62,147 +106,242 @@ def to_ms(text):
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
+def descendants(pid):
+    """pid and every process below it (uvicorn's workers, the runtime's Python workers)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/children" % (p, task)) as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def usage(pid):
+    """(CPU seconds, context switches) of a process tree, over all its threads, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu, switches = 0.0, 0
+    for p in descendants(pid):
+        try:
+            tasks = os.listdir("/proc/%d/task" % p)
+        except OSError:
+            continue
+        for task in tasks:
+            base = "/proc/%d/task/%s/" % (p, task)
+            try:
+                with open(base + "stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                with open(base + "status") as f:
+                    status = f.read()
+            except OSError:
+                continue
+            cpu += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            switches += sum(int(n) for n in re.findall(r"ctxt_switches:\s+(\d+)", status))
+    return cpu, switches
+
+
 def wrk(url, connections, seconds, script):
-    threads = min(connections, 2)
     out = subprocess.run(
-        [
-            "wrk",
-            "-t%d" % threads,
-            "-c%d" % connections,
-            "-d%ds" % seconds,
-            "--latency",
-            "-s",
-            script,
-            url,
-        ],
+        ["wrk", "-t%d" % min(connections, 2), "-c%d" % connections, "-d%ds" % seconds]
+        + ["--latency", "-s", script, url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
-    p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    p50, p99, p999, worst = (
+        int(v) / 1000 for v in re.search(r"GF-LATENCY (.*)", out).group(1).split()
+    )
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sock = re.search(r"Socket errors: (.*)", out)
     return {
-        "rps": rps,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": p50,
         "p99": p99,
+        "p999": p999,
+        "max": worst,
         "non2xx": int(errors.group(1)) if errors else 0,
-        "socket_errors": sock.group(1) if sock else "",
     }
+
+
+class Server:
+    """One server under test: its process, URL and log."""
+
+    def __init__(self, name, command, env, logs):
+        self.name = name
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d/gfgo/" % self.port
+        log = open(os.path.join(logs, "%s.log" % name), "w")
+        command = [c.replace("{port}", str(self.port)) for c in command]
+        env = {k: v.replace("{port}", str(self.port)) for k, v in env.items()}
+        self.proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_servers(args, python, logs):
+    env = dict(os.environ, TZ="UTC")
+    servers = []
+    wanted = args.servers.split(",")
+    if "uvicorn" in wanted:
+        uvicorn = [python, "-m", "uvicorn", "--app-dir", HERE, "uvicorn_app:app"]
+        uvicorn += ["--host", "127.0.0.1", "--port", "{port}", "--workers", str(args.workers)]
+        uvicorn += ["--http", "httptools", "--loop", "uvloop", "--no-access-log"]
+        uvicorn += ["--log-level", "warning"]
+        servers.append(Server("uvicorn", uvicorn, dict(env, GF_BENCH_LIBRARY=LIBRARY), logs))
+    if "gf" in wanted:
+        java_opts = args.java_opts.split() if args.java_opts is not None else image_java_opts()
+        gf_env = dict(
+            env,
+            GF_FUNCTIONS_DIR=LIBRARY,
+            QUARKUS_HTTP_PORT="{port}",
+            GF_PYTHON_WORKERS=str(args.workers),
+            QUARKUS_LOG_LEVEL="WARN",
+        )
+        for name, jar in gf_jars(args):
+            servers.append(Server(name, ["java"] + java_opts + ["-jar", jar], gf_env, logs))
+    if "seed" in wanted:
+        seed = [python, os.path.join(HERE, "seed_server.py"), LIBRARY, "{port}"]
+        servers.append(Server("seed", seed, env, logs))
+    return servers
+
+
+def gf_jars(args):
+    if not args.gf:
+        if not os.path.exists(JAR):
+            build = [os.path.join(ROOT, "mvnw"), "-B", "-q", "-pl", "runtime-image", "-am"]
+            subprocess.run(build + ["package", "-DskipTests"], cwd=ROOT, check=True)
+        return [("GlobalFunc", JAR)]
+    return [tuple(v.split("=", 1)) for v in args.gf]
+
+
+def warm_up(servers, seconds, script):
+    """The JVM's JIT most of all: many connections first, then the single-connection path."""
+    for s in servers:
+        long = s.name not in ("uvicorn", "seed")
+        wrk(s.url, 16, seconds if long else 2, script)
+        wrk(s.url, 1, max(2, seconds // 2) if long else 1, script)
+
+
+def load_average():
+    return " ".join("%.2f" % v for v in os.getloadavg())
+
+
+def measure(servers, conns, rounds, seconds, script):
+    """results[(name, c)] = one run per round; the servers' order rotates every round."""
+    results = {}
+    for r in range(rounds):
+        print("round %d, load average %s" % (r + 1, load_average()), flush=True)
+        order = servers[r % len(servers) :] + servers[: r % len(servers)]
+        for c in conns:
+            for s in order:
+                cpu0, sw0 = usage(s.proc.pid)
+                run = wrk(s.url, c, seconds, script)
+                cpu1, sw1 = usage(s.proc.pid)
+                requests = max(1.0, run["rps"] * seconds)
+                run["cpu_us"] = (cpu1 - cpu0) / requests * 1e6
+                run["switches"] = (sw1 - sw0) / requests
+                results.setdefault((s.name, c), []).append(run)
+                print(
+                    "  %-12s c=%-3d %9.0f req/s  p50 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms"
+                    "  %5.0f us CPU %5.2f switches /req%s"
+                    % (
+                        s.name,
+                        c,
+                        run["rps"],
+                        run["p50"],
+                        run["p99"],
+                        run["p999"],
+                        run["max"],
+                        run["cpu_us"],
+                        run["switches"],
+                        "  non-2xx %d" % run["non2xx"] if run["non2xx"] else "",
+                    ),
+                    flush=True,
+                )
+    print("end, load average %s" % load_average())
+    return results
+
+
+def ratio(results, ours, base, c, key):
+    """Median over rounds of ours / base, each round's runs being side by side."""
+    pairs = zip(results[(ours, c)], results[(base, c)])
+    return statistics.median(o[key] / b[key] for o, b in pairs)
+
+
+def summarize(results, names, conns, args):
+    print()
+    print(
+        "POST /gfgo/ Base.inverse_time_str on loopback, wrk %ds per run, %d rounds, %d cores, "
+        "%d workers per server (seed: 1 process); medians over rounds"
+        % (args.seconds, args.rounds, os.cpu_count(), args.workers)
+    )
+    print("CPU us and switches: the server's processes (all threads), per request")
+    keys = ("rps", "p50", "p99", "p999", "cpu_us", "switches")
+    head = ("server", "conns", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "CPU us", "switches")
+    print("%-12s %5s | %9s %8s %8s %8s | %7s %8s" % head)
+    for c in conns:
+        for n in names:
+            med = [statistics.median(r[k] for r in results[(n, c)]) for k in keys]
+            print("%-12s %5d | %9.0f %8.2f %8.2f %8.2f | %7.1f %8.2f" % tuple([n, c] + med))
+    for base in ("uvicorn", "seed"):
+        if base not in names:
+            continue
+        print()
+        print(
+            "ratios to %s (median of per-round ratios; req/s > 1 and latency < 1 is better)" % base
+        )
+        print("%-12s %5s | %7s %7s %7s %7s" % ("server", "conns", "req/s", "p50", "p99", "p99.9"))
+        for n in names:
+            if n in ("uvicorn", "seed"):
+                continue
+            for c in conns:
+                print(
+                    "%-12s %5d | %6.2fx %6.2fx %6.2fx %6.2fx"
+                    % tuple(
+                        [n, c]
+                        + [ratio(results, n, base, c, k) for k in ("rps", "p50", "p99", "p999")]
+                    )
+                )
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--connections", default="1,16,64")
-    ap.add_argument("--workers", type=int, default=os.cpu_count())
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--connections", default="1,4,16,64")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--servers", default="uvicorn,gf,seed")
+    ap.add_argument("--gf", action="append", help="NAME=path/to/quarkus-run.jar (repeatable)")
+    ap.add_argument("--java-opts", help="JVM options (default: the image's JAVA_OPTS_APPEND)")
     args = ap.parse_args()
     conns = [int(c) for c in args.connections.split(",")]
+    python = bench_python()
 
-    if not os.path.exists(JAR):
-        subprocess.run(
-            [
-                os.path.join(ROOT, "mvnw"),
-                "-B",
-                "-q",
-                "-pl",
-                "runtime-image",
-                "-am",
-                "package",
-                "-DskipTests",
-            ],
-            cwd=ROOT,
-            check=True,
-        )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(
-            'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n'
-            % json.dumps(json.dumps(BODY))
-        )
+        f.write(WRK_SCRIPT % json.dumps(json.dumps(BODY)))
         script = f.name
-
-    env = dict(os.environ, TZ="UTC")
-    seed_port, gf_port = free_port(), free_port()
     logs = tempfile.mkdtemp(prefix="gf-bench-")
-    seed = subprocess.Popen(
-        [
-            sys.executable,
-            os.path.join(ROOT, "bench", "runtime", "seed_server.py"),
-            LIBRARY,
-            str(seed_port),
-        ],
-        env=env,
-        stdout=open(os.path.join(logs, "seed.log"), "w"),
-        stderr=subprocess.STDOUT,
-    )
-    gf_env = dict(
-        env,
-        GF_FUNCTIONS_DIR=LIBRARY,
-        QUARKUS_HTTP_PORT=str(gf_port),
-        GF_PYTHON_WORKERS=str(args.workers),
-        QUARKUS_LOG_LEVEL="WARN",
-    )
-    gf = subprocess.Popen(
-        ["java", "-jar", JAR],
-        env=gf_env,
-        stdout=open(os.path.join(logs, "gf.log"), "w"),
-        stderr=subprocess.STDOUT,
-    )
+    servers = start_servers(args, python, logs)
     try:
-        seed_url = "http://127.0.0.1:%d/gfgo/" % seed_port
-        gf_url = "http://127.0.0.1:%d/gfgo/" % gf_port
-        wait_until_serving(seed_url, seed)
-        wait_until_serving(gf_url, gf)
-        # Warm both up (the JVM's JIT most of all) before measuring.
-        wrk(gf_url, 16, max(5, args.seconds // 2), script)
-        wrk(seed_url, 16, 2, script)
-        rows = []
-        for c in conns:
-            base = wrk(seed_url, c, args.seconds, script)
-            ours = wrk(gf_url, c, args.seconds, script)
-            rows.append((c, base, ours))
+        for s in servers:
+            wait_until_serving(s.url, s.proc)
+        warm_up(servers, max(5, args.seconds), script)
+        results = measure(servers, conns, args.rounds, args.seconds, script)
     finally:
-        for p in (seed, gf):
-            p.terminate()
-        for p in (seed, gf):
-            p.wait(timeout=30)
-
-    print(
-        "POST /gfgo/ Base.inverse_time_str on loopback, %ds per run, wrk, "
-        "%d cores, %d Python workers" % (args.seconds, os.cpu_count(), args.workers)
-    )
-    print(
-        "%5s | %-28s | %-28s | %-24s"
-        % (
-            "conns",
-            "seed tornado: req/s p50 p99",
-            "GlobalFunc: req/s p50 p99",
-            "ratio: req/s  p50  p99",
-        )
-    )
-    for c, b, o in rows:
-        print(
-            "%5d | %8.0f %8.2fms %8.2fms | %8.0f %8.2fms %8.2fms | %6.2fx %5.2fx %5.2fx%s"
-            % (
-                c,
-                b["rps"],
-                b["p50"],
-                b["p99"],
-                o["rps"],
-                o["p50"],
-                o["p99"],
-                o["rps"] / b["rps"],
-                o["p50"] / b["p50"],
-                o["p99"] / b["p99"],
-                "  (non-2xx: seed %d, gf %d)" % (b["non2xx"], o["non2xx"])
-                if b["non2xx"] or o["non2xx"]
-                else "",
-            )
-        )
-    print("req/s ratio > 1 is faster; latency ratio < 1 is faster.")
+        for s in servers:
+            s.stop()
+    summarize(results, [s.name for s in servers], conns, args)
+    print("logs: %s" % logs)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

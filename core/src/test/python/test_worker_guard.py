@@ -1,7 +1,10 @@
 """What the worker undoes after a call, what makes it retire, and requests it cannot read."""
 
+import json
 import os
 import signal
+import struct
+import subprocess
 import sys
 import threading
 import time
@@ -139,3 +142,82 @@ def test_threads_of_an_import_and_idle_executor_workers_belong_to_the_library(gu
         pool.shutdown()
         stop.set()
         started_by_import.join()
+
+
+def test_what_could_strike_after_the_answer_is_settled_before_it(guard):
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.alarm(30)
+    sys.setrecursionlimit(sys.getrecursionlimit() + 5)
+    t.start()
+    try:
+        assert "thread" in guard.before_answer()
+        assert signal.alarm(0) == 0
+        assert sys.getrecursionlimit() == guard.recursion_limit
+    finally:
+        stop.set()
+        t.join()
+        signal.signal(signal.SIGALRM, guard.handlers[signal.SIGALRM])
+    assert guard.before_answer() is None
+
+
+def test_state_that_cannot_be_restored_retires_after_the_answer_without_raising(tmp_path):
+    home, gone = os.getcwd(), tmp_path / "gone"
+    gone.mkdir()
+    os.chdir(gone)
+    r, w = os.pipe()
+    try:
+        g = gf_worker.CallGuard((sys.stdout, sys.stderr), (r, w), {})
+        os.chdir(home)
+        gone.rmdir()  # the worker's own folder, removed by a call: it cannot go back there
+        assert "cannot restore" in g.after_answer()
+    finally:
+        os.chdir(home)
+        os.close(r)
+        os.close(w)
+
+
+def read_answer(fd):
+    head = b""
+    while len(head) < 13:
+        chunk = os.read(fd, 13 - len(head))
+        if not chunk:
+            return None
+        head += chunk
+    length, status, call_id = struct.unpack(">IBQ", head)
+    payload = b""
+    while len(payload) < length - 9:
+        payload += os.read(fd, length - 9 - len(payload))
+    return status, call_id, payload
+
+
+def test_a_real_worker_answers_first_then_says_it_retires(tmp_path):
+    library, work = tmp_path / "lib", tmp_path / "work"
+    (library / "P").mkdir(parents=True)
+    work.mkdir()
+    (library / "P" / "rm.py").write_text(
+        "import os\nimport shutil\n\n\ndef rm():\n    shutil.rmtree(os.getcwd())\n    return 1\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-B", gf_worker.__file__, str(library)],
+        cwd=work,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        out = proc.stdout.fileno()
+        assert read_answer(out)[0] == gf_worker.STATUS_READY
+        for call_id in (7, 8):  # 8 is written ahead: it must not run in what 7 left behind
+            body = json.dumps({"id": call_id, "p": "P", "f": "rm"}).encode()
+            proc.stdin.write(struct.pack(">I", len(body)) + body)
+        proc.stdin.flush()
+        assert read_answer(out) == (gf_worker.STATUS_OK, 7, b"1")
+        assert read_answer(out) == (gf_worker.STATUS_RETIRING, 7, b"")
+        assert read_answer(out) is None
+        assert proc.wait(timeout=30) == 0
+        assert b"cannot restore" in proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()

@@ -1,6 +1,7 @@
 package io.globalfunc.cli;
 
 import io.globalfunc.core.catalog.Catalog;
+import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.catalog.SaveReport;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.introspect.PythonIntrospector;
@@ -50,17 +51,20 @@ final class SaveCommand extends GfCommand {
                 + Workspace.MARKER
                 + " file)");
       }
-      String python = System.getenv().getOrDefault("GF_PYTHON", "python3");
+      String python = python();
       SaveReport report;
       List<String> notes = new ArrayList<>();
       try (Catalog catalog = connect()) {
-        catalog.claim(ws.identity(library.commit()));
+        RepositoryClaim repository = ws.identity(library.commit());
         if (all) {
           Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(python).describe(library);
           notes.addAll(WorkingTreeNotes.of(ws));
           report =
               catalog.saveRelease(
-                  library, infos, json ? (d, t) -> {} : new ProgressBar(err(), "saving"));
+                  repository,
+                  library,
+                  infos,
+                  json ? (d, t) -> {} : new ProgressBar(err(), "saving"));
         } else {
           Set<FunctionRef> refs = new LinkedHashSet<>();
           for (String n : names) {
@@ -88,7 +92,7 @@ final class SaveCommand extends GfCommand {
           Library subset =
               new Library(library.source(), library.branch(), library.commit(), chosen);
           Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(python).describe(subset);
-          report = catalog.saveFunctions(library, infos, refs);
+          report = catalog.saveFunctions(repository, library, infos, refs);
         }
         report(report, catalog, notes);
       }

@@ -15,8 +15,6 @@ import java.util.Optional;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
@@ -139,14 +137,10 @@ final class Workspace implements AutoCloseable {
    * {@code commit} (the same in every clone), and its origin URL (or folder) for messages.
    */
   RepositoryClaim identity(String commit) {
-    try (RevWalk walk = new RevWalk(repo)) {
-      walk.setRetainBody(false);
-      RevCommit c = walk.parseCommit(repo.resolve(commit));
-      while (c.getParentCount() > 0) {
-        c = walk.parseCommit(c.getParent(0));
-      }
+    try {
       String origin = repo.getConfig().getString("remote", "origin", "url");
-      return new RepositoryClaim(c.name(), origin != null ? origin : top.toString());
+      return new RepositoryClaim(
+          GitLibraryReader.rootCommit(repo, commit), origin != null ? origin : top.toString());
     } catch (IOException e) {
       throw new GfException("cannot read the history of " + top + ": " + e.getMessage());
     }

@@ -28,11 +28,40 @@ public final class Catalog implements AutoCloseable {
   private final CatalogReads reads;
   private final CatalogRegenerator regenerator;
 
+  /** Null for the owner of the connections; else what {@link #close()} runs instead. */
+  private final Runnable giveBack;
+
   private Catalog(CatalogBackend backend) {
     this.backend = backend;
     this.search = new SearchIndexSync(backend);
     this.reads = new CatalogReads(backend);
     this.regenerator = new CatalogRegenerator(reads, backend.space());
+    this.giveBack = null;
+  }
+
+  private Catalog(Catalog owner, Runnable giveBack) {
+    this.backend = owner.backend;
+    this.search = owner.search;
+    this.reads = owner.reads;
+    this.regenerator = owner.regenerator;
+    this.giveBack = giveBack;
+  }
+
+  /**
+   * This open catalog lent out: the same connections, and {@link #close()} runs {@code giveBack}
+   * instead of closing them (the gf daemon keeps one catalog open across commands).
+   */
+  public Catalog lend(Runnable giveBack) {
+    return new Catalog(this, giveBack);
+  }
+
+  /**
+   * What to run while the embedded catalog's file is locked by another process, before each wait:
+   * it may ask the holder (an idle gf daemon) to let go. Replaces the previous hook; {@code null}
+   * removes it.
+   */
+  public static void whenEmbeddedLocked(java.util.function.Consumer<Path> askHolder) {
+    EmbeddedMongo.whenLocked(askHolder);
   }
 
   /**
@@ -59,35 +88,43 @@ public final class Catalog implements AutoCloseable {
   }
 
   /**
-   * Claims this space for {@code repository} on its first save, or refuses (CONFLICT) when the
-   * space belongs to another repository. Call it before saving.
-   */
-  public void claim(RepositoryClaim repository) {
-    repository.claim(backend);
-  }
-
-  /**
    * Saves a whole release: every {@code package/name.py} of {@code library} at its commit, with
    * what introspection said of it. Idempotent; functions of the branch that the release no longer
-   * has are marked removed (they stay readable at older commits).
+   * has are marked removed (they stay readable at older commits). The space is claimed for {@code
+   * repository} first: every save names the repository it comes from, so no save path can mix two
+   * repositories in one space.
    *
+   * @param repository the repository the library was read from; its first save claims the space
    * @param library read through Git, so it has a branch and a commit
    * @param infos introspection results keyed by function; a missing entry saves the file as not
    *     callable
+   * @throws CatalogException {@code CONFLICT} when the space belongs to another repository; nothing
+   *     is written then
    */
-  public SaveReport saveRelease(Library library, Map<FunctionRef, FunctionInfo> infos) {
-    return saveRelease(library, infos, SaveListener.NONE);
+  public SaveReport saveRelease(
+      RepositoryClaim repository, Library library, Map<FunctionRef, FunctionInfo> infos) {
+    return saveRelease(repository, library, infos, SaveListener.NONE);
   }
 
-  /** As {@link #saveRelease(Library, Map)}, reporting progress. */
+  /** As {@link #saveRelease(RepositoryClaim, Library, Map)}, reporting progress. */
   public SaveReport saveRelease(
-      Library library, Map<FunctionRef, FunctionInfo> infos, SaveListener listener) {
+      RepositoryClaim repository,
+      Library library,
+      Map<FunctionRef, FunctionInfo> infos,
+      SaveListener listener) {
+    repository.claim(backend);
     return save(SavePlan.of(space(), library, null), infos, listener);
   }
 
-  /** Saves only {@code refs} of the release; nothing is marked removed. */
+  /**
+   * Saves only {@code refs} of the release (the space claimed for {@code repository} first, as
+   * {@link #saveRelease(RepositoryClaim, Library, Map)}); nothing is marked removed.
+   */
   public SaveReport saveFunctions(
-      Library library, Map<FunctionRef, FunctionInfo> infos, Collection<FunctionRef> refs) {
+      RepositoryClaim repository,
+      Library library,
+      Map<FunctionRef, FunctionInfo> infos,
+      Collection<FunctionRef> refs) {
     Set<String> paths = new HashSet<>();
     for (FunctionRef ref : refs) {
       if (library.file(ref.path()).isEmpty()) {
@@ -104,6 +141,7 @@ public final class Catalog implements AutoCloseable {
       }
       paths.add(ref.path());
     }
+    repository.claim(backend);
     return save(SavePlan.of(space(), library, paths), infos, SaveListener.NONE);
   }
 
@@ -193,6 +231,10 @@ public final class Catalog implements AutoCloseable {
 
   @Override
   public void close() {
+    if (giveBack != null) {
+      giveBack.run();
+      return;
+    }
     search.close();
     backend.close();
   }

@@ -134,6 +134,36 @@ public final class GitLibraryReader {
   }
 
   /**
+   * The root commit of the first-parent history of {@code resolved.commit()}: the same in every
+   * clone of a repository, different in an unrelated one, so it identifies the repository.
+   */
+  public String rootCommit(Resolved resolved) {
+    try (Repository repo = open(resolved.gitDir())) {
+      return rootCommit(repo, resolved.commit());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** As {@link #rootCommit(Resolved)}, in an open repository from {@code commit} (any revision). */
+  public static String rootCommit(Repository repo, String commit) throws IOException {
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.setRetainBody(false);
+      ObjectId start = repo.resolve(commit + "^{commit}");
+      if (start == null) {
+        throw new LibraryException(
+            LibraryException.Reason.COMMIT_NOT_FOUND,
+            "commit " + commit + " is not in the repository");
+      }
+      RevCommit c = walk.parseCommit(start);
+      while (c.getParentCount() > 0) {
+        c = walk.parseCommit(c.getParent(0));
+      }
+      return c.name();
+    }
+  }
+
+  /**
    * Writes every file of the commit (helpers, {@code __init__.py} and all, which functions may
    * import) into {@code target}, so Python runs exactly what was committed.
    */

@@ -30,6 +30,7 @@ public final class WorkerPool implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(WorkerPool.class);
   private static final String SHUT_DOWN = "the worker pool is shut down";
+  private static final String QUEUE_FULL = "all Python workers are busy and the queue is full";
 
   private final PoolConfig config;
   private final Object lock = new Object();
@@ -121,10 +122,8 @@ public final class WorkerPool implements AutoCloseable {
         dispatchLocked();
       }
     }
-    if (refused == FailureKind.UNAVAILABLE) {
-      p.abandon(refused, SHUT_DOWN);
-    } else if (refused != null) {
-      p.abandon(refused, "all Python workers are busy and the queue is full");
+    if (refused != null) {
+      p.abandon(refused, refused == FailureKind.UNAVAILABLE ? SHUT_DOWN : QUEUE_FULL);
     }
   }
 
@@ -179,11 +178,7 @@ public final class WorkerPool implements AutoCloseable {
 
   @GuardedBy("lock")
   private List<DispatchPolicy.WorkerView> viewsLocked() {
-    List<DispatchPolicy.WorkerView> views = new ArrayList<>(workers.size());
-    for (PooledWorker w : workers) {
-      views.add(w.view());
-    }
-    return views;
+    return workers.stream().map(PooledWorker::view).toList();
   }
 
   /** Sends waiting calls as long as the policy finds a worker for one. */
@@ -299,6 +294,11 @@ public final class WorkerPool implements AutoCloseable {
   private void onAnswer(PooledWorker w, WorkerProtocol.Answer answer) {
     PooledWorker.Taken taken;
     synchronized (lock) {
+      if (answer.status() == WorkerProtocol.STATUS_RETIRING) {
+        retireAnnouncedLocked(w); // after its last answer: what was written since goes elsewhere
+        dispatchLocked();
+        return;
+      }
       if (w.state == State.DEAD || !w.isForHead(answer)) {
         // The answer of a call already failed by the watchdog, racing the kill: drop it.
         LOG.debugf("worker %d: dropping late answer to call %d", w.process.slot, answer.callId());
@@ -325,8 +325,8 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * The worker's last answer said it retires (its call left threads, processes or tampering
-   * behind): what was written after that call goes back to the queue, a fresh worker is started.
+   * The worker retires, as it said with or just after its last answer (see gf_worker.CallGuard):
+   * what was written after that call goes back to the queue, a fresh worker is started.
    */
   @GuardedBy("lock")
   private void retireAnnouncedLocked(PooledWorker w) {

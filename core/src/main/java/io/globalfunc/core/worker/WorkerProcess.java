@@ -1,7 +1,6 @@
 package io.globalfunc.core.worker;
 
 import io.globalfunc.core.python.PythonScripts;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -185,8 +184,9 @@ final class WorkerProcess {
   }
 
   private void readAnswers() {
-    try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
+    // The process's stream is buffered already; another buffer on top would ask the pipe for
+    // more than one answer's bytes and then check available() (two more system calls per answer).
+    try (DataInputStream in = new DataInputStream(process.getInputStream())) {
       while (true) {
         WorkerProtocol.Answer answer = WorkerProtocol.read(in, answerLimit);
         if (answer.status() == WorkerProtocol.STATUS_READY) {

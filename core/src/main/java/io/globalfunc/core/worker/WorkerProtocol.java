@@ -29,6 +29,12 @@ final class WorkerProtocol {
   static final int STATUS_CHUNK_PROGRESS = 3;
   static final int STATUS_CHUNK_DONE = 4;
 
+  /**
+   * After an answer already sent: the worker retires (restoring what that call changed failed or
+   * found tampering), and runs nothing written after that call.
+   */
+  static final int STATUS_RETIRING = 5;
+
   /** Set on an answer's status: the worker retires after it and runs nothing written after. */
   static final int RETIRE_FLAG = 0x80;
 

@@ -14,6 +14,8 @@ every frame is a 4-byte big-endian length followed by that many bytes.
   per item a status byte (0/1), a 4-byte length and the result or error JSON.
   A status with bit 0x80 set means "this worker retires after this answer": the call left
   state behind that cannot be undone, so nothing written after it will run here.
+  status 5 (retiring, empty payload, the id of the call last answered) says the same after an
+  answer already sent: restoring what that call changed failed or found tampering.
 
 The protocol runs on private copies of the original stdin/stdout descriptors. Descriptors 0
 and 1 are then pointed at /dev/null and stderr, so nothing a function prints (from Python, C
@@ -41,6 +43,7 @@ STATUS_ERROR = 1
 STATUS_READY = 2
 STATUS_CHUNK_PROGRESS = 3
 STATUS_CHUNK_DONE = 4
+STATUS_RETIRING = 5
 RETIRE_FLAG = 0x80
 
 # A chunk reports the outcomes it has at the first item boundary this long after its last report,
@@ -453,6 +456,11 @@ class CallGuard:
     imported, and idle concurrent.futures workers, are part of the library, not of a call. Not
     detectable: native threads (BLAS pools start them too), module globals a function patches in
     other modules (use GF_MAX_CALLS_PER_WORKER=1 where that matters).
+
+    The work is split around the answer, so most of it is off the caller's wait:
+    before_answer() settles what could act on its own once the answer is out (timers, threads,
+    child processes, trace hooks, the recursion limit the answer's own writing needs);
+    after_answer() restores the rest before the next request is read.
     """
 
     _TIMERS = ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF")
@@ -500,14 +508,46 @@ class CallGuard:
 
     def after_call(self):
         """Restores what it can; returns why the worker must retire, or None."""
+        early = self.before_answer()
+        late = self.after_answer()
+        return early or late
+
+    def before_answer(self):
+        """Disarms what could act after the answer is sent; why the worker must retire, or None.
+
+        A leftover that may strike on its own (an alarm, a thread, a child process) must be known
+        before the answer goes out: once it is out, the runtime may already have written the next
+        call here, and a worker dying then would have that innocent call blamed.
+        """
         self._disarm_timers()
-        self._restore_signals()
-        self._restore_process_state()
-        return self._unrestorable()
+        if sys.gettrace() is not None:
+            sys.settrace(None)
+        if sys.getprofile() is not None:
+            sys.setprofile(None)
+        if sys.getrecursionlimit() != self.recursion_limit:
+            sys.setrecursionlimit(self.recursion_limit)
+        left = [t for t in threading.enumerate() if t not in self.threads and _busy(t)]
+        if left:
+            return "the call left %d thread(s) running" % len(left)
+        if self.check_children and self._children_alive():
+            return "the call left child processes running"
+        return None
+
+    def after_answer(self):
+        """Restores the rest, before the next request is read; why the worker must retire, or None.
+
+        Never raises: state it cannot restore (a removed working directory...) retires the worker.
+        """
+        try:
+            self._restore_signals()
+            self._restore_process_state()
+        except BaseException as exc:  # noqa: BLE001 - whatever the call left, the worker decides
+            return "the call left state the worker cannot restore (%s)" % _safe_text(exc)
+        return self._tampered()
 
     def _disarm_timers(self):
-        signal.alarm(0)
-        for name in self._TIMERS:
+        signal.alarm(0)  # alarm() and ITIMER_REAL are one timer: this disarms both
+        for name in self._TIMERS[1:]:
             which = getattr(signal, name, None)
             if which is not None:
                 signal.setitimer(which, 0)
@@ -537,23 +577,12 @@ class CallGuard:
         sys.stdout, sys.stderr = out, err
         if sys.path != self.path:
             sys.path[:] = self.path
-        if sys.getrecursionlimit() != self.recursion_limit:
-            sys.setrecursionlimit(self.recursion_limit)
         socket = sys.modules.get("socket")
         if socket is not None and socket.getdefaulttimeout() is not None:
             socket.setdefaulttimeout(None)
         os.umask(self.umask)
-        if sys.gettrace() is not None:
-            sys.settrace(None)
-        if sys.getprofile() is not None:
-            sys.setprofile(None)
 
-    def _unrestorable(self):
-        left = [t for t in threading.enumerate() if t not in self.threads and _busy(t)]
-        if left:
-            return "the call left %d thread(s) running" % len(left)
-        if self.check_children and self._children_alive():
-            return "the call left child processes running"
+    def _tampered(self):
         if [self._identity(fd) for fd in self.proto_fds] != self.proto:
             return "the call touched the worker's protocol channel"
         if self._critical() != self.critical or any(
@@ -633,12 +662,20 @@ def main(argv):
             payload = _encode_error(payload)
         out_stream.flush()
         err_stream.flush()
-        retire = guard.after_call()
+        retire = guard.before_answer()
         if retire is not None:
-            _write_all(2, ("[worker] retiring: %s\n" % retire).encode("utf-8"))
-            send(status | RETIRE_FLAG, call_id, payload)
-            os._exit(0)  # nothing written after this call may run in what it left behind
+            _retire(retire, send, status | RETIRE_FLAG, call_id, payload)
         send(status, call_id, payload)
+        retire = guard.after_answer()
+        if retire is not None:
+            _retire(retire, send, STATUS_RETIRING, call_id, b"")
+
+
+def _retire(reason, send, *last_frame):
+    """Ends the worker after its last frame: nothing written after this call may run here."""
+    _write_all(2, ("[worker] retiring: %s\n" % reason).encode("utf-8"))
+    send(*last_frame)
+    os._exit(0)
 
 
 def _parse(body):

@@ -9,6 +9,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.globalfunc.core.catalog.search.CatalogIndex;
 import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.GitLibraryReader;
 import io.globalfunc.core.library.Library;
 import io.globalfunc.core.library.ScanRules;
 import io.globalfunc.core.naming.FunctionName;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +74,7 @@ class CatalogIT {
 
   SaveReport saveHead() {
     Library lib = repo.read("master");
-    return catalog.saveRelease(lib, TestLibraryRepo.introspect(lib));
+    return catalog.saveRelease(repo.claim(), lib, TestLibraryRepo.introspect(lib));
   }
 
   static FunctionName name(String pkg, String fn) {
@@ -118,6 +120,52 @@ class CatalogIT {
       assertThat(client.getDatabase("sp_GlobalFunc").getCollection("文本_master").countDocuments())
           .isEqualTo(1);
     }
+  }
+
+  @Test
+  void aSaveFromAnotherRepositoryIsRefusedAndLeavesTheSpaceAsItWas() throws Exception {
+    String first = saveHead().commit();
+    Path dir = tmp.resolve("other");
+    try (Git other = Git.init().setDirectory(dir.toFile()).setInitialBranch("master").call()) {
+      Files.createDirectories(dir.resolve("Util"));
+      Files.writeString(dir.resolve("Util/mean.py"), "def mean(values):\n    return -1\n");
+      other.add().addFilepattern(".").call();
+      other
+          .commit()
+          .setMessage("another library")
+          .setAuthor("O", "o@e")
+          .setCommitter("O", "o@e")
+          .call();
+      GitLibraryReader reader = new GitLibraryReader();
+      GitLibraryReader.Resolved resolved = reader.resolveLocal(dir, "master", null);
+      Library lib = reader.read(resolved, dir.toString());
+      String root = reader.rootCommit(resolved);
+      assertThat(root).isEqualTo(resolved.commit()); // its only commit is its root
+      RepositoryClaim claim = new RepositoryClaim(root, dir.toString());
+      assertThatThrownBy(() -> catalog.saveRelease(claim, lib, TestLibraryRepo.introspect(lib)))
+          .isInstanceOfSatisfying(
+              RepositoryClaim.Refused.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(CatalogException.Reason.CONFLICT);
+                assertThat(e.conflict())
+                    .startsWith("space sp_GlobalFunc belongs to another repository (root commit ")
+                    .contains("this one is root commit " + root.substring(0, 7));
+                assertThat(e.ownSpace()).isEqualTo("sp_GlobalFunc_" + root.substring(0, 7));
+              });
+      assertThatThrownBy(
+              () ->
+                  catalog.saveFunctions(
+                      claim,
+                      lib,
+                      TestLibraryRepo.introspect(lib),
+                      List.of(new FunctionRef("Util", "mean"))))
+          .isInstanceOf(RepositoryClaim.Refused.class);
+    }
+    CatalogEntry mean = catalog.require(name("Util", "mean"));
+    assertThat(mean.commit()).isEqualTo(first);
+    assertThat(catalog.list("master", null)).noneMatch(CatalogEntry::removed).hasSize(6);
+    // The first repository keeps saving into its space.
+    assertThat(saveHead().saved()).isEqualTo(6);
   }
 
   @Test
@@ -442,7 +490,10 @@ class CatalogIT {
     assertThatThrownBy(
             () ->
                 catalog.saveFunctions(
-                    lib, TestLibraryRepo.introspect(lib), List.of(new FunctionRef("Base", "nope"))))
+                    repo.claim(),
+                    lib,
+                    TestLibraryRepo.introspect(lib),
+                    List.of(new FunctionRef("Base", "nope"))))
         .hasMessageContaining("Base.nope is not in the committed tree of master");
   }
 
@@ -451,9 +502,9 @@ class CatalogIT {
     repo.git.branchCreate().setName("release/1.2").call();
     repo.git.branchCreate().setName("feat_x").call();
     Library rel = repo.read("release/1.2");
-    catalog.saveRelease(rel, TestLibraryRepo.introspect(rel));
+    catalog.saveRelease(repo.claim(), rel, TestLibraryRepo.introspect(rel));
     Library feat = repo.read("feat_x");
-    catalog.saveRelease(feat, TestLibraryRepo.introspect(feat));
+    catalog.saveRelease(repo.claim(), feat, TestLibraryRepo.introspect(feat));
     try (MongoClient client = MongoClients.create(mongoUri)) {
       List<String> names =
           client
@@ -472,7 +523,7 @@ class CatalogIT {
     Path home = tmp.resolve("embedded-home");
     try (Catalog embedded = Catalog.connect(CatalogConfig.embedded(home, null))) {
       Library lib = repo.read("master");
-      embedded.saveRelease(lib, TestLibraryRepo.introspect(lib));
+      embedded.saveRelease(repo.claim(), lib, TestLibraryRepo.introspect(lib));
       assertThatThrownBy(() -> Catalog.connect(CatalogConfig.embedded(home, null)))
           .isInstanceOf(CatalogException.class)
           .extracting(e -> ((CatalogException) e).reason())

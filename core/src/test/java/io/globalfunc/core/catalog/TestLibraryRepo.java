@@ -112,6 +112,16 @@ final class TestLibraryRepo implements AutoCloseable {
     return reader.read(reader.resolveLocal(dir, branch, null), dir.toString());
   }
 
+  /** This repository's claim on a space, as {@code gf save} makes it. */
+  RepositoryClaim claim() {
+    try {
+      return new RepositoryClaim(
+          GitLibraryReader.rootCommit(git.getRepository(), "HEAD"), dir.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static Map<FunctionRef, FunctionInfo> introspect(Library library) {
     return new PythonIntrospector(System.getProperty("gf.python", "python3")).describe(library);
   }

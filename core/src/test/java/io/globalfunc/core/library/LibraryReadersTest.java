@@ -101,6 +101,14 @@ class LibraryReadersTest {
     GitLibraryReader.Resolved pinned = reader.fetch(url, "release/1.2", masterCommit, null, cache);
     assertThat(reader.read(pinned, url).byPath()).containsOnlyKeys("Base/add.py");
 
+    // The repository's identity: the same root from every branch of the mirror and the clone.
+    assertThat(reader.rootCommit(release)).isEqualTo(masterCommit);
+    assertThat(reader.rootCommit(master)).isEqualTo(masterCommit);
+    try (Git clone = Git.open(repo.toFile())) {
+      assertThat(GitLibraryReader.rootCommit(clone.getRepository(), "release/1.2"))
+          .isEqualTo(masterCommit);
+    }
+
     Path out = tmp.resolve("checkout");
     reader.checkout(release, out);
     assertThat(out.resolve("Base/sub.py")).exists();

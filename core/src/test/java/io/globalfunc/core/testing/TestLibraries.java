@@ -279,6 +279,19 @@ public final class TestLibraries {
         "Hostile/touch.py",
         "def touch(name='touched'):\n    open(name, 'w').close()\n    return name\n");
     files.put("Hostile/echo.py", "def echo(value=None):\n    return value\n");
+    files.put(
+        "Hostile/removes_workdir.py",
+        """
+        import os
+        import shutil
+        import time
+
+
+        def removes_workdir(pause=0.0):
+            time.sleep(pause)
+            shutil.rmtree(os.getcwd())
+            return "removed"
+        """);
     files.put("datetime/today.py", "def today():\n    return 'shadowed'\n");
     files.put(
         "Hostile/uses_datetime.py",

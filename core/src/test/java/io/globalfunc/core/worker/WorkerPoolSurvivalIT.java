@@ -66,6 +66,25 @@ class WorkerPoolSurvivalIT {
   }
 
   @Test
+  void stateThatCannotBeRestoredAfterTheAnswerRetiresTheWorkerButFailsNoCall() throws Exception {
+    // The worker restores what a call changed after sending its answer; its own working folder
+    // removed, it cannot, so it retires: the call keeps its answer and the call written ahead of
+    // that (pipelining) runs on the fresh worker, nobody is blamed for a crash.
+    try (WorkerPool pool = WorkerPool.start(config(tmp).withPipelineDepth(2))) {
+      long before = pool.pids().get(0);
+      call(pool, "Base.add", "{\"a\":0}"); // the worker is up
+      CompletableFuture<CallOutcome> removes =
+          submit(pool, "Hostile.removes_workdir", "{\"pause\":0.3}", null);
+      CompletableFuture<CallOutcome> behind = submit(pool, "Base.add", "{\"a\":40}", null);
+      assertThat(ok(removes.get(60, TimeUnit.SECONDS))).isEqualTo("\"removed\"");
+      assertThat(ok(behind.get(60, TimeUnit.SECONDS))).isEqualTo("42");
+      assertThat(pool.pids()).doesNotContain(before);
+      assertThat(pool.stats().crashes()).isZero();
+      assertThat(pool.stats().recycled()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aCallWrittenAheadOfATimedOutCallRunsElsewhere() throws Exception {
     try (WorkerPool pool = WorkerPool.start(config(tmp).withPipelineDepth(2))) {
       call(pool, "Base.add", "{\"a\":0}"); // the worker is up

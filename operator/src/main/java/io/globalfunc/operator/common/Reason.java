@@ -15,6 +15,8 @@ public enum Reason {
   NOT_A_LIBRARY("NotALibrary"),
   FETCH_FAILED("FetchFailed"),
   READ_FAILED("ReadFailed"),
+  // FunctionRelease, Ready and Cataloged: the space belongs to another repository
+  REPOSITORY_CONFLICT("RepositoryConflict"),
   // FunctionRelease, Cataloged
   SAVED("Saved"),
   CATALOG_UNAVAILABLE("CatalogUnavailable"),

@@ -2,6 +2,7 @@ package io.globalfunc.operator.release;
 
 import io.globalfunc.core.catalog.Catalog;
 import io.globalfunc.core.catalog.CatalogConfig;
+import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.catalog.SaveReport;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FunctionRef;
@@ -45,8 +46,12 @@ public class CoreReleaseCatalog implements ReleaseCatalog {
   }
 
   @Override
-  public int save(String space, Library library, Map<FunctionRef, FunctionInfo> infos) {
-    SaveReport report = catalog(space).saveRelease(library, infos);
+  public int save(
+      String space,
+      RepositoryClaim repository,
+      Library library,
+      Map<FunctionRef, FunctionInfo> infos) {
+    SaveReport report = catalog(space).saveRelease(repository, library, infos);
     report.warnings().forEach(w -> LOG.warnf("catalog %s: %s", space, w));
     return report.saved();
   }

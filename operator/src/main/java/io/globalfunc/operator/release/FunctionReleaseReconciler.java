@@ -1,6 +1,7 @@
 package io.globalfunc.operator.release;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.introspect.PythonIntrospector;
 import io.globalfunc.core.library.GitLibraryReader;
 import io.globalfunc.core.library.LibraryException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,8 +95,30 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
     return Optional.empty();
   }
 
-  /** Records the resolved commit and writes the catalog. */
+  /**
+   * Writes the catalog, then records the resolved commit; a release whose catalog space belongs to
+   * another repository is refused before its commit is recorded, so no worker serves it.
+   */
   private void publish(
+      FunctionRelease release, ReleaseSource.Snapshot snapshot, ReleaseStatusAggregator status) {
+    Consumer<ReleaseStatusAggregator> cataloged;
+    try {
+      cataloged = writeCatalog(release, snapshot);
+    } catch (RepositoryClaim.Refused e) {
+      String message =
+          e.conflict()
+              + "; nothing was saved. Give this release its own space, e.g. spec.space: "
+              + e.ownSpace();
+      LOG.infof("release %s refused: %s", name(release), message);
+      events.warning(release, Reason.REPOSITORY_CONFLICT, message);
+      status.repositoryConflict(message);
+      return;
+    }
+    resolved(release, snapshot, status);
+    cataloged.accept(status);
+  }
+
+  private void resolved(
       FunctionRelease release, ReleaseSource.Snapshot snapshot, ReleaseStatusAggregator status) {
     FunctionReleaseSpec spec = release.getSpec();
     String commit = snapshot.resolved().commit();
@@ -111,23 +135,35 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
           Reason.RESOLVED,
           spec.getBranch() + " is at " + commit + " (" + callable + " functions)");
     }
-    writeCatalog(release, snapshot, status);
   }
 
-  private void writeCatalog(
-      FunctionRelease release, ReleaseSource.Snapshot snapshot, ReleaseStatusAggregator status) {
+  /**
+   * Saves the release into its space (claimed for its repository first) and returns how to record
+   * the outcome; a refused claim is thrown, a failed write is recorded and retried.
+   */
+  private Consumer<ReleaseStatusAggregator> writeCatalog(
+      FunctionRelease release, ReleaseSource.Snapshot snapshot) {
     if (catalog.isEmpty()) {
-      status.catalogDisabled();
-      return;
+      return ReleaseStatusAggregator::catalogDisabled;
     }
     try {
       int saved =
-          catalog.get().save(release.getSpec().getSpace(), snapshot.library(), snapshot.infos());
-      status.cataloged(saved, snapshot.library().commit());
+          catalog
+              .get()
+              .save(
+                  release.getSpec().getSpace(),
+                  snapshot.repository(),
+                  snapshot.library(),
+                  snapshot.infos());
+      String commit = snapshot.library().commit();
+      return s -> s.cataloged(saved, commit);
+    } catch (RepositoryClaim.Refused e) {
+      throw e;
     } catch (RuntimeException e) {
       LOG.warnf("release %s: catalog write failed: %s", name(release), e.getMessage());
       events.warning(release, Reason.CATALOG_UNAVAILABLE, "catalog write failed; retrying");
-      status.catalogUnavailable(e.getClass().getSimpleName());
+      String errorClass = e.getClass().getSimpleName();
+      return s -> s.catalogUnavailable(errorClass);
     }
   }
 

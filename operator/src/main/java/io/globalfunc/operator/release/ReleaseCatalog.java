@@ -1,5 +1,6 @@
 package io.globalfunc.operator.release;
 
+import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.library.Library;
@@ -12,6 +13,15 @@ import java.util.Map;
  */
 public interface ReleaseCatalog {
 
-  /** Saves the release idempotently; returns how many function documents were written. */
-  int save(String space, Library library, Map<FunctionRef, FunctionInfo> infos);
+  /**
+   * Saves the release idempotently into {@code space}, claimed for {@code repository} first;
+   * returns how many function documents were written.
+   *
+   * @throws RepositoryClaim.Refused when the space belongs to another repository (nothing written)
+   */
+  int save(
+      String space,
+      RepositoryClaim repository,
+      Library library,
+      Map<FunctionRef, FunctionInfo> infos);
 }

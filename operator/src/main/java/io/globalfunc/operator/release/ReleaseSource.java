@@ -2,6 +2,7 @@ package io.globalfunc.operator.release;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.introspect.PythonIntrospector;
 import io.globalfunc.core.library.FunctionRef;
@@ -19,9 +20,15 @@ import java.util.Map;
  */
 final class ReleaseSource {
 
-  /** The library at one commit with what the introspector found in it. */
+  /**
+   * The library at one commit with what the introspector found in it, and the repository's claim on
+   * a catalog space (its root commit, as {@code gf save} makes it).
+   */
   record Snapshot(
-      GitLibraryReader.Resolved resolved, Library library, Map<FunctionRef, FunctionInfo> infos) {
+      GitLibraryReader.Resolved resolved,
+      Library library,
+      Map<FunctionRef, FunctionInfo> infos,
+      RepositoryClaim repository) {
 
     int callable() {
       return (int) infos.values().stream().filter(FunctionInfo::callable).count();
@@ -54,18 +61,21 @@ final class ReleaseSource {
   /** Fetches, reads and introspects the release's library. */
   Snapshot read(FunctionRelease release) {
     FunctionReleaseSpec spec = release.getSpec();
+    String url = spec.getRepository().getUrl();
     GitLibraryReader.Resolved resolved =
         git.fetch(
-            spec.getRepository().getUrl(),
+            url,
             spec.getBranch(),
             pinned(spec) ? spec.getCommit() : null,
             credentials(release),
             cacheRoot);
-    Library library =
-        subset(
-            git.read(resolved, GitLibraryReader.redact(spec.getRepository().getUrl())),
-            spec.getPackages());
-    return new Snapshot(resolved, library, introspector.describe(library));
+    String origin = GitLibraryReader.redact(url);
+    Library library = subset(git.read(resolved, origin), spec.getPackages());
+    return new Snapshot(
+        resolved,
+        library,
+        introspector.describe(library),
+        new RepositoryClaim(git.rootCommit(resolved), origin));
   }
 
   static boolean pinned(FunctionReleaseSpec spec) {

@@ -57,6 +57,15 @@ public final class ReleaseStatusAggregator {
     return ready(true, Reason.RESOLVED, (pinned ? "pinned commit " : branch + " at ") + commit);
   }
 
+  /**
+   * The catalog space belongs to another repository: the release is refused whole (Ready and
+   * Cataloged False, nothing saved) and the last good commit stays, as for a fetch failure.
+   */
+  public ReleaseStatusAggregator repositoryConflict(String message) {
+    ready(false, Reason.REPOSITORY_CONFLICT, message);
+    return cataloged(false, Reason.REPOSITORY_CONFLICT, message);
+  }
+
   /** The catalog holds {@code saved} functions at {@code commit}. */
   public ReleaseStatusAggregator cataloged(int saved, String commit) {
     return cataloged(true, Reason.SAVED, saved + " functions saved at " + commit);

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.globalfunc.core.catalog.CatalogEntry;
+import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.Manifests;
@@ -156,6 +158,66 @@ abstract class ReleaseReconcileScenarios {
       missing.getSpec().getRepository().setSecretRef(none);
       client.resource(missing).create();
       awaitReason(ns, "nosecret", "SecretNotFound");
+    }
+  }
+
+  @Test
+  void aReleaseOfAnotherRepositoryIsRefusedFromASpaceThatBelongsToTheFirst() {
+    String ns = namespace("claim");
+    // A space of its own per run: the embedded catalog under target/ outlives a run.
+    String space = "sp_Claimed_" + Long.toHexString(System.nanoTime());
+    try (GitFixture first = GitFixture.create(GitFixture.sampleLibrary());
+        GitFixture second =
+            GitFixture.createUnrelated(
+                Map.of("Base/add.py", "def add(a, b):\n    return a - b\n"))) {
+      FunctionRelease a = Manifests.release(ns, "first", first.url(), "1h");
+      a.getSpec().setSpace(space);
+      client.resource(a).create();
+      String firstCommit = awaitReason(ns, "first", "Resolved").getStatus().getCommit();
+      FunctionName add = FunctionName.of(space, "Base", "master", "add");
+      assertThat(catalog.catalog(space).require(add).commit()).isEqualTo(firstCommit);
+
+      // Same space, package and branch, another history: refused whole, nothing merged.
+      FunctionRelease b = Manifests.release(ns, "second", second.url(), "1h");
+      b.getSpec().setSpace(space);
+      client.resource(b).create();
+      FunctionRelease refused = awaitReason(ns, "second", "RepositoryConflict");
+      String ownSpace = space + "_" + second.root().substring(0, 7);
+      assertThat(refused.getStatus().getCommit()).isNull();
+      assertThat(Conditions.reason(refused.getStatus().getConditions(), Conditions.CATALOGED))
+          .isEqualTo("RepositoryConflict");
+      assertThat(
+              Conditions.get(refused.getStatus().getConditions(), Conditions.READY)
+                  .orElseThrow()
+                  .getMessage())
+          .startsWith("space " + space + " belongs to another repository (root commit ")
+          .contains(first.root().substring(0, 7))
+          .contains("this one is root commit " + second.root().substring(0, 7))
+          .endsWith("spec.space: " + ownSpace);
+      assertThat(Serialization.asJson(client.v1().events().inNamespace(ns).list()))
+          .contains("RepositoryConflict");
+      CatalogEntry kept = catalog.catalog(space).require(add);
+      assertThat(kept.commit()).isEqualTo(firstCommit);
+      assertThat(kept.data()).contains("a + b");
+      assertThat(catalog.catalog(space).list("master", null)).noneMatch(CatalogEntry::removed);
+
+      // The space the message suggests takes it; the first release is untouched.
+      client
+          .resources(FunctionRelease.class)
+          .inNamespace(ns)
+          .withName("second")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"space\":\"" + ownSpace + "\"}}");
+      FunctionRelease own = awaitReason(ns, "second", "Resolved");
+      assertThat(Conditions.reason(own.getStatus().getConditions(), Conditions.CATALOGED))
+          .isEqualTo("Saved");
+      assertThat(
+              catalog
+                  .catalog(ownSpace)
+                  .require(FunctionName.of(ownSpace, "Base", "master", "add"))
+                  .data())
+          .contains("a - b");
+      assertThat(catalog.catalog(space).require(add).commit()).isEqualTo(firstCommit);
     }
   }
 

@@ -49,6 +49,29 @@ class ReleaseStatusAggregatorTest {
   }
 
   @Test
+  void aReleaseOfAnotherRepositoryIsRefusedWholeAndKeepsTheLastGoodCommit() {
+    FunctionReleaseStatus good =
+        at(null, T0).resolved("master", "abc123", false, 3, 2).cataloged(2, "abc123").build();
+    ReleaseStatusAggregator a =
+        at(good, T0.plusSeconds(60))
+            .repositoryConflict("space sp_GlobalFunc belongs to another repository")
+            .kstatus();
+    FunctionReleaseStatus s = a.build();
+    assertThat(s.getCommit()).isEqualTo("abc123");
+    assertThat(a.commitMoved()).isFalse();
+    for (String type : new String[] {Conditions.READY, Conditions.CATALOGED}) {
+      Condition c = condition(s, type);
+      assertThat(c.getStatus()).as(type).isEqualTo("False");
+      assertThat(c.getReason()).as(type).isEqualTo("RepositoryConflict");
+      assertThat(c.getMessage()).as(type).contains("belongs to another repository");
+    }
+    assertThat(condition(s, Conditions.STALLED).getStatus()).isEqualTo("True");
+    assertThat(condition(s, Conditions.STALLED).getReason()).isEqualTo("RepositoryConflict");
+    // Retried with back-off (the other repository's claim may be cleared), never polled as good.
+    assertThat(a.next(false, POLL)).isEqualTo(ReleaseStatusAggregator.FIRST_RETRY);
+  }
+
+  @Test
   void kstatusStalledIsTheOppositeOfReady() {
     FunctionReleaseStatus good =
         at(null, T0).resolved("master", "abc123", false, 3, 2).kstatus().build();

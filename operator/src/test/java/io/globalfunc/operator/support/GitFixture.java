@@ -1,5 +1,6 @@
 package io.globalfunc.operator.support;
 
+import io.globalfunc.core.library.GitLibraryReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +24,32 @@ public final class GitFixture implements AutoCloseable {
     this.work = work;
   }
 
-  /** A new bare repository with branch {@code master} holding {@code files}. */
+  /**
+   * A new bare repository with branch {@code master} holding {@code files}. Every such repository
+   * grows from one fixed root commit, as clones and forks of one project do, so they share a
+   * catalog space (a space belongs to one repository, identified by its root commit).
+   */
   public static GitFixture create(Map<String, String> files) {
+    return create(files, SHARED_ROOT);
+  }
+
+  /** As {@link #create(Map)}, but with a root commit of its own: an unrelated repository. */
+  public static GitFixture createUnrelated(Map<String, String> files) {
+    return create(files, new PersonIdent("Another Project", "other@globalfunc.io"));
+  }
+
+  /** The author (and time) of the fixed root commit of {@link #create(Map)}'s repositories. */
+  private static final PersonIdent SHARED_ROOT =
+      new PersonIdent(
+          "GlobalFunc Test",
+          "test@globalfunc.io",
+          java.time.Instant.parse("2026-01-01T00:00:00Z"),
+          java.time.ZoneOffset.UTC);
+
+  private static GitFixture create(Map<String, String> files, PersonIdent root) {
     try {
-      Path root = Files.createTempDirectory("gf-git-");
-      Path bare = root.resolve("remote.git");
+      Path dir = Files.createTempDirectory("gf-git-");
+      Path bare = dir.resolve("remote.git");
       Git.init()
           .setBare(true)
           .setInitialBranch("master")
@@ -35,8 +57,14 @@ public final class GitFixture implements AutoCloseable {
           .call()
           .close();
       Git work =
-          Git.init().setInitialBranch("master").setDirectory(root.resolve("work").toFile()).call();
+          Git.init().setInitialBranch("master").setDirectory(dir.resolve("work").toFile()).call();
       work.remoteAdd().setName("origin").setUri(new URIish(bare.toUri().toString())).call();
+      work.commit()
+          .setAllowEmpty(true)
+          .setMessage("project root")
+          .setAuthor(root)
+          .setCommitter(root)
+          .call();
       GitFixture fixture = new GitFixture(bare, work);
       fixture.commit(files, "initial library");
       return fixture;
@@ -44,6 +72,15 @@ public final class GitFixture implements AutoCloseable {
       throw new UncheckedIOException(e);
     } catch (GitAPIException | java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The root commit of this repository's history: its identity in the catalog. */
+  public String root() {
+    try {
+      return GitLibraryReader.rootCommit(work.getRepository(), "HEAD");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -208,9 +208,9 @@ public class FunctionRoutes {
     call.whenComplete(
         (answer, error) -> {
           if (answer != null) {
-            metrics.record(
-                fn.ref(), answer.outcome(), System.nanoTime() - start, CallMetrics.Mode.CALL);
-            onContext(context, () -> answer(rc, fn, answer));
+            long nanos = System.nanoTime() - start;
+            onContext(context, () -> answer(rc, fn, answer)); // the answer first, the books after
+            metrics.record(fn.ref(), answer.outcome(), nanos, CallMetrics.Mode.CALL);
           } else if (!call.isCancelled()) {
             onContext(
                 context,
