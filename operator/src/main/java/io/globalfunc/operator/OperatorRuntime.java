@@ -13,18 +13,17 @@ import io.globalfunc.operator.worker.GlobalFuncWorkerReconciler;
 import io.globalfunc.operator.worker.PortAllocator;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -40,12 +39,6 @@ import org.jboss.logging.Logger;
 public class OperatorRuntime {
 
   private static final Logger LOG = Logger.getLogger(OperatorRuntime.class);
-
-  /** The CRDs as the build generated them (fabric8 crd-generator), on the classpath. */
-  public static final List<String> CRD_RESOURCES =
-      List.of(
-          "META-INF/fabric8/functionreleases.globalfunc.io-v1.yml",
-          "META-INF/fabric8/globalfuncworkers.globalfunc.io-v1.yml");
 
   @Inject KubernetesClient client;
   @Inject EndpointRegistry registry;
@@ -63,6 +56,12 @@ public class OperatorRuntime {
 
   @ConfigProperty(name = "gf.operator.apply-crds", defaultValue = "false")
   boolean applyCrds;
+
+  /**
+   * The chart's pre-upgrade hook: write the CRDs this build carries, then exit (no reconciling).
+   */
+  @ConfigProperty(name = "gf.operator.crds-only", defaultValue = "false")
+  boolean crdsOnly;
 
   @ConfigProperty(name = "gf.operator.reconcile-threads", defaultValue = "16")
   int threads;
@@ -87,6 +86,10 @@ public class OperatorRuntime {
   private Operator operator;
 
   void start(@Observes StartupEvent event) {
+    if (crdsOnly) {
+      upgradeCrdsAndExit();
+      return;
+    }
     if (!enabled) {
       LOG.info("operator disabled (gf.operator.enabled=false)");
       return;
@@ -173,56 +176,30 @@ public class OperatorRuntime {
     };
   }
 
+  /** Test profile: the CRDs written and served before the informers start. */
   private void applyCrds() {
-    for (String resource : CRD_RESOURCES) {
-      try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
-        CustomResourceDefinition crd =
-            client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .resource(crd)
-            .createOr(op -> op.update());
-        awaitServed(crd);
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot apply CRD " + resource, e);
+    try {
+      for (CustomResourceDefinition crd : OwnCrds.write(client)) {
+        OwnCrds.awaitServed(client, crd);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the CRDs", e);
     }
   }
 
   /**
-   * Waits until the API server lists the CRD's resources: an updated CRD's endpoint answers 404 for
-   * a moment while the server rebuilds it, and an informer started then fails for good.
+   * Helm never upgrades a chart's {@code crds/}: its pre-upgrade hook runs this image with {@code
+   * GF_OPERATOR_CRDS_ONLY=true}, so the CRDs always match the operator that is about to start.
    */
-  private void awaitServed(CustomResourceDefinition crd) throws InterruptedException {
-    var version =
-        crd.getSpec().getVersions().stream()
-            .filter(v -> Boolean.TRUE.equals(v.getStorage()))
-            .findFirst()
-            .orElseThrow();
-    var context =
-        new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-            .withGroup(crd.getSpec().getGroup())
-            .withVersion(version.getName())
-            .withPlural(crd.getSpec().getNames().getPlural())
-            .withKind(crd.getSpec().getNames().getKind())
-            .withNamespaced("Namespaced".equals(crd.getSpec().getScope()))
-            .build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        client
-            .genericKubernetesResources(context)
-            .inAnyNamespace()
-            .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 404 || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
+  private void upgradeCrdsAndExit() {
+    int code = 0;
+    try {
+      OwnCrds.upgrade(client);
+    } catch (RuntimeException e) {
+      LOG.errorf("cannot write the CRDs: %s", e.getMessage());
+      code = 1;
     }
+    Quarkus.asyncExit(code);
   }
 }

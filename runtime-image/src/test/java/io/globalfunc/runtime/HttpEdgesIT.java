@@ -159,6 +159,39 @@ class HttpEdgesIT {
   }
 
   @Test
+  void aNewReleaseTokenIsAcceptedOnceItsDigestFileChangesWithoutARestart() throws Exception {
+    Path file = tmp.resolve("secrets").resolve("release-token.sha256");
+    String original = Files.readString(file);
+    String rotated = "rotated-" + UUID.randomUUID();
+    try {
+      // The operator's new Secret, as a kubelet writes it into the mounted volume.
+      Path next = file.resolveSibling("next.sha256");
+      Files.writeString(next, io.globalfunc.runtime.http.BearerToken.sha256(rotated) + "\n");
+      Files.move(
+          next,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      problem(
+          send(
+              to("/v1/release")
+                  .header("Authorization", "Bearer " + RELEASE_TOKEN)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}"))),
+          403,
+          "forbidden");
+      problem(
+          send(
+              to("/v1/release")
+                  .header("Authorization", "Bearer " + rotated)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}"))),
+          404,
+          "unknown-ref");
+    } finally {
+      Files.writeString(file, original);
+    }
+  }
+
+  @Test
   void unknownRoutesAndWrongMethodsAreProblems() throws Exception {
     problem(send(to("/no/such/route")), 404, "not-found");
     problem(send(to("/v1/functions/Util/echo/extra")), 404, "not-found");

@@ -146,7 +146,6 @@ public class GlobalFuncWorkerReconciler
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(REDIS_RETRY);
     }
     ports.releaseAll(worker.getMetadata().getNamespace(), worker.getMetadata().getName());
-    tokens.forget(worker);
     return DeleteControl.defaultDelete();
   }
 

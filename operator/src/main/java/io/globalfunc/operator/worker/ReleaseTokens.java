@@ -15,15 +15,15 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
- * The per-worker release token: a Secret the operator creates once (owned by the worker, so it goes
- * with it) holding the token the operator sends on {@code POST /v1/release} and its SHA-256. The
- * runtime container mounts only the digest: the release's own Python code runs there and could read
- * any file it mounts, and a digest cannot be turned back into the token. Cached by worker uid: one
- * read per worker per operator start.
+ * The per-worker release token: a Secret the operator creates (owned by the worker, so it goes with
+ * it) holding the token the operator sends on {@code POST /v1/release} and its SHA-256. The runtime
+ * container mounts only the digest: the release's own Python code runs there and could read any
+ * file it mounts, and a digest cannot be turned back into the token. Read by name on every
+ * reconcile, never cached: a Secret deleted by hand comes back with a new token at the worker's
+ * next reconcile, and the runtime reads the digest file afresh on each switch.
  */
 final class ReleaseTokens {
 
@@ -39,9 +39,9 @@ final class ReleaseTokens {
   static final String VOLUME = "release-token";
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger LOG = Logger.getLogger(ReleaseTokens.class);
 
   private final KubernetesClient client;
-  private final Map<String, String> byWorkerUid = new ConcurrentHashMap<>();
 
   ReleaseTokens(KubernetesClient client) {
     this.client = client;
@@ -85,21 +85,19 @@ final class ReleaseTokens {
     }
   }
 
-  /** The worker's token, creating its Secret on first use. */
+  /**
+   * The worker's token as its Secret holds it now, or a new Secret with a new token when there is
+   * none (the first reconcile, or the Secret was deleted). One GET by name per reconcile: the
+   * operator may not list or watch Secrets, so no informer cache could hold them.
+   */
   String ensure(GlobalFuncWorker worker) {
-    return byWorkerUid.computeIfAbsent(worker.getMetadata().getUid(), uid -> readOrCreate(worker));
-  }
-
-  /** Forgets a deleted worker's token. */
-  void forget(GlobalFuncWorker worker) {
-    byWorkerUid.remove(worker.getMetadata().getUid());
-  }
-
-  private String readOrCreate(GlobalFuncWorker worker) {
     String existing = read(worker);
     if (existing != null) {
       return existing;
     }
+    LOG.infof(
+        "worker %s/%s: creating its release-token Secret with a new token",
+        worker.getMetadata().getNamespace(), worker.getMetadata().getName());
     try {
       client
           .secrets()

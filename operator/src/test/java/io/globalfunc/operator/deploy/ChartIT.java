@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -191,6 +192,50 @@ class ChartIT {
   }
 
   @Test
+  void theCrdUpgradeHookMayOnlyGetAndUpdateTheTwoGlobalFuncCrds() {
+    List<HasMetadata> hooks = hooks("--namespace", "gf-system");
+    assertThat(hooks)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Job");
+    assertThat(hooks)
+        .allSatisfy(
+            o -> {
+              var annotations = o.getMetadata().getAnnotations();
+              assertThat(annotations.get("helm.sh/hook")).isEqualTo("pre-upgrade");
+              // Gone once the hook succeeded: the right to write CRDs lasts one upgrade.
+              assertThat(annotations.get("helm.sh/hook-delete-policy"))
+                  .isEqualTo("before-hook-creation,hook-succeeded");
+            });
+    ClusterRole role = only(hooks, ClusterRole.class);
+    assertThat(role.getMetadata().getName())
+        .isEqualTo("gf-system-gf-globalfunc-operator-crd-upgrade");
+    assertThat(role.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("apiextensions.k8s.io");
+              assertThat(r.getResources()).containsExactly("customresourcedefinitions");
+              assertThat(r.getResourceNames())
+                  .containsExactly(
+                      "functionreleases.globalfunc.io", "globalfuncworkers.globalfunc.io");
+              assertThat(r.getVerbs()).containsExactly("get", "update");
+            });
+    Job job = only(hooks, Job.class);
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("gf-globalfunc-operator-crd-upgrade");
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    var c = pod.getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo("ghcr.io/globalfunc/globalfunc-operator:0.1.0");
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getEnv())
+        .anyMatch(e -> e.getName().equals("GF_OPERATOR_CRDS_ONLY") && e.getValue().equals("true"));
+
+    assertThat(hooks("--set", "crdUpgrade.enabled=false")).isEmpty();
+  }
+
+  @Test
   void everyValueIsCommented() throws IOException {
     List<String> lines = Files.readAllLines(CHART.resolve("values.yaml"), StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
@@ -260,7 +305,24 @@ class ChartIT {
     return found.get(0);
   }
 
+  /** What {@code helm install} creates (hooks left out: they run around it). */
   static List<HasMetadata> template(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("--no-hooks"));
+    cmd.addAll(List.of(args));
+    return render(cmd.toArray(String[]::new));
+  }
+
+  /** Only the chart's hooks, as {@code helm upgrade} creates them before the upgrade. */
+  static List<HasMetadata> hooks(String... args) {
+    return render(args).stream()
+        .filter(
+            o ->
+                o.getMetadata().getAnnotations() != null
+                    && o.getMetadata().getAnnotations().containsKey("helm.sh/hook"))
+        .toList();
+  }
+
+  private static List<HasMetadata> render(String... args) {
     // A helm built from its Go module assumes Kubernetes 1.20; the chart needs 1.25+ (CEL rules).
     List<String> cmd =
         new ArrayList<>(

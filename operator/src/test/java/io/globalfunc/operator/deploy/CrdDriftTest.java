@@ -2,7 +2,7 @@ package io.globalfunc.operator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.globalfunc.operator.OperatorRuntime;
+import io.globalfunc.operator.OwnCrds;
 import io.globalfunc.operator.support.RepoFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,7 @@ class CrdDriftTest {
 
   @Test
   void committedCrdsEqualTheGeneratedOnes() throws IOException {
-    for (String resource : OperatorRuntime.CRD_RESOURCES) {
+    for (String resource : OwnCrds.RESOURCES) {
       String generated = classpath(resource);
       assertThat(generated).contains("openAPIV3Schema");
       String file = Path.of(resource).getFileName().toString();
@@ -35,7 +35,7 @@ class CrdDriftTest {
 
   @Test
   void theWorkerCrdCarriesValidationScaleAndPrinterColumns() throws IOException {
-    String worker = classpath(OperatorRuntime.CRD_RESOURCES.get(1));
+    String worker = classpath(OwnCrds.RESOURCES.get(1));
     assertThat(worker)
         .contains("self.from <= self.to")
         .contains("specReplicasPath: \".spec.replicas\"")
@@ -49,7 +49,7 @@ class CrdDriftTest {
         .contains("name: \"Version\"")
         .contains("name: \"Ready\"")
         .contains("name: \"Age\"");
-    String release = classpath(OperatorRuntime.CRD_RESOURCES.get(0));
+    String release = classpath(OwnCrds.RESOURCES.get(0));
     assertThat(release).contains("- \"gfr\"").contains("required:").contains("- \"repository\"");
   }
 

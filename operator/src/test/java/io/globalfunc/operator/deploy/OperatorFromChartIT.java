@@ -1,9 +1,11 @@
 package io.globalfunc.operator.deploy;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.globalfunc.core.naming.EndpointKeys;
 import io.globalfunc.core.testing.RedisServer;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -429,11 +432,86 @@ class OperatorFromChartIT {
   }
 
   /**
+   * A release-token Secret deleted by hand comes back at the worker's next reconcile with a new
+   * token, and every running pod accepts the new token (and refuses the old one) once its mounted
+   * digest is synced, as a kubelet syncs Secret volumes (the test node every 2 s): no restart.
+   */
+  @Test
+  @Order(7)
+  void aDeletedReleaseTokenSecretComesBackWithANewTokenThePodsAccept() throws Exception {
+    String secret = "m7-release-token";
+    String old = releaseToken(secret);
+    assertThat(old).isNotNull();
+    List<Pod> pods =
+        client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list().getItems();
+    assertThat(pods).hasSize(3);
+    long deleted = System.nanoTime();
+    client.secrets().inNamespace(ns).withName(secret).delete();
+    String fresh =
+        await()
+            .atMost(LONG)
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> releaseToken(secret), t -> t != null && !t.equals(old));
+    double backSeconds = (System.nanoTime() - deleted) / 1e9;
+    HttpClient http = HttpClient.newHttpClient();
+    for (Pod p : pods) {
+      URI release =
+          URI.create("http://" + p.getStatus().getPodIP() + ":" + port(p) + "/v1/release");
+      await()
+          .atMost(LONG)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> releaseStatus(http, release, fresh) == 200);
+      assertThat(releaseStatus(http, release, old)).as("the old token").isEqualTo(403);
+    }
+    System.out.printf(
+        "release-token Secret back with a new token %.1f s after its deletion; accepted by"
+            + " every pod %.1f s after it%n",
+        backSeconds, (System.nanoTime() - deleted) / 1e9);
+    assertThat(
+            client.pods().inNamespace(ns).withLabel("globalfunc.io/worker", "m7").list().getItems())
+        .as("the same pods, never restarted")
+        .allSatisfy(
+            p ->
+                assertThat(p.getStatus().getContainerStatuses())
+                    .allSatisfy(c -> assertThat(c.getRestartCount()).isZero()))
+        .extracting(p -> p.getMetadata().getUid())
+        .containsExactlyInAnyOrderElementsOf(
+            pods.stream().map(p -> p.getMetadata().getUid()).toList());
+  }
+
+  /** The token in the worker's release-token Secret, or null while there is none. */
+  static String releaseToken(String secret) {
+    Secret s = client.secrets().inNamespace(ns).withName(secret).get();
+    if (s == null || s.getData() == null || s.getData().get("token") == null) {
+      return null;
+    }
+    return new String(Base64.getDecoder().decode(s.getData().get("token")), UTF_8).strip();
+  }
+
+  /** The status of {@code POST /v1/release} (the release's branch) with {@code token}. */
+  static int releaseStatus(HttpClient http, URI release, String token) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(release)
+                  .header("Authorization", "Bearer " + token)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /**
    * Scenario 6: the release deleted under a running worker is a clear condition (nothing crashes);
    * the worker deleted leaves no pod (garbage collection) and no Redis entry (finalizer).
    */
   @Test
-  @Order(7)
+  @Order(8)
   void aDeletedReleaseIsAConditionAndADeletedWorkerLeavesNoPodOrEndpoint() {
     kube.kubectl("delete", "functionrelease/globalfunc", "--namespace", ns).ok();
     GlobalFuncWorker orphaned =

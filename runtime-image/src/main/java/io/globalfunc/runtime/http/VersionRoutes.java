@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
 
 /**
  * The versions this runtime serves: {@code GET /v1/commits} (every warm commit and the worker
@@ -29,17 +30,20 @@ public class VersionRoutes {
   private final ObjectMapper json = Requests.JSON;
   private final ServedLibrary library;
   private final Requests requests;
-  private final String releaseTokenSha256;
+  private final ReleaseTokenDigest releaseTokenSha256;
 
   VersionRoutes(ServedLibrary library, Requests requests, RuntimeConfig config) {
     this.library = library;
     this.requests = requests;
+    String file = System.getenv("GF_RELEASE_TOKEN_SHA256_FILE");
     this.releaseTokenSha256 =
-        config
-            .releaseTokenSha256()
-            .filter(t -> !t.isBlank())
-            .or(() -> config.releaseToken().filter(t -> !t.isBlank()).map(BearerToken::sha256))
-            .orElse(null);
+        new ReleaseTokenDigest(
+            file == null || file.isBlank() ? null : Path.of(file),
+            config
+                .releaseTokenSha256()
+                .filter(t -> !t.isBlank())
+                .or(() -> config.releaseToken().filter(t -> !t.isBlank()).map(BearerToken::sha256))
+                .orElse(null));
   }
 
   void register(@Observes Router router) {
@@ -58,7 +62,8 @@ public class VersionRoutes {
    */
   private boolean authorized(RoutingContext rc) {
     var refusal =
-        BearerToken.refusal(rc.request().getHeader(HttpHeaders.AUTHORIZATION), releaseTokenSha256);
+        BearerToken.refusal(
+            rc.request().getHeader(HttpHeaders.AUTHORIZATION), releaseTokenSha256.current());
     if (refusal.isEmpty()) {
       return true;
     }

@@ -34,6 +34,10 @@ final class LocalPod implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(LocalPod.class);
   private static final Duration TICK = Duration.ofMillis(200);
+
+  /** How often mounted Secrets are synced (a kubelet's default is about a minute). */
+  private static final Duration SECRET_SYNC = Duration.ofSeconds(2);
+
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private final KubernetesClient client;
@@ -161,7 +165,17 @@ final class LocalPod implements Runnable {
   }
 
   private void superviseContainers() {
+    Instant secretsSynced = Instant.now();
     while (stopGrace == null) {
+      if (Instant.now().isAfter(secretsSynced.plus(SECRET_SYNC))) {
+        secretsSynced = Instant.now();
+        try {
+          files.refreshSecrets();
+        } catch (RuntimeException e) {
+          // A kubelet logs a failed volume sync and keeps the pod running on the old content.
+          LOG.debugf("pod %s: secret volume sync failed: %s", name(), e.getMessage());
+        }
+      }
       for (LocalContainer c : containers) {
         Integer code = c.reapExit();
         if (code != null && restarts(code)) {
@@ -205,8 +219,14 @@ final class LocalPod implements Runnable {
     }
     Map<String, String> env = new LinkedHashMap<>(images.environment(spec));
     env.putAll(files.environment(spec, ip, apiHost, apiPort));
-    List<String> mapped =
-        argv.get().stream().map(a -> files.mapPath(spec, expand(a, env))).toList();
+    // The image's entrypoint is a host path the node chose (e.g. the built jar), never a path in
+    // the container: only the container's own args are expanded and mapped into its volumes.
+    int entrypoint =
+        argv.get().size() - Optional.ofNullable(spec.getArgs()).map(List::size).orElse(0);
+    List<String> mapped = new ArrayList<>(argv.get().subList(0, entrypoint));
+    argv.get().subList(entrypoint, argv.get().size()).stream()
+        .map(a -> files.mapPath(spec, expand(a, env)))
+        .forEach(mapped::add);
     // In a pod the process binds 0.0.0.0 (or the loopback) of its own network namespace, and its
     // containers reach each other on 127.0.0.1; here, the pod's address stands for both. Only the
     // ports the pod's own containers listen on move: 127.0.0.1 stays the host for anything else.

@@ -69,25 +69,80 @@ final class PodFiles {
   }
 
   /**
+   * Brings Secret volumes up to date as a kubelet's periodic volume sync does: a changed Secret is
+   * rewritten in place (each file replaced atomically, so a reader sees the old or the new
+   * content), a deleted one leaves its last content.
+   */
+  void refreshSecrets() {
+    for (Volume v : Optional.ofNullable(pod.getSpec().getVolumes()).orElse(List.of())) {
+      Path dir = volumes.get(v.getName());
+      if (v.getSecret() != null && dir != null) {
+        Map<String, String> data = secret(v.getSecret().getSecretName());
+        if (!data.isEmpty()) {
+          secretFiles(v.getSecret(), data)
+              .forEach(
+                  (path, value) -> {
+                    if (value != null && !value.equals(read(dir.resolve(path)))) {
+                      replace(dir.resolve(path), value, v.getSecret().getDefaultMode());
+                    }
+                  });
+        }
+      }
+    }
+  }
+
+  /**
    * A Secret volume as a kubelet writes it, read through the API: every key as a file, or only the
    * listed {@code items} at their paths; {@code defaultMode} as the files' permissions. A missing
    * (optional) Secret or key is no file.
    */
   private void secretVolume(SecretVolumeSource source, Path dir) {
-    Map<String, String> data = secret(source.getSecretName());
+    secretFiles(source, secret(source.getSecretName()))
+        .forEach(
+            (path, value) -> {
+              write(dir.resolve(path), value);
+              if (value != null && source.getDefaultMode() != null) {
+                permissions(dir.resolve(path), source.getDefaultMode());
+              }
+            });
+  }
+
+  /** The files of a Secret volume: every key, or only the listed items at their paths. */
+  private static Map<String, String> secretFiles(
+      SecretVolumeSource source, Map<String, String> data) {
     Map<String, String> files = new LinkedHashMap<>();
     if (source.getItems() == null || source.getItems().isEmpty()) {
       files.putAll(data);
     } else {
       source.getItems().forEach(i -> files.put(i.getPath(), data.get(i.getKey())));
     }
-    files.forEach(
-        (path, value) -> {
-          write(dir.resolve(path), value);
-          if (value != null && source.getDefaultMode() != null) {
-            permissions(dir.resolve(path), source.getDefaultMode());
-          }
-        });
+    return files;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a new file beside {@code file} and moves it over {@code file} in one step. */
+  private static void replace(Path file, String content, Integer mode) {
+    Path next = file.resolveSibling(".." + file.getFileName() + ".next");
+    write(next, content);
+    if (mode != null) {
+      permissions(next, mode);
+    }
+    try {
+      Files.move(
+          next,
+          file,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void permissions(Path file, int mode) {
