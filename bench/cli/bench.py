@@ -3,9 +3,14 @@
 Runs each gf command with each launch variant (interleaved, so machine load hits all alike) and
 prints median wall and CPU (user+sys) times, and each as a ratio to `python3 -c pass`.
 
+The baseline is the interpreter running this bench (`sys.executable`), not whatever `python3` on
+the PATH is: a pyenv shim is a bash script that costs ~130 ms more. Both are printed.
+
 A variant is NAME=COMMAND; leading VAR=VALUE words of COMMAND are set in its environment, e.g.
 `--variant "jdk17=GF_JAVA=/usr/lib/jvm/java-17-openjdk-amd64 bin/gf"`. Without --variant:
-before (plain `java -jar`) and after (bin/gf).
+no-daemon (`GF_DAEMON=0 bin/gf`, a fresh JVM per command) and daemon (bin/gf with a warm gf
+daemon in a private GF_DAEMON_DIR). A daemon's CPU is counted: the bench adds what the daemon
+process spent during each command (from /proc, 10 ms ticks) to the client's.
 """
 
 import argparse
@@ -36,8 +41,19 @@ def variant(spec, jar):
     return name, words, extra
 
 
+def daemon_cpu(env):
+    """CPU seconds the gf daemon of this variant has used so far (0 without one)."""
+    pid = env.get("_GF_BENCH_DAEMON_PID")
+    if not pid:
+        return 0.0
+    with open("/proc/%s/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(cmd, cwd, env):
-    """Wall seconds and CPU seconds (user+sys of the process and its children) of one run."""
+    """Wall seconds and CPU seconds (user+sys of the process, its children and its daemon)."""
+    daemon_before = daemon_cpu(env)
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -47,7 +63,8 @@ def run(cmd, cwd, env):
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, proc.returncode, err
+    cpu = usage.ru_utime + usage.ru_stime + daemon_cpu(env) - daemon_before
+    return wall, cpu, proc.returncode, err
 
 
 class _Answer(http.server.BaseHTTPRequestHandler):
@@ -80,21 +97,45 @@ def library(tmp):
     return lib
 
 
+def warm_daemon(launch, env, lib, commands):
+    """Starts the variant's gf daemon (when it uses one) and remembers its pid for daemon_cpu."""
+    if env.get("GF_DAEMON") == "0":
+        return
+    for args in commands.values():
+        run(launch + args, lib, env)
+    deadline = time.monotonic() + 60
+    status = ""
+    while time.monotonic() < deadline:
+        out = subprocess.run(
+            launch + ["daemon", "status"], cwd=lib, env=env, capture_output=True, text=True
+        ).stdout
+        if out.startswith("pid "):
+            status = out
+            break
+        time.sleep(0.2)
+    if not status:
+        sys.exit("no gf daemon started for %s" % launch)
+    env["_GF_BENCH_DAEMON_PID"] = status.split()[1].rstrip(",")
+    for args in commands.values():
+        run(launch + args, lib, env)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--runs", type=int, default=7)
-    p.add_argument(
-        "--before",
-        default="java -XX:TieredStopAtLevel=1 -Xshare:auto -jar {jar}",
-        help="the launch command before (default: what bin/gf ran before the archive)",
-    )
-    p.add_argument("--after", default=str(ROOT / "bin/gf"), help="the launch command after")
     p.add_argument("--jar", default=str(ROOT / "cli/target/gf.jar"))
     p.add_argument("--variant", action="append", help="NAME=[VAR=VALUE ...] COMMAND (repeatable)")
     a = p.parse_args()
-    specs = a.variant or ["before=" + a.before, "after=" + a.after]
+    gf = str(ROOT / "bin/gf")
+    specs = a.variant or ["no-daemon=GF_DAEMON=0 " + gf, "daemon=" + gf]
     tmp = Path(tempfile.mkdtemp(prefix="gf-bench-"))
-    env = dict(os.environ, GF_HOME=str(tmp / "home"), TZ="UTC", LC_ALL="C.UTF-8")
+    env = dict(
+        os.environ,
+        GF_HOME=str(tmp / "home"),
+        GF_DAEMON_DIR=str(tmp / "daemons"),
+        TZ="UTC",
+        LC_ALL="C.UTF-8",
+    )
     lib = library(tmp)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -113,12 +154,15 @@ def main():
         "gf search": ["search", "mean"],
         "gf call --url": ["call", "Util.mean", "values=[1,2,3,4]", "--url", url],
     }
-    base_wall, base_cpu = [], []
+    for launch, venv in variants.values():
+        warm_daemon(launch, venv, lib, commands)
+    base_wall, base_cpu, path_wall = [], [], []
     results = {(c, v): ([], []) for c in commands for v in variants}
     for _ in range(a.runs):
-        w, c, _, _ = run(["python3", "-c", "pass"], lib, env)
+        w, c, _, _ = run([sys.executable, "-c", "pass"], lib, env)
         base_wall.append(w)
         base_cpu.append(c)
+        path_wall.append(run(["python3", "-c", "pass"], lib, env)[0])
         for name, args in commands.items():
             for v, (launch, venv) in variants.items():
                 w, c, code, err = run(launch + args, lib, venv)
@@ -128,16 +172,23 @@ def main():
                 results[(name, v)][1].append(c)
     bw, bc = statistics.median(base_wall), statistics.median(base_cpu)
     print(
-        "median of %d runs; baseline python3 -c pass: wall %.0f ms, cpu %.0f ms"
-        % (a.runs, bw * 1000, bc * 1000)
+        "median of %d runs; baseline %s -c pass: wall %.0f ms, cpu %.0f ms"
+        % (a.runs, sys.executable, bw * 1000, bc * 1000)
+    )
+    print(
+        "(python3 -c pass as the PATH finds it, %s: wall %.0f ms)"
+        % (shutil.which("python3"), statistics.median(path_wall) * 1000)
     )
     print("load average at the end: %.1f %.1f %.1f" % os.getloadavg())
     print(
-        "%-14s %-9s %9s %7s %9s %7s" % ("command", "variant", "wall ms", "x py", "cpu ms", "x py")
+        "%-14s %-10s %9s %7s %9s %7s" % ("command", "variant", "wall ms", "x py", "cpu ms", "x py")
     )
     for (name, v), (walls, cpus) in results.items():
         w, c = statistics.median(walls), statistics.median(cpus)
-        print("%-14s %-9s %9.0f %7.1f %9.0f %7.1f" % (name, v, w * 1000, w / bw, c * 1000, c / bc))
+        print("%-14s %-10s %9.0f %7.1f %9.0f %7.1f" % (name, v, w * 1000, w / bw, c * 1000, c / bc))
+    for launch, venv in variants.values():
+        if venv.get("_GF_BENCH_DAEMON_PID"):
+            subprocess.run(launch + ["daemon", "stop"], cwd=lib, env=venv, capture_output=True)
     server.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)
 

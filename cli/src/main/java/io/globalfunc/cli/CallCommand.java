@@ -122,7 +122,7 @@ final class CallCommand extends GfCommand {
   }
 
   /** The annotations of the working-tree file, read by Python's {@code ast}. */
-  private static Map<String, String> annotations(FunctionRef ref, Path file) {
+  private Map<String, String> annotations(FunctionRef ref, Path file) {
     try {
       FunctionInfo info = new PythonIntrospector(python()).describe(ref, Files.readString(file));
       return annotations(info.signature() == null ? List.of() : info.signature().parameters());
@@ -139,10 +139,6 @@ final class CallCommand extends GfCommand {
       }
     }
     return out;
-  }
-
-  private static String python() {
-    return System.getenv().getOrDefault("GF_PYTHON", "python3");
   }
 
   private int local(FunctionRef ref, List<Kwargs.Pair> parsed) {
@@ -206,7 +202,8 @@ final class CallCommand extends GfCommand {
     } catch (IllegalArgumentException e) {
       throw usage("not an http(s) URL: " + CatalogConfig.redact(url));
     }
-    RuntimeHttp http = new RuntimeHttp(base, Duration.ofSeconds(timeoutSeconds));
+    RuntimeHttp http =
+        new RuntimeHttp(base, Duration.ofSeconds(timeoutSeconds), gf.invocation.cancel());
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("pack_func", new FunctionName.RefCall(ref.callName(), this.ref).spelled());
     body.set("kwargs", kwargs(parsed, () -> served(http, ref)));

@@ -115,9 +115,9 @@ final class CommitCommand extends GfCommand {
         git.push()
             .setRemote(remote)
             .setRefSpecs(new RefSpec(Constants.R_HEADS + branch + ":" + merge));
-    String user = System.getenv("GF_GIT_USERNAME");
-    String password = System.getenv("GF_GIT_PASSWORD");
-    String token = System.getenv("GF_GIT_TOKEN");
+    String user = env("GF_GIT_USERNAME");
+    String password = env("GF_GIT_PASSWORD");
+    String token = env("GF_GIT_TOKEN");
     if (token != null) {
       cmd.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", token));
     } else if (user != null && password != null) {

@@ -60,7 +60,7 @@ final class GenCommand extends GfCommand {
     Path target = gf.cwd().resolve(to).normalize();
     if (fn == null) {
       String b = branchOr(branch, "regenerate from it");
-      try (Catalog catalog = Catalog.connect(catalogConfig())) {
+      try (Catalog catalog = connect()) {
         return reportFile(catalog.genFile(b, name, sha, target));
       } catch (CatalogException e) {
         if (e.reason() == CatalogException.Reason.NOT_FOUND && sha == null) {
@@ -69,7 +69,7 @@ final class GenCommand extends GfCommand {
         throw e;
       }
     }
-    try (Catalog catalog = Catalog.connect(catalogConfig().withSpace(fn.space()))) {
+    try (Catalog catalog = connect(catalogConfig().withSpace(fn.space()))) {
       Catalog.GenReport r;
       try {
         r = catalog.gen(fn, sha, target);

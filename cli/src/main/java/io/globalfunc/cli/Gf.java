@@ -36,9 +36,12 @@ public final class Gf implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** The folder commands work from. */
+  /** Who runs this gf: folder, environment, output (set before the command line is parsed). */
+  Invocation invocation;
+
+  /** The folder commands work from: {@code -C DIR} against the caller's folder, else theirs. */
   Path cwd() {
-    return directory != null ? directory : Path.of("").toAbsolutePath();
+    return directory != null ? invocation.cwd().resolve(directory).normalize() : invocation.cwd();
   }
 
   @Override
@@ -47,7 +50,9 @@ public final class Gf implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    DaemonStarter.startForNext(args);
+    System.exit(code);
   }
 
   /** Runs gf and returns its exit status (0 ok, 1 failure, 2 usage). */
@@ -75,6 +80,7 @@ public final class Gf implements Runnable {
           "serve",
           "map",
           "mcp",
+          "daemon",
           "help");
 
   /**
@@ -98,14 +104,45 @@ public final class Gf implements Runnable {
       case "serve" -> new ServeCommand();
       case "map" -> new MapCommand();
       case "mcp" -> new McpCommand();
+      case "daemon" -> new DaemonCommand();
       case "help" -> new CommandLine.HelpCommand();
       default -> throw new IllegalArgumentException("no command " + name);
     };
   }
 
+  /**
+   * The subcommand {@code args} name: the first word that is not an option nor {@code -C}'s value;
+   * empty when there is none.
+   */
+  static String commandName(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("-C")) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        return args[i];
+      }
+    }
+    return "";
+  }
+
+  /**
+   * Whether a gf daemon runs this command line: the quick commands that read nothing but the
+   * caller's folder, environment and catalog, and print. Commands that run Python, serve, read
+   * stdin or last (save, scan, call --local, map, serve, mcp, ...) start a fresh gf.
+   */
+  static boolean servedByDaemon(String... args) {
+    return switch (commandName(args)) {
+      case "", "branch", "list", "search", "describe", "help" -> true;
+      case "call" -> Arrays.stream(args).anyMatch(a -> a.equals("--url") || a.startsWith("--url="));
+      default -> false;
+    };
+  }
+
   /** gf with the subcommand {@code args} names, or with all of them (for help and errors). */
-  static CommandLine commandLine(String... args) {
-    CommandLine cl = new CommandLine(new Gf());
+  static CommandLine commandLine(Invocation invocation, String... args) {
+    Gf gf = new Gf();
+    gf.invocation = invocation;
+    CommandLine cl = new CommandLine(gf);
     String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
     boolean one = COMMANDS.contains(first) && !first.equals("help") && !hasDirOption(args);
     for (String name : COMMANDS) {
@@ -123,7 +160,14 @@ public final class Gf implements Runnable {
 
   /** Runs gf writing to {@code out} and {@code err}; returns its exit status. */
   static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = commandLine(args);
+    return run(Invocation.ofProcess(out, err), args);
+  }
+
+  /** Runs gf for {@code invocation}'s caller; returns its exit status. */
+  static int run(Invocation invocation, String... args) {
+    PrintWriter out = invocation.out();
+    PrintWriter err = invocation.err();
+    CommandLine cl = commandLine(invocation, args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(
@@ -135,7 +179,7 @@ public final class Gf implements Runnable {
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           err.println("gf: " + CatalogConfig.redact(message(ex)));
-          if (System.getenv("GF_DEBUG") != null) {
+          if (invocation.env("GF_DEBUG") != null) {
             ex.printStackTrace(err);
           }
           return CommandLine.ExitCode.SOFTWARE;

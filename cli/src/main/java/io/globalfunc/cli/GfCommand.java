@@ -43,16 +43,33 @@ abstract class GfCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /** The caller's value of an environment variable, or null. */
+  String env(String key) {
+    return gf.invocation.env(key);
+  }
+
+  /** The caller's {@code GF_PYTHON}, default {@code python3}. */
+  String python() {
+    String python = env("GF_PYTHON");
+    return python != null ? python : "python3";
+  }
+
   Workspace workspace() {
-    return Workspace.find(gf.cwd(), System.getenv("GF_LIBRARY"));
+    return Workspace.find(gf.cwd(), env("GF_LIBRARY"));
   }
 
-  static CatalogConfig catalogConfig() {
-    return CatalogConfig.load();
+  /** The caller's catalog configuration. */
+  CatalogConfig catalogConfig() {
+    return gf.invocation.catalogConfig();
   }
 
-  static Catalog connect() {
-    return Catalog.connect(catalogConfig());
+  /** The catalog of {@code config}; closing it gives it back. */
+  Catalog connect(CatalogConfig config) {
+    return gf.invocation.catalogs().open(config);
+  }
+
+  Catalog connect() {
+    return connect(catalogConfig());
   }
 
   void printJson(Object value) {

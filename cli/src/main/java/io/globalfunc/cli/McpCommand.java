@@ -79,7 +79,7 @@ final class McpCommand extends GfCommand {
     System.setOut(System.err);
     Path root = gf.cwd().resolve(dir == null ? Path.of(".") : dir).normalize();
     Library library = new DirectoryLibraryReader().read(root);
-    String python = System.getenv().getOrDefault("GF_PYTHON", "python3");
+    String python = python();
     Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(python).describe(library);
     PoolConfig config =
         PoolConfig.defaults(root)
@@ -115,7 +115,7 @@ final class McpCommand extends GfCommand {
     if (packages != null && !packages.isEmpty()) {
       return new HashSet<>(packages);
     }
-    String env = System.getenv("GF_MCP_PACKAGES");
+    String env = env("GF_MCP_PACKAGES");
     Set<String> out = new HashSet<>();
     if (env != null) {
       for (String p : env.split(",")) {

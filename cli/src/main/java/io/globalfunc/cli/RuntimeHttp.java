@@ -23,11 +23,16 @@ final class RuntimeHttp {
 
   private final String base;
   private final Duration timeout;
+  private final Cancel cancel;
 
-  /** A runtime at {@code base} (no trailing slash); every request gives up after timeout. */
-  RuntimeHttp(String base, Duration timeout) {
+  /**
+   * A runtime at {@code base} (no trailing slash); every request gives up after timeout, or when
+   * {@code cancel} fires (the connection is closed under it).
+   */
+  RuntimeHttp(String base, Duration timeout, Cancel cancel) {
     this.base = base;
     this.timeout = timeout;
+    this.cancel = cancel;
   }
 
   Answer get(String path) {
@@ -43,26 +48,9 @@ final class RuntimeHttp {
     try {
       URI uri = URI.create(URI.create(base + path).toASCIIString());
       HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-      c.setRequestMethod(method);
-      c.setConnectTimeout((int) Math.min(10_000, timeout.toMillis()));
-      c.setReadTimeout((int) timeout.toMillis());
-      c.setRequestProperty("Accept", "application/json, application/problem+json");
-      if (json != null) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(body.length);
-        c.setRequestProperty("Content-Type", "application/json");
-        try (OutputStream out = c.getOutputStream()) {
-          out.write(body);
-        }
+      try (Cancel.Registration r = cancel.onCancel(c::disconnect)) {
+        return exchange(c, method, json);
       }
-      int status = c.getResponseCode();
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      if (in != null) {
-        in.close();
-      }
-      return new Answer(status, text);
     } catch (SocketTimeoutException e) {
       throw new GfException("no answer from " + where + " within " + timeout.toSeconds() + " s");
     } catch (ConnectException e) {
@@ -70,5 +58,28 @@ final class RuntimeHttp {
     } catch (IOException e) {
       throw new GfException("cannot reach the runtime at " + where + ": " + e.getMessage());
     }
+  }
+
+  private Answer exchange(HttpURLConnection c, String method, String json) throws IOException {
+    c.setRequestMethod(method);
+    c.setConnectTimeout((int) Math.min(10_000, timeout.toMillis()));
+    c.setReadTimeout((int) timeout.toMillis());
+    c.setRequestProperty("Accept", "application/json, application/problem+json");
+    if (json != null) {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      c.setDoOutput(true);
+      c.setFixedLengthStreamingMode(body.length);
+      c.setRequestProperty("Content-Type", "application/json");
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(body);
+      }
+    }
+    int status = c.getResponseCode();
+    InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    if (in != null) {
+      in.close();
+    }
+    return new Answer(status, text);
   }
 }

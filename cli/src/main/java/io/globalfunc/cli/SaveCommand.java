@@ -51,7 +51,7 @@ final class SaveCommand extends GfCommand {
                 + Workspace.MARKER
                 + " file)");
       }
-      String python = System.getenv().getOrDefault("GF_PYTHON", "python3");
+      String python = python();
       SaveReport report;
       List<String> notes = new ArrayList<>();
       try (Catalog catalog = connect()) {

@@ -71,8 +71,8 @@ final class ServeCommand extends GfCommand {
   }
 
   /** The GlobalFunc checkout: GF_PROJECT_ROOT (set by bin/gf), else where gf.jar lives. */
-  static Path projectRoot() {
-    String env = System.getenv("GF_PROJECT_ROOT");
+  Path projectRoot() {
+    String env = env("GF_PROJECT_ROOT");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }

@@ -70,6 +70,8 @@ final class GfProcess {
     pb.environment().put("LC_ALL", "C.UTF-8");
     pb.environment().put("TZ", "UTC");
     pb.environment().put("GF_PYTHON", System.getProperty("gf.python", "python3"));
+    // bin/gf runs without a daemon in tests but GfDaemonIT's (their own GF_DAEMON_DIR).
+    pb.environment().put("GF_DAEMON", "0");
     pb.environment().putAll(env);
     return pb;
   }

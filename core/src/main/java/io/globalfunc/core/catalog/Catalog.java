@@ -28,11 +28,40 @@ public final class Catalog implements AutoCloseable {
   private final CatalogReads reads;
   private final CatalogRegenerator regenerator;
 
+  /** Null for the owner of the connections; else what {@link #close()} runs instead. */
+  private final Runnable giveBack;
+
   private Catalog(CatalogBackend backend) {
     this.backend = backend;
     this.search = new SearchIndexSync(backend);
     this.reads = new CatalogReads(backend);
     this.regenerator = new CatalogRegenerator(reads, backend.space());
+    this.giveBack = null;
+  }
+
+  private Catalog(Catalog owner, Runnable giveBack) {
+    this.backend = owner.backend;
+    this.search = owner.search;
+    this.reads = owner.reads;
+    this.regenerator = owner.regenerator;
+    this.giveBack = giveBack;
+  }
+
+  /**
+   * This open catalog lent out: the same connections, and {@link #close()} runs {@code giveBack}
+   * instead of closing them (the gf daemon keeps one catalog open across commands).
+   */
+  public Catalog lend(Runnable giveBack) {
+    return new Catalog(this, giveBack);
+  }
+
+  /**
+   * What to run while the embedded catalog's file is locked by another process, before each wait:
+   * it may ask the holder (an idle gf daemon) to let go. Replaces the previous hook; {@code null}
+   * removes it.
+   */
+  public static void whenEmbeddedLocked(java.util.function.Consumer<Path> askHolder) {
+    EmbeddedMongo.whenLocked(askHolder);
   }
 
   /**
@@ -202,6 +231,10 @@ public final class Catalog implements AutoCloseable {
 
   @Override
   public void close() {
+    if (giveBack != null) {
+      giveBack.run();
+      return;
+    }
     search.close();
     backend.close();
   }

@@ -61,9 +61,32 @@ class BatchPartsTest {
     assertThat(t.item(1)).isEqualTo(41);
     assertThat(t.retries()).isEqualTo(2);
     assertThat(texts(t.items())).containsExactly("{\"x\":1}", "{\"x\":2}");
+    assertThat(fields).hasSize(12); // the items packed in one field, whatever their number
+    byte[] packed = map.get("items");
+    map.put("items", java.util.Arrays.copyOf(packed, packed.length - 1));
+    assertThat(TaskEntries.parse("1-0", map).isMalformed()).as("truncated").isTrue();
+    map.put("items", java.util.Arrays.copyOf(packed, packed.length + 1));
+    assertThat(TaskEntries.parse("1-0", map).isMalformed()).as("bytes left over").isTrue();
+    map.put("items", new byte[] {(byte) 0xff, 0, 0, 0});
+    assertThat(TaskEntries.parse("1-0", map).isMalformed()).as("negative length").isTrue();
+    assertThat(TaskEntries.parse("2-0", Map.of()).isMalformed()).isTrue();
+  }
+
+  @Test
+  void entriesWithAFieldPerItemAreReadToo() {
+    // What the completion script writes for an item to retry, and what earlier versions wrote.
+    Map<String, byte[]> map = new HashMap<>();
+    map.put("batch", b("b-1"));
+    map.put("fn", b("Base.f"));
+    map.put("from", b("7"));
+    map.put("n", b("2"));
+    map.put("0", b("{\"é\":1}"));
+    map.put("1", b("{}"));
+    BatchTask t = TaskEntries.parse("1-0", map);
+    assertThat(t.retries()).isZero();
+    assertThat(texts(t.items())).containsExactly("{\"é\":1}", "{}");
     map.remove("1");
     assertThat(TaskEntries.parse("1-0", map).isMalformed()).isTrue();
-    assertThat(TaskEntries.parse("2-0", Map.of()).isMalformed()).isTrue();
   }
 
   @Test
@@ -84,13 +107,16 @@ class BatchPartsTest {
             keys.tasks(),
             keys.deadLetters("b-1"),
             keys.progress("b-1"));
-    assertThat(args.subList(5, 10))
-        .containsExactly(BatchKeys.GROUP, "5-0", "604800", "b-1", "Base.f");
-    assertThat(args).hasSize(10 + 8);
-    assertThat(args.get(10)).isEqualTo("10");
-    assertThat(args.get(11)).isEqualTo("done");
-    assertThat(args.get(15)).isEqualTo("retry");
-    assertThat(args.get(17)).isEqualTo("1");
+    assertThat(args.subList(5, 16))
+        .containsExactly(
+            BatchKeys.GROUP, "5-0", "604800", "b-1", "Base.f", "1", "0", "0", "1", "0", "1");
+    // Stored pairs, then dead items, then retried items' item/retries/kwargs.
+    assertThat(args).hasSize(16 + 2 + 3);
+    assertThat(args.get(16)).isEqualTo("10");
+    assertThat(new String((byte[]) args.get(17), StandardCharsets.UTF_8))
+        .isEqualTo("{\"ok\":true,\"result\":1}");
+    assertThat(args.subList(18, 20)).containsExactly("11", "1");
+    assertThat(Completion.SCRIPT).contains("local at = " + (Completion.HEAD + 1));
     assertThat(Completion.SCRIPT).contains("LPUSH', KEYS[5]").contains("LTRIM', KEYS[5], 0, 0");
     assertThat(Completion.SCRIPT).contains("'from'").contains("'fn'").doesNotContain("%s");
   }
