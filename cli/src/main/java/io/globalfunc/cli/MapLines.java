@@ -82,6 +82,9 @@ final class MapLines {
 
   /** {@link #problem(String)} of a line's UTF-8 bytes. */
   static String problem(byte[] text) {
+    if (JsonScan.isObject(text)) {
+      return null; // the common case, without a parser; a parser says what is wrong otherwise
+    }
     try (JsonParser p = JSON.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return "not a JSON object of keyword arguments";
@@ -122,6 +125,68 @@ final class MapLines {
 
   /** {@link #without(String, Set)} on an envelope's UTF-8 bytes. */
   static byte[] without(byte[] envelope, Set<String> drop) {
+    byte[] fast = scanWithout(envelope, drop);
+    return fast != null ? fast : parseWithout(envelope, drop);
+  }
+
+  /**
+   * {@link #without(byte[], Set)} by a byte scan, or null when the envelope is not one it is sure
+   * of (a field name with an escape, anything not well-formed): the parser then does it.
+   */
+  private static byte[] scanWithout(byte[] envelope, Set<String> drop) {
+    int at = JsonScan.skipSpace(envelope, 0);
+    if (at >= envelope.length || envelope[at] != '{') {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length);
+    out.write('{');
+    boolean first = true;
+    at = JsonScan.skipSpace(envelope, at + 1);
+    if (at < envelope.length && envelope[at] == '}') {
+      return JsonScan.skipSpace(envelope, at + 1) == envelope.length ? new byte[] {'{', '}'} : null;
+    }
+    while (at < envelope.length && envelope[at] == '"') {
+      int start = at;
+      int nameEnd = at + 1;
+      while (nameEnd < envelope.length && envelope[nameEnd] != '"' && envelope[nameEnd] != '\\') {
+        nameEnd++;
+      }
+      if (nameEnd >= envelope.length || envelope[nameEnd] != '"') {
+        return null;
+      }
+      String name = new String(envelope, at + 1, nameEnd - at - 1, StandardCharsets.UTF_8);
+      at = JsonScan.skipSpace(envelope, nameEnd + 1);
+      if (at >= envelope.length || envelope[at] != ':') {
+        return null;
+      }
+      int end = JsonScan.value(envelope, JsonScan.skipSpace(envelope, at + 1), 0);
+      if (end < 0) {
+        return null;
+      }
+      if (!drop.contains(name)) {
+        if (!first) {
+          out.write(',');
+        }
+        out.write(envelope, start, end - start);
+        first = false;
+      }
+      at = JsonScan.skipSpace(envelope, end);
+      if (at < envelope.length && envelope[at] == '}') {
+        if (JsonScan.skipSpace(envelope, at + 1) != envelope.length) {
+          return null;
+        }
+        out.write('}');
+        return out.toByteArray();
+      }
+      if (at >= envelope.length || envelope[at] != ',') {
+        return null;
+      }
+      at = JsonScan.skipSpace(envelope, at + 1);
+    }
+    return null;
+  }
+
+  private static byte[] parseWithout(byte[] envelope, Set<String> drop) {
     try (JsonParser p = JSON.createParser(envelope)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return envelope;

@@ -92,32 +92,38 @@ class BatchPartsTest {
   @Test
   void completionArgumentsCarryEveryItem() {
     BatchKeys keys = new BatchKeys("sp", "main");
-    BatchTask t = new BatchTask("5-0", "b-1", 10, "Base.f", List.of(b("{}"), b("{}")), 0);
+    // Items 1023 and 1024 fall in two results hashes.
+    BatchTask t = new BatchTask("5-0", "b-1", 1023, "Base.f", List.of(b("{}"), b("{}")), 0);
     List<Object> args =
         Completion.arguments(
             keys,
             t,
             List.of(
-                ItemResult.of(10, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":1}")),
-                ItemResult.retry(11, b("{}"), 1)));
-    assertThat(args.subList(0, Completion.KEY_COUNT))
+                ItemResult.of(1023, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":1}")),
+                ItemResult.retry(1024, b("{}"), 1)));
+    assertThat(keys.results("b-1", 1023)).isNotEqualTo(keys.results("b-1", 1024));
+    assertThat(keys.results("b-1", 0)).isEqualTo(keys.results("b-1", 1023));
+    assertThat(args.subList(0, 7))
         .containsExactly(
-            keys.results("b-1"),
+            "6",
             keys.meta("b-1"),
             keys.tasks(),
             keys.deadLetters("b-1"),
-            keys.progress("b-1"));
-    assertThat(args.subList(5, 16))
+            keys.progress("b-1"),
+            keys.results("b-1", 1023),
+            keys.results("b-1", 1024));
+    assertThat(args.subList(7, 7 + Completion.HEAD))
         .containsExactly(
-            BatchKeys.GROUP, "5-0", "604800", "b-1", "Base.f", "1", "0", "0", "1", "0", "1");
-    // Stored pairs, then dead items, then retried items' item/retries/kwargs.
-    assertThat(args).hasSize(16 + 2 + 3);
-    assertThat(args.get(16)).isEqualTo("10");
-    assertThat(new String((byte[]) args.get(17), StandardCharsets.UTF_8))
+            BatchKeys.GROUP, "5-0", "604800", "b-1", "Base.f", "1", "0", "0", "2", "0", "1");
+    // Per hash its count and pairs, then dead items, then retried items' hash/item/retries/kwargs.
+    List<Object> rest = args.subList(7 + Completion.HEAD, args.size());
+    assertThat(rest).hasSize(3 + 1 + 4);
+    assertThat(rest.subList(0, 2)).containsExactly("1", "1023");
+    assertThat(new String((byte[]) rest.get(2), StandardCharsets.UTF_8))
         .isEqualTo("{\"ok\":true,\"result\":1}");
-    assertThat(args.subList(18, 20)).containsExactly("11", "1");
-    assertThat(Completion.SCRIPT).contains("local at = " + (Completion.HEAD + 1));
-    assertThat(Completion.SCRIPT).contains("LPUSH', KEYS[5]").contains("LTRIM', KEYS[5], 0, 0");
+    assertThat(rest.subList(3, 7)).containsExactly("0", "2", "1024", "1");
+    assertThat(Completion.SCRIPT).contains("local at, stored = " + (Completion.HEAD + 1));
+    assertThat(Completion.SCRIPT).contains("LPUSH', KEYS[4]").contains("LTRIM', KEYS[4], 0, 0");
     assertThat(Completion.SCRIPT).contains("'from'").contains("'fn'").doesNotContain("%s");
   }
 

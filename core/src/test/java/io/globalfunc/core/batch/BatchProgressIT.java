@@ -103,4 +103,39 @@ class BatchProgressIT {
     assertThat(store.status(id).orElseThrow().done()).isEqualTo(1);
     assertThat(store.queued()).isEqualTo(1); // only the retried item's task
   }
+
+  @Test
+  void resultsAcrossResultsHashesComeBackInOrder() {
+    int n = 2 * BatchKeys.RESULTS_PER_KEY + 10;
+    String id = store.create("Base.f", n);
+    List<byte[]> items = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      items.add(b("{\"x\":" + i + "}"));
+    }
+    store.add(id, "Base.f", 0, items, 300); // tasks straddle the hashes' edges
+    int finished = 0;
+    while (finished < n) {
+      for (BatchTask t : store.read("c2", 100, Duration.ofSeconds(1))) {
+        List<ItemResult> results = new java.util.ArrayList<>();
+        for (int k = 0; k < t.items().size(); k++) {
+          boolean retry = t.item(k) == 1025 && t.retries() == 0;
+          results.add(
+              retry
+                  ? ItemResult.retry(t.item(k), t.items().get(k), 1)
+                  : ItemResult.of(t.item(k), ItemResult.Outcome.DONE, b("" + t.item(k))));
+          finished += retry || !t.batchId().equals(id) ? 0 : 1; // others: a leftover retry
+        }
+        store.complete(t, results);
+      }
+    }
+    List<String> all = store.results(id, 0, n);
+    for (int i = 0; i < n; i++) {
+      assertThat(all.get(i)).isEqualTo("" + i);
+    }
+    assertThat(store.results(id, 1020, 10))
+        .containsExactly(
+            "1020", "1021", "1022", "1023", "1024", "1025", "1026", "1027", "1028", "1029");
+    assertThat(store.status(id).orElseThrow().done()).isEqualTo(n);
+    assertThat(store.queued()).isZero();
+  }
 }
