@@ -329,6 +329,65 @@ def timed(command, **kw):
     return time.time() - start
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid):
+    """(parent pid, CPU seconds of the process and of its children it waited for)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None, 0.0
+    return int(fields[1]), sum(int(v) for v in fields[11:15]) / TICK
+
+
+def tree_cpu(pid):
+    """CPU seconds used so far by a process and every live descendant (and what they reaped)."""
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            parent, cpu = _stat(int(name))
+            if parent is not None:
+                parents[int(name)] = (parent, cpu)
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += parents.get(p, (None, 0.0))[1]
+        todo.extend(c for c, (parent, _) in parents.items() if parent == p)
+    return total
+
+
+class CpuMeter:
+    """CPU seconds each named process tree (and this script's finished children) spent between
+    start() and stop()."""
+
+    def __init__(self, **pids):
+        self.pids = pids
+
+    def _now(self):
+        own = os.times()
+        now = {}
+        for name, pid in self.pids.items():
+            now[name] = _stat(pid)[1]
+            now[name + "_children"] = tree_cpu(pid) - now[name]
+        now["client"] = own.children_user + own.children_system
+        return now
+
+    def start(self):
+        self.before = self._now()
+
+    def stop(self):
+        after = self._now()
+        return {k: after[k] - self.before[k] for k in after}
+
+
+def cpu_text(cpu):
+    return " ".join("%s %.2f" % (k, v) for k, v in cpu.items()) + " (total %.2f)" % sum(
+        cpu.values()
+    )
+
+
 def results(path, enveloped):
     with open(path) as f:
         values = [json.loads(line) for line in f]
@@ -386,19 +445,33 @@ def peers(cases, procs_list):
                     chunk = max(1, math.ceil(n / (4 * procs)))
                     src = inputs[case]
                     out = os.path.join(work, "%s-%d" % (case, procs))
+                    print("load %.1f %.1f %.1f" % os.getloadavg(), flush=True)
+                    meter = CpuMeter()
+                    meter.start()
                     t_pool = timed(
                         ["python3", os.path.join(HERE, "pool_map.py"), fn, src]
                         + [out + ".pool", str(procs), str(chunk)],
                         cwd=HERE,
                     )
+                    print("  pool CPU s: " + cpu_text(meter.stop()), flush=True)
+                    meter = CpuMeter(redis=redis.pid, celery_worker=worker.pid)
+                    meter.start()
                     t_celery = timed(
                         celery_map + [fn, src, out + ".celery", str(chunk)],
                         cwd=HERE,
                         env=celery_env,
                     )
+                    print("  celery CPU s: " + cpu_text(meter.stop()), flush=True)
+                    meter = CpuMeter(redis=redis.pid, runtime=runtime.pid)
+                    meter.start()
                     start = time.time()
                     gf_map(work, "Base." + fn, src, out + ".gf", redis_uri)
                     t_gf = time.time() - start
+                    print(
+                        "  gf CPU s (runtime: JVM, its children: Python workers; client: gf map): "
+                        + cpu_text(meter.stop()),
+                        flush=True,
+                    )
                     expected = results(out + ".pool", False)
                     assert results(out + ".celery", False) == expected, "celery differs"
                     assert results(out + ".gf", True) == expected, "gf differs"

@@ -14,6 +14,8 @@ Servers:
   GlobalFunc  the runtime jar with N Python workers, started as the image starts it
               (JAVA_OPTS_APPEND of runtime-image/Dockerfile unless --java-opts)
   seed        seed_server.py, the seed's tornado server (one process)
+  uvicorn-hop (a control, only when named in --servers) uvicorn_hop_app.py: uvicorn handing
+              each call to a Python child process over pipes, as the runtime does
 
 Usage: bench/runtime/bench.py [--seconds 5] [--connections 1,4,16,64] [--rounds 3]
            [--workers 2] [--servers uvicorn,gf,seed] [--gf NAME=QUARKUS_RUN_JAR ...]
@@ -191,12 +193,14 @@ def start_servers(args, python, logs):
     env = dict(os.environ, TZ="UTC")
     servers = []
     wanted = args.servers.split(",")
-    if "uvicorn" in wanted:
-        uvicorn = [python, "-m", "uvicorn", "--app-dir", HERE, "uvicorn_app:app"]
+    for name, module in (("uvicorn", "uvicorn_app"), ("uvicorn-hop", "uvicorn_hop_app")):
+        if name not in wanted:
+            continue
+        uvicorn = [python, "-m", "uvicorn", "--app-dir", HERE, module + ":app"]
         uvicorn += ["--host", "127.0.0.1", "--port", "{port}", "--workers", str(args.workers)]
         uvicorn += ["--http", "httptools", "--loop", "uvloop", "--no-access-log"]
         uvicorn += ["--log-level", "warning"]
-        servers.append(Server("uvicorn", uvicorn, dict(env, GF_BENCH_LIBRARY=LIBRARY), logs))
+        servers.append(Server(name, uvicorn, dict(env, GF_BENCH_LIBRARY=LIBRARY), logs))
     if "gf" in wanted:
         java_opts = args.java_opts.split() if args.java_opts is not None else image_java_opts()
         gf_env = dict(
@@ -226,7 +230,7 @@ def gf_jars(args):
 def warm_up(servers, seconds, script):
     """The JVM's JIT most of all: many connections first, then the single-connection path."""
     for s in servers:
-        long = s.name not in ("uvicorn", "seed")
+        long = s.name not in ("uvicorn", "uvicorn-hop", "seed")
         wrk(s.url, 16, seconds if long else 2, script)
         wrk(s.url, 1, max(2, seconds // 2) if long else 1, script)
 

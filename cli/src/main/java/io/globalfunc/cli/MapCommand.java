@@ -12,8 +12,10 @@ import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.naming.FunctionName;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,9 +109,10 @@ final class MapCommand extends GfCommand {
       description = "Items per /v1/map request with --url (default ${DEFAULT-VALUE}).")
   int chunk;
 
-  /** The input: valid items to send, and for each input line the problem of a malformed one. */
-  /** The input's items (as written), the line of each, and each malformed line's answer. */
-  record Input(List<String> items, List<Integer> itemLine, String[] lineProblem) {}
+  /**
+   * The input's items (their UTF-8 bytes as written), the line of each, malformed lines' answers.
+   */
+  record Input(List<byte[]> items, List<Integer> itemLine, String[] lineProblem) {}
 
   @Override
   public Integer call() throws Exception {
@@ -145,9 +148,10 @@ final class MapCommand extends GfCommand {
     HttpClient client = url != null ? probe(ref) : null;
     ProgressBar bar = new ProgressBar(err(), "map " + function);
     long failed;
-    try (BufferedWriter w =
-        Files.newBufferedWriter(
-            output, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+    try (OutputStream w =
+        new BufferedOutputStream(
+            Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+            1 << 16)) {
       MapOutput writer = new MapOutput(w, in, written, written > 0 ? failedIn(output) : 0, bar);
       writer.flushMalformed();
       if (url != null) {
@@ -199,12 +203,12 @@ final class MapCommand extends GfCommand {
   }
 
   private Input read() throws IOException {
-    List<String> raw = Files.readAllLines(input, StandardCharsets.UTF_8);
-    List<String> items = new ArrayList<>();
-    List<Integer> itemLine = new ArrayList<>();
+    List<byte[]> raw = MapLines.split(Files.readAllBytes(input));
+    List<byte[]> items = new ArrayList<>(raw.size());
+    List<Integer> itemLine = new ArrayList<>(raw.size());
     String[] problems = new String[raw.size()];
     for (int i = 0; i < raw.size(); i++) {
-      String text = raw.get(i).strip();
+      byte[] text = raw.get(i);
       String problem = MapLines.problem(text);
       if (problem == null) {
         items.add(text);
@@ -280,14 +284,20 @@ final class MapCommand extends GfCommand {
     URI map =
         encoded(URI.create(base + "/v1/map/" + ref.pkg() + "/" + ref.function() + refQuery()));
     for (int from = done; from < in.items().size(); from += chunk) {
-      List<String> slice = in.items().subList(from, Math.min(in.items().size(), from + chunk));
-      String body = "[" + String.join(",", slice) + "]";
+      List<byte[]> slice = in.items().subList(from, Math.min(in.items().size(), from + chunk));
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      body.write('[');
+      for (int i = 0; i < slice.size(); i++) {
+        body.write(i == 0 ? ' ' : ',');
+        body.writeBytes(slice.get(i));
+      }
+      body.write(']');
       HttpResponse<String> r =
           client.send(
               HttpRequest.newBuilder(map)
                   .timeout(Duration.ofMinutes(30))
                   .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
@@ -295,7 +305,7 @@ final class MapCommand extends GfCommand {
       }
       JsonNode envelopes = PLAIN.readTree(r.body());
       for (int i = 0; i < envelopes.size(); i++) {
-        writer.item(from + i, line(envelopes.get(i)));
+        writer.item(from + i, line(envelopes.get(i)).getBytes(StandardCharsets.UTF_8));
       }
       writer.flush();
     }

@@ -3,13 +3,18 @@ package io.globalfunc.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The lines of {@code gf map}, checked and rewritten by streaming over their tokens rather than by
- * building JSON trees: a map of a million items spent most of its own time doing that.
+ * The lines of {@code gf map}, split, checked and rewritten as UTF-8 bytes by streaming over their
+ * tokens rather than by building JSON trees or strings: a map of a million items spent most of its
+ * own time doing that.
  */
 final class MapLines {
 
@@ -21,10 +26,65 @@ final class MapLines {
   private MapLines() {}
 
   /**
+   * The lines of {@code text}, each stripped of surrounding whitespace: split where {@link
+   * java.io.BufferedReader#readLine()} splits ({@code \n}, {@code \r} or {@code \r\n}), with no
+   * empty line after a final line break.
+   */
+  static List<byte[]> split(byte[] text) {
+    List<byte[]> lines = new ArrayList<>();
+    int start = 0;
+    int i = 0;
+    while (i < text.length) {
+      byte c = text[i];
+      if (c == '\n' || c == '\r') {
+        lines.add(strip(text, start, i));
+        i += c == '\r' && i + 1 < text.length && text[i + 1] == '\n' ? 2 : 1;
+        start = i;
+      } else {
+        i++;
+      }
+    }
+    if (start < text.length) {
+      lines.add(strip(text, start, text.length));
+    }
+    return lines;
+  }
+
+  /** {@code text[from, to)} without surrounding whitespace, as {@link String#strip()} says. */
+  private static byte[] strip(byte[] text, int from, int to) {
+    while (from < to && isAsciiSpace(text[from])) {
+      from++;
+    }
+    while (to > from && isAsciiSpace(text[to - 1])) {
+      to--;
+    }
+    if (from < to && (text[from] < 0 || text[to - 1] < 0)) {
+      // A non-ASCII character at an end may be whitespace too (U+3000...): ask String.
+      String s = new String(text, from, to - from, StandardCharsets.UTF_8).strip();
+      return s.getBytes(StandardCharsets.UTF_8);
+    }
+    byte[] out = new byte[to - from];
+    System.arraycopy(text, from, out, 0, out.length);
+    return out;
+  }
+
+  private static boolean isAsciiSpace(byte c) {
+    return c >= 0 && Character.isWhitespace(c);
+  }
+
+  /**
    * Why {@code text} (one input line, stripped) is not one JSON object of keyword arguments, or
    * null when it is: the item is then sent as written.
    */
   static String problem(String text) {
+    return problem(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@link #problem(String)} of a line's UTF-8 bytes. */
+  static String problem(byte[] text) {
+    if (JsonScan.isObject(text)) {
+      return null; // the common case, without a parser; a parser says what is wrong otherwise
+    }
     try (JsonParser p = JSON.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return "not a JSON object of keyword arguments";
@@ -39,30 +99,121 @@ final class MapLines {
     }
   }
 
+  /** Where the value before the token at {@code next} ends: before the separator and spaces. */
+  private static int valueEnd(byte[] json, int next) {
+    int end = next;
+    while (end > 0 && isAsciiSpace(json[end - 1])) {
+      end--;
+    }
+    if (end > 0 && json[end - 1] == ',') {
+      end--;
+      while (end > 0 && isAsciiSpace(json[end - 1])) {
+        end--;
+      }
+    }
+    return end;
+  }
+
   /**
    * {@code envelope} (a JSON object) without its top-level fields named in {@code drop}: the kept
    * fields are copied as written (the parser only finds where each ends).
    */
   static String without(String envelope, Set<String> drop) {
+    return new String(
+        without(envelope.getBytes(StandardCharsets.UTF_8), drop), StandardCharsets.UTF_8);
+  }
+
+  /** {@link #without(String, Set)} on an envelope's UTF-8 bytes. */
+  static byte[] without(byte[] envelope, Set<String> drop) {
+    byte[] fast = scanWithout(envelope, drop);
+    return fast != null ? fast : parseWithout(envelope, drop);
+  }
+
+  /**
+   * {@link #without(byte[], Set)} by a byte scan, or null when the envelope is not one it is sure
+   * of (a field name with an escape, anything not well-formed): the parser then does it.
+   */
+  private static byte[] scanWithout(byte[] envelope, Set<String> drop) {
+    int at = JsonScan.skipSpace(envelope, 0);
+    if (at >= envelope.length || envelope[at] != '{') {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length);
+    out.write('{');
+    boolean first = true;
+    at = JsonScan.skipSpace(envelope, at + 1);
+    if (at < envelope.length && envelope[at] == '}') {
+      return JsonScan.skipSpace(envelope, at + 1) == envelope.length ? new byte[] {'{', '}'} : null;
+    }
+    while (at < envelope.length && envelope[at] == '"') {
+      int start = at;
+      int nameEnd = at + 1;
+      while (nameEnd < envelope.length && envelope[nameEnd] != '"' && envelope[nameEnd] != '\\') {
+        nameEnd++;
+      }
+      if (nameEnd >= envelope.length || envelope[nameEnd] != '"') {
+        return null;
+      }
+      String name = new String(envelope, at + 1, nameEnd - at - 1, StandardCharsets.UTF_8);
+      at = JsonScan.skipSpace(envelope, nameEnd + 1);
+      if (at >= envelope.length || envelope[at] != ':') {
+        return null;
+      }
+      int end = JsonScan.value(envelope, JsonScan.skipSpace(envelope, at + 1), 0);
+      if (end < 0) {
+        return null;
+      }
+      if (!drop.contains(name)) {
+        if (!first) {
+          out.write(',');
+        }
+        out.write(envelope, start, end - start);
+        first = false;
+      }
+      at = JsonScan.skipSpace(envelope, end);
+      if (at < envelope.length && envelope[at] == '}') {
+        if (JsonScan.skipSpace(envelope, at + 1) != envelope.length) {
+          return null;
+        }
+        out.write('}');
+        return out.toByteArray();
+      }
+      if (at >= envelope.length || envelope[at] != ',') {
+        return null;
+      }
+      at = JsonScan.skipSpace(envelope, at + 1);
+    }
+    return null;
+  }
+
+  private static byte[] parseWithout(byte[] envelope, Set<String> drop) {
     try (JsonParser p = JSON.createParser(envelope)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return envelope;
       }
-      StringBuilder out = new StringBuilder(envelope.length()).append('{');
+      ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length);
+      out.write('{');
       boolean first = true;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        int start = (int) p.currentTokenLocation().getCharOffset();
+      JsonToken t = p.nextToken();
+      while (t == JsonToken.FIELD_NAME) {
+        int start = (int) p.currentTokenLocation().getByteOffset();
         String name = p.currentName();
         p.nextToken();
         p.skipChildren();
-        p.finishToken(); // a string value is read lazily: its end is known only once read
-        int end = (int) p.currentLocation().getCharOffset();
+        // The next field (or the end) says where this one ends: an unread string value is then
+        // skipped without being decoded.
+        t = p.nextToken();
+        int end = valueEnd(envelope, (int) p.currentTokenLocation().getByteOffset());
         if (!drop.contains(name)) {
-          out.append(first ? "" : ",").append(envelope, start, end);
+          if (!first) {
+            out.write(',');
+          }
+          out.write(envelope, start, end - start);
           first = false;
         }
       }
-      return out.append('}').toString();
+      out.write('}');
+      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable result envelope", e);
     }

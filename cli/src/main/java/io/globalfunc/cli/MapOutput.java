@@ -1,16 +1,20 @@
 package io.globalfunc.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The output of {@code gf map}: envelopes in input order, malformed lines' problems in place.
- * Flushed when the caller says a window of results is written (not per line: a million flushes are
- * a million system calls), so a killed map loses at most that window, which a rerun fetches again.
+ * The output of {@code gf map}: envelopes in input order, malformed lines' problems in place, as
+ * UTF-8 bytes (an envelope is written as it came, never decoded). Flushed when the caller says a
+ * window of results is written (not per line: a million flushes are a million system calls), so a
+ * killed map loses at most that window, which a rerun fetches again.
  */
 final class MapOutput {
-  private final BufferedWriter w;
+  private static final byte[] OK = "{\"ok\":true".getBytes(StandardCharsets.US_ASCII);
+
+  private final OutputStream w;
   private final MapCommand.Input in;
   private final ProgressBar bar;
   private int line; // next output line (0-based)
@@ -20,8 +24,7 @@ final class MapOutput {
    * @param written lines already in the output (a resumed map)
    * @param failedBefore how many of those are not successes
    */
-  MapOutput(
-      BufferedWriter w, MapCommand.Input in, int written, long failedBefore, ProgressBar bar) {
+  MapOutput(OutputStream w, MapCommand.Input in, int written, long failedBefore, ProgressBar bar) {
     this.w = w;
     this.in = in;
     this.line = written;
@@ -32,6 +35,11 @@ final class MapOutput {
   /** Whether an output line is a success envelope. */
   static boolean isSuccess(String line) {
     return line.startsWith("{\"ok\":true");
+  }
+
+  private static boolean isSuccess(byte[] envelope) {
+    return java.util.Arrays.equals(
+        envelope, 0, Math.min(envelope.length, OK.length), OK, 0, OK.length);
   }
 
   /** Lines written so far (this run and before) that are not successes. */
@@ -58,19 +66,19 @@ final class MapOutput {
 
   private void writeMalformed() throws IOException {
     while (line < in.lineProblem().length && in.lineProblem()[line] != null) {
-      w.write(in.lineProblem()[line]);
-      w.newLine();
+      w.write(in.lineProblem()[line].getBytes(StandardCharsets.UTF_8));
+      w.write('\n');
       line++;
       failed++;
     }
   }
 
-  void item(int item, String envelope) throws IOException {
+  void item(int item, byte[] envelope) throws IOException {
     if (in.itemLine().get(item) != line) {
       throw new IllegalStateException("result " + item + " out of order at line " + (line + 1));
     }
     w.write(envelope);
-    w.newLine();
+    w.write('\n');
     line++;
     if (!isSuccess(envelope)) {
       failed++;

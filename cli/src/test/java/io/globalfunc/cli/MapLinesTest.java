@@ -2,6 +2,8 @@ package io.globalfunc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MapLinesTest {
@@ -41,5 +43,27 @@ class MapLinesTest {
     assertThat(MapLines.without(envelope, MapLines.PROVENANCE))
         .isEqualTo("{\"ok\": true,\"result\": \"a,\\\"}b\",\"n\":1.50e3,\"x\":null}");
     assertThat(MapLines.without("[1]", MapLines.PROVENANCE)).isEqualTo("[1]");
+  }
+
+  @Test
+  void linesSplitWhereAReaderSplitsThemAndAreStripped() {
+    byte[] text =
+        " {\"a\":1} \n\n\t{}\r\n[1]\r\u3000{\"é\":\"中\"}\u3000\nlast"
+            .getBytes(StandardCharsets.UTF_8);
+    List<String> lines =
+        MapLines.split(text).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+    assertThat(lines).containsExactly("{\"a\":1}", "", "{}", "[1]", "{\"é\":\"中\"}", "last");
+    assertThat(MapLines.split("x\n".getBytes(StandardCharsets.UTF_8))).hasSize(1);
+    assertThat(MapLines.split(new byte[0])).isEmpty();
+  }
+
+  @Test
+  void spacesAroundFieldsAndAnEmptyRestAreHandled() {
+    assertThat(
+            MapLines.without(
+                "{ \"ok\" : true , \"worker\" : \"w\" , \"result\" : 1 }", MapLines.PROVENANCE))
+        .isEqualTo("{\"ok\" : true,\"result\" : 1}");
+    assertThat(MapLines.without("{\"worker\":\"w\"}", MapLines.PROVENANCE)).isEqualTo("{}");
+    assertThat(MapLines.without("{}", MapLines.PROVENANCE)).isEqualTo("{}");
   }
 }

@@ -14,6 +14,7 @@ import io.globalfunc.core.testing.TestLibraries;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,9 +100,9 @@ class BatchAgentIT {
     try (BatchStore store = store()) {
       waitForAnnounced(store, "Base.square");
       BatchProducer producer = producer(store, Duration.ofSeconds(10));
-      List<String> items = new ArrayList<>();
+      List<byte[]> items = new ArrayList<>();
       for (int i = 0; i < 6000; i++) {
-        items.add("{\"x\":" + i + "}");
+        items.add(("{\"x\":" + i + "}").getBytes(StandardCharsets.UTF_8));
       }
       String id = producer.submit("Base.square", items);
       while (store.status(id).orElseThrow().finished() < 1000) {
@@ -133,9 +135,9 @@ class BatchAgentIT {
     try (BatchStore store = store()) {
       waitForAnnounced(store, "Bad.crash_on");
       BatchProducer producer = producer(store, Duration.ofSeconds(30));
-      List<String> items = new ArrayList<>();
+      List<byte[]> items = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        items.add("{\"x\":" + i + ",\"bad\":7}");
+        items.add(("{\"x\":" + i + ",\"bad\":7}").getBytes(StandardCharsets.UTF_8));
       }
       String id = producer.submit("Bad.crash_on", items);
       JsonNode[] results = new JsonNode[items.size()];
@@ -158,10 +160,19 @@ class BatchAgentIT {
     try (BatchStore store = store()) {
       waitForAnnounced(store, "Exact.values");
       BatchProducer producer = producer(store, Duration.ofSeconds(30));
-      List<String> items = List.of("{\"x\":1}", "{\"x\":\"a\"}", "{\"y\":2}", "[1]");
+      List<byte[]> items =
+          Stream.of("{\"x\":1}", "{\"x\":\"a\"}", "{\"y\":2}", "[1]")
+              .map(s -> s.getBytes(StandardCharsets.UTF_8))
+              .toList();
       String id = producer.submit("Exact.values", items);
       String[] stored = new String[items.size()];
-      producer.await(id, "Exact.values", items, 0, (i, env) -> stored[i] = env, (d, t) -> {});
+      producer.await(
+          id,
+          "Exact.values",
+          items,
+          0,
+          (i, env) -> stored[i] = new String(env, StandardCharsets.UTF_8),
+          (d, t) -> {});
       assertThat(stored[0])
           .as("the result's bytes as the runtime wrote them, then its provenance")
           .startsWith(

@@ -11,6 +11,7 @@ import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.core.testing.RuntimeProcesses;
 import io.globalfunc.core.testing.TestLibraries;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,10 +54,10 @@ class BatchClusterIT {
     return BatchStore.connect(null, redis.uri(), new BatchKeys("sp_GlobalFunc", "local"));
   }
 
-  private static List<String> items(int n) {
-    List<String> items = new ArrayList<>(n);
+  private static List<byte[]> items(int n) {
+    List<byte[]> items = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      items.add("{\"x\":" + i + "}");
+      items.add(("{\"x\":" + i + "}").getBytes(StandardCharsets.UTF_8));
     }
     return items;
   }
@@ -67,7 +68,7 @@ class BatchClusterIT {
       assertThat(store.functions()).contains("Base.square");
       BatchProducer producer =
           new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(10));
-      List<String> items = items(10_000);
+      List<byte[]> items = items(10_000);
       String id = producer.submit("Base.square", items);
       while (store.status(id).orElseThrow().finished() < 1500) {
         Thread.sleep(20);
@@ -102,9 +103,9 @@ class BatchClusterIT {
     try (BatchStore store = store()) {
       BatchProducer producer =
           new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(30));
-      List<String> items = new ArrayList<>();
+      List<byte[]> items = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        items.add("{\"x\":" + i + ",\"bad\":7}");
+        items.add(("{\"x\":" + i + ",\"bad\":7}").getBytes(StandardCharsets.UTF_8));
       }
       String id = producer.submit("Bad.crash_on", items);
       JsonNode[] results = new JsonNode[items.size()];
@@ -127,7 +128,7 @@ class BatchClusterIT {
     try (BatchStore store = store()) {
       BatchProducer producer =
           new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(3));
-      List<String> items = items(3000);
+      List<byte[]> items = items(3000);
       String id = producer.submit("Base.slow_square", items);
       JsonNode[] results = new JsonNode[items.size()];
       Thread restarter =

@@ -1,6 +1,5 @@
 package io.globalfunc.core.batch;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +20,9 @@ public final class BatchProducer {
   private final Duration poll;
   private final Duration stall;
 
-  /** Receives results in input order. */
+  /** Receives results in input order: each envelope's bytes as stored. */
   public interface Sink {
-    void accept(int item, String envelope) throws Exception;
+    void accept(int item, byte[] envelope) throws Exception;
   }
 
   /** Hears about progress: results delivered so far out of the total. */
@@ -42,15 +41,18 @@ public final class BatchProducer {
     this.stall = stall;
   }
 
-  /** Creates a new batch for {@code function} and queues every item; returns its id. */
-  public String submit(String function, List<String> items) {
+  /**
+   * Creates a new batch for {@code function} and queues every item (the UTF-8 bytes of its JSON
+   * keyword arguments, queued as they are); returns its id.
+   */
+  public String submit(String function, List<byte[]> items) {
     String id = store.create(function, items.size());
     queue(id, function, items, 0, null);
     return id;
   }
 
   /** Queues items from {@code from} on; when {@code missing} is given, only those it marks. */
-  private void queue(String id, String function, List<String> items, int from, boolean[] missing) {
+  private void queue(String id, String function, List<byte[]> items, int from, boolean[] missing) {
     int perEntry = ChunkPlan.entrySize(items.size());
     List<byte[]> chunk = new ArrayList<>(CHUNK);
     int chunkStart = -1;
@@ -65,7 +67,7 @@ public final class BatchProducer {
         if (chunkStart < 0) {
           chunkStart = i;
         }
-        chunk.add(items.get(i).getBytes(StandardCharsets.UTF_8));
+        chunk.add(items.get(i));
         if (chunk.size() == CHUNK) {
           store.add(id, function, chunkStart, chunk, perEntry);
           chunk = new ArrayList<>(CHUNK);
@@ -83,22 +85,22 @@ public final class BatchProducer {
    * when all {@code items.size()} results are delivered. Redis outages are waited out.
    */
   public void await(
-      String id, String function, List<String> items, int delivered, Sink sink, Progress progress)
+      String id, String function, List<byte[]> items, int delivered, Sink sink, Progress progress)
       throws Exception {
     int total = items.size();
     long lastProgress = System.nanoTime();
     while (delivered < total) {
       int window = Math.min(CHUNK, total - delivered);
-      List<String> results;
+      List<byte[]> results;
       try {
-        results = store.results(id, delivered, window);
+        results = store.resultBytes(id, delivered, window);
       } catch (BatchStoreException e) {
         LOG.warnf("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
         sleep(poll.multipliedBy(5));
         continue;
       }
       int before = delivered;
-      for (String r : results) {
+      for (byte[] r : results) {
         if (r == null) {
           break;
         }
@@ -131,7 +133,7 @@ public final class BatchProducer {
    * Re-queues items that have no result and are nowhere in the queue: the batch is gone (Redis lost
    * it), or the release's stream is empty while results are missing.
    */
-  private void resendLost(String id, String function, List<String> items, int delivered) {
+  private void resendLost(String id, String function, List<byte[]> items, int delivered) {
     boolean batchLost = store.status(id).map(BatchStatus::lost).orElse(true);
     if (!batchLost && store.queued() > 0) {
       return; // still queued or running somewhere: keep waiting
@@ -140,7 +142,7 @@ public final class BatchProducer {
     boolean[] missing = new boolean[total - delivered];
     int count = 0;
     for (int from = delivered; from < total; from += CHUNK) {
-      List<String> rs = store.results(id, from, Math.min(CHUNK, total - from));
+      List<byte[]> rs = store.resultBytes(id, from, Math.min(CHUNK, total - from));
       for (int i = 0; i < rs.size(); i++) {
         if (rs.get(i) == null) {
           missing[from + i - delivered] = true;

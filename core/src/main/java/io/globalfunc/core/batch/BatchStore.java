@@ -130,15 +130,40 @@ public final class BatchStore implements AutoCloseable {
    * Results of items {@code from..from+count-1}: each a JSON envelope, or {@code null} if not done.
    */
   public List<String> results(String id, int from, int count) {
-    Request r = Request.cmd(Command.HMGET).arg(keys.results(id));
-    for (int i = 0; i < count; i++) {
-      r.arg(from + i);
-    }
-    Response resp = send(r);
     List<String> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      Response v = resp.get(i);
+    for (Response v : resultReplies(id, from, count)) {
       out.add(v == null ? null : v.toString());
+    }
+    return out;
+  }
+
+  /**
+   * {@link #results} as the envelopes' bytes, untouched: for a producer that writes them out as
+   * they are.
+   */
+  public List<byte[]> resultBytes(String id, int from, int count) {
+    List<byte[]> out = new ArrayList<>(count);
+    for (Response v : resultReplies(id, from, count)) {
+      out.add(v == null ? null : v.toBytes());
+    }
+    return out;
+  }
+
+  /** The stored results of items {@code from..from+count-1}: one HMGET per results hash. */
+  private List<Response> resultReplies(String id, int from, int count) {
+    List<Response> out = new ArrayList<>(count);
+    int end = from + count;
+    for (int start = from; start < end; ) {
+      int stop = Math.min(end, (start / BatchKeys.RESULTS_PER_KEY + 1) * BatchKeys.RESULTS_PER_KEY);
+      Request r = Request.cmd(Command.HMGET).arg(keys.results(id, start));
+      for (int i = start; i < stop; i++) {
+        r.arg(i);
+      }
+      Response resp = send(r);
+      for (int i = 0; i < stop - start; i++) {
+        out.add(resp.get(i));
+      }
+      start = stop;
     }
     return out;
   }
@@ -305,7 +330,7 @@ public final class BatchStore implements AutoCloseable {
 
   /** {@link #complete} without blocking: for completions arriving on worker threads. */
   public Future<Integer> completeAsync(BatchTask task, List<ItemResult> results) {
-    Request eval = Request.cmd(Command.EVAL).arg(Completion.SCRIPT).arg(Completion.KEY_COUNT);
+    Request eval = Request.cmd(Command.EVAL).arg(Completion.SCRIPT);
     for (Object a : Completion.arguments(keys, task, results)) {
       arg(eval, a);
     }

@@ -1,58 +1,88 @@
 package io.globalfunc.core.batch;
 
+import io.globalfunc.core.batch.ItemResult.Outcome;
 import io.globalfunc.core.naming.BatchKeys;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The one atomic step that finishes a task: every item's envelope is stored (first writer wins, per
- * batch and item) and counted, dead letters are listed, items to retry are queued again as tasks of
- * their own, and the task is acknowledged and deleted. Pure: builds the script's arguments.
+ * The one atomic step that finishes a task: its items' envelopes are stored and counted, dead
+ * letters are listed, items to retry are queued again as tasks of their own, and the task is
+ * acknowledged and deleted. Only the first completion of a task stores anything: a task whose
+ * acknowledgement finds it no longer pending (a redelivered or reclaimed copy that another consumer
+ * finished first) changes nothing, so every item's result is written once, and all of a task's
+ * envelopes go in with one {@code HSET} per results hash instead of one command per item. Pure:
+ * builds the script's arguments.
  */
 final class Completion {
 
-  static final int KEY_COUNT = 5;
+  /** Keys before the results hashes: meta, tasks, dead, progress. */
+  static final int FIXED_KEYS = 4;
+
+  /** Arguments before the results: group, stream id, retention, batch, fn, 3 counts, 3 sizes. */
+  static final int HEAD = 11;
 
   /**
-   * KEYS: results, meta, tasks, dead, progress. ARGV: group, stream id, retention, batch, fn,
-   * quads. New results also leave one element in the progress list, which wakes a producer blocked
-   * on it (BLPOP) at once; one element at most, since it only says "look again".
+   * KEYS: meta, tasks, dead, progress, then the B results hashes the task's items fall in. ARGV:
+   * group, stream id, retention, batch, fn, done, failed and dead counts, B, D = dead items, R =
+   * retried items; then for each results hash its number of items and their item/envelope pairs,
+   * then D dead item numbers, then R quads of results hash (1..B), item, retries and kwargs. New
+   * results also leave one element in the progress list, which wakes a producer blocked on it
+   * (BLPOP) at once; one element at most, since it only says "look again". Pairs go to HSET in
+   * slices (Lua's unpack has a bounded stack).
    */
   static final String SCRIPT =
       """
-      local added = 0
-      local counts = {}
-      for i = 6, #ARGV, 4 do
-        local item, outcome, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-        if outcome == 'retry' then
-          if redis.call('HEXISTS', KEYS[1], item) == 0 then
-            redis.call('XADD', KEYS[3], '*', '%s', ARGV[4], '%s', ARGV[5], '%s', item,
-              '%s', '1', '%s', ARGV[i + 3], '0', payload)
+      if redis.call('XACK', KEYS[2], ARGV[1], ARGV[2]) == 0 then
+        redis.call('XDEL', KEYS[2], ARGV[2])
+        return 0
+      end
+      local hashes, dead, retried = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+      local at, stored = %d, 0
+      for b = 1, hashes do
+        local n = tonumber(ARGV[at])
+        at = at + 1
+        if n > 0 then
+          local last = at + 2 * n - 1
+          while at <= last do
+            local upto = math.min(last, at + 3999)
+            redis.call('HSET', KEYS[4 + b], unpack(ARGV, at, upto))
+            at = upto + 1
           end
-        elseif redis.call('HSETNX', KEYS[1], item, payload) == 1 then
-          added = added + 1
-          counts[outcome] = (counts[outcome] or 0) + 1
-          if outcome == 'dead' then
-            redis.call('RPUSH', KEYS[4], item)
-          end
+          redis.call('EXPIRE', KEYS[4 + b], ARGV[3])
+          stored = stored + n
         end
       end
-      for outcome, n in pairs(counts) do
-        redis.call('HINCRBY', KEYS[2], outcome, n)
+      if dead > 0 then
+        redis.call('RPUSH', KEYS[3], unpack(ARGV, at, at + dead - 1))
+        at = at + dead
       end
-      if added > 0 then
+      for i = at, at + 4 * retried - 1, 4 do
+        if redis.call('HEXISTS', KEYS[4 + tonumber(ARGV[i])], ARGV[i + 1]) == 0 then
+          redis.call('XADD', KEYS[2], '*', '%s', ARGV[4], '%s', ARGV[5], '%s', ARGV[i + 1],
+            '%s', '1', '%s', ARGV[i + 2], '0', ARGV[i + 3])
+        end
+      end
+      local outcomes = {'done', 'failed', 'dead'}
+      for k = 1, 3 do
+        if tonumber(ARGV[5 + k]) > 0 then
+          redis.call('HINCRBY', KEYS[1], outcomes[k], ARGV[5 + k])
+        end
+      end
+      if stored > 0 then
         redis.call('EXPIRE', KEYS[1], ARGV[3])
-        redis.call('EXPIRE', KEYS[2], ARGV[3])
+        redis.call('EXPIRE', KEYS[3], ARGV[3])
+        redis.call('LPUSH', KEYS[4], stored)
+        redis.call('LTRIM', KEYS[4], 0, 0)
         redis.call('EXPIRE', KEYS[4], ARGV[3])
-        redis.call('LPUSH', KEYS[5], added)
-        redis.call('LTRIM', KEYS[5], 0, 0)
-        redis.call('EXPIRE', KEYS[5], ARGV[3])
       end
-      redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
-      redis.call('XDEL', KEYS[3], ARGV[2])
-      return added
+      redis.call('XDEL', KEYS[2], ARGV[2])
+      return stored
       """
           .formatted(
+              HEAD + 1,
               TaskEntries.BATCH,
               TaskEntries.FUNCTION,
               TaskEntries.FROM,
@@ -61,24 +91,61 @@ final class Completion {
 
   private Completion() {}
 
-  /** The script's keys and arguments, in EVAL order (after the script and the key count). */
+  /**
+   * What follows the script in EVAL: the number of keys, the keys, then the arguments. Results go
+   * to the hash of their item ({@link BatchKeys#results}).
+   */
   static List<Object> arguments(BatchKeys keys, BatchTask task, List<ItemResult> results) {
-    List<Object> args = new ArrayList<>(9 + 4 * results.size());
-    args.add(keys.results(task.batchId()));
+    int[] counts = new int[Outcome.values().length];
+    Map<String, List<ItemResult>> byHash = new LinkedHashMap<>();
+    for (ItemResult r : results) {
+      counts[r.outcome().ordinal()]++;
+      byHash.computeIfAbsent(keys.results(task.batchId(), r.item()), k -> new ArrayList<>()).add(r);
+    }
+    List<String> hashes = new ArrayList<>(byHash.keySet());
+    List<Object> args = new ArrayList<>(1 + FIXED_KEYS + hashes.size() + HEAD + 2 * results.size());
+    args.add(Integer.toString(FIXED_KEYS + hashes.size()));
     args.add(keys.meta(task.batchId()));
     args.add(keys.tasks());
     args.add(keys.deadLetters(task.batchId()));
     args.add(keys.progress(task.batchId()));
+    args.addAll(hashes);
     args.add(BatchKeys.GROUP);
     args.add(task.streamId());
     args.add(Long.toString(BatchStore.RETENTION.toSeconds()));
     args.add(task.batchId());
     args.add(task.function());
+    args.add(Integer.toString(counts[Outcome.DONE.ordinal()]));
+    args.add(Integer.toString(counts[Outcome.FAILED.ordinal()]));
+    args.add(Integer.toString(counts[Outcome.DEAD.ordinal()]));
+    args.add(Integer.toString(hashes.size()));
+    args.add(Integer.toString(counts[Outcome.DEAD.ordinal()]));
+    args.add(Integer.toString(counts[Outcome.RETRY.ordinal()]));
+    for (List<ItemResult> inHash : byHash.values()) {
+      int at = args.size();
+      args.add(null); // the hash's count, known below
+      int stored = 0;
+      for (ItemResult r : inHash) {
+        if (r.outcome() != Outcome.RETRY) {
+          args.add(Integer.toString(r.item()));
+          args.add(r.payload());
+          stored++;
+        }
+      }
+      args.set(at, Integer.toString(stored));
+    }
     for (ItemResult r : results) {
-      args.add(Integer.toString(r.item()));
-      args.add(r.outcome().word);
-      args.add(r.payload());
-      args.add(Integer.toString(r.retries()));
+      if (r.outcome() == Outcome.DEAD) {
+        args.add(Integer.toString(r.item()));
+      }
+    }
+    for (ItemResult r : results) {
+      if (r.outcome() == Outcome.RETRY) {
+        args.add(Integer.toString(hashes.indexOf(keys.results(task.batchId(), r.item())) + 1));
+        args.add(Integer.toString(r.item()));
+        args.add(Integer.toString(r.retries()));
+        args.add(r.payload());
+      }
     }
     return args;
   }

@@ -66,8 +66,16 @@ public final class ResultEnvelope {
    * worker}, {@code cache}) to an envelope; {@code null} values are left out.
    */
   public static byte[] annotate(byte[] envelope, java.util.Map<String, String> fields) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length + 200);
-    out.write(envelope, 0, envelope.length - 1); // every envelope is an object ending in '}'
+    return annotate(envelope, fields(fields));
+  }
+
+  /**
+   * The bytes {@link #annotate(byte[], java.util.Map)} adds for {@code fields}: made once for the
+   * many envelopes that share them (a task's items), then added by {@link #annotate(byte[],
+   * byte[])} or {@link #success(byte[], byte[])} with one copy each.
+   */
+  public static byte[] fields(java.util.Map<String, String> fields) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(200);
     fields.forEach(
         (k, v) -> {
           if (v != null) {
@@ -81,8 +89,26 @@ public final class ResultEnvelope {
             }
           }
         });
-    out.write('}');
     return out.toByteArray();
+  }
+
+  /** An envelope with fields made by {@link #fields} added. */
+  public static byte[] annotate(byte[] envelope, byte[] fields) {
+    byte[] out = Arrays.copyOf(envelope, envelope.length + fields.length);
+    // every envelope is an object ending in '}'
+    System.arraycopy(fields, 0, out, envelope.length - 1, fields.length);
+    out[out.length - 1] = '}';
+    return out;
+  }
+
+  /** {@code annotate(success(resultJson), fields)} in one copy. */
+  public static byte[] success(byte[] resultJson, byte[] fields) {
+    byte[] out = new byte[OK_HEAD.length + resultJson.length + fields.length + 1];
+    System.arraycopy(OK_HEAD, 0, out, 0, OK_HEAD.length);
+    System.arraycopy(resultJson, 0, out, OK_HEAD.length, resultJson.length);
+    System.arraycopy(fields, 0, out, OK_HEAD.length + resultJson.length, fields.length);
+    out[out.length - 1] = '}';
+    return out;
   }
 
   /**

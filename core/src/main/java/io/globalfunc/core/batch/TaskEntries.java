@@ -1,5 +1,6 @@
 package io.globalfunc.core.batch;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +8,11 @@ import java.util.Map;
 
 /**
  * The owner of how a {@link BatchTask} is spelled as a stream entry: fields {@code batch}, {@code
- * fn}, {@code from}, {@code n}, {@code r} (retries), then one field per item ({@code 0}, {@code 1},
- * ...) holding the item's JSON bytes untouched. Pure.
+ * fn}, {@code from}, {@code n}, {@code r} (retries), then the items' JSON bytes untouched, all in
+ * one field {@code items}, each behind its 4-byte big-endian length (one field for the whole task
+ * keeps Redis and both clients from handling a million fields for a million items). Entries with
+ * one field per item ({@code 0}, {@code 1}, ...: what the completion script writes for an item to
+ * retry, and what earlier versions wrote) are read too. Pure.
  */
 public final class TaskEntries {
 
@@ -17,13 +21,14 @@ public final class TaskEntries {
   static final String FROM = "from";
   static final String COUNT = "n";
   static final String RETRIES = "r";
+  static final String ITEMS = "items";
 
   private TaskEntries() {}
 
   /** The field/value pairs of an entry, in XADD order. */
   public static List<Object> fields(
       String batchId, String function, int from, List<byte[]> items, int retries) {
-    List<Object> out = new ArrayList<>(10 + 2 * items.size());
+    List<Object> out = new ArrayList<>(12);
     out.add(BATCH);
     out.add(batchId);
     out.add(FUNCTION);
@@ -34,24 +39,47 @@ public final class TaskEntries {
     out.add(Integer.toString(items.size()));
     out.add(RETRIES);
     out.add(Integer.toString(retries));
-    for (int k = 0; k < items.size(); k++) {
-      out.add(Integer.toString(k));
-      out.add(items.get(k));
-    }
+    out.add(ITEMS);
+    out.add(pack(items));
     return out;
+  }
+
+  /** The items, each behind its 4-byte big-endian length. */
+  static byte[] pack(List<byte[]> items) {
+    int size = 4 * items.size();
+    for (byte[] item : items) {
+      size += item.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    for (byte[] item : items) {
+      out.putInt(item.length).put(item);
+    }
+    return out.array();
+  }
+
+  /** The {@code n} items {@link #pack} packed; throws when {@code packed} holds anything else. */
+  static List<byte[]> unpack(byte[] packed, int n) {
+    ByteBuffer in = ByteBuffer.wrap(packed);
+    List<byte[]> items = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      byte[] item = new byte[in.getInt()];
+      in.get(item);
+      items.add(item);
+    }
+    if (in.hasRemaining()) {
+      throw new IllegalArgumentException("more bytes after the last item");
+    }
+    return items;
   }
 
   /** Reads an entry's fields back; a malformed entry when any field is missing or wrong. */
   public static BatchTask parse(String streamId, Map<String, byte[]> fields) {
     try {
       int n = Integer.parseInt(text(fields, COUNT));
-      List<byte[]> items = new ArrayList<>(n);
-      for (int k = 0; k < n; k++) {
-        byte[] item = fields.get(Integer.toString(k));
-        if (item == null) {
-          return BatchTask.malformed(streamId);
-        }
-        items.add(item);
+      List<byte[]> items =
+          fields.containsKey(ITEMS) ? unpack(fields.get(ITEMS), n) : apart(fields, n);
+      if (items == null) {
+        return BatchTask.malformed(streamId);
       }
       String retries = fields.containsKey(RETRIES) ? text(fields, RETRIES) : "0";
       return new BatchTask(
@@ -61,9 +89,22 @@ public final class TaskEntries {
           text(fields, FUNCTION),
           items,
           Integer.parseInt(retries));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // BufferUnderflowException, NegativeArraySizeException too
       return BatchTask.malformed(streamId);
     }
+  }
+
+  /** Items in fields of their own ({@code 0}, {@code 1}, ...), or null when one is missing. */
+  private static List<byte[]> apart(Map<String, byte[]> fields, int n) {
+    List<byte[]> items = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      byte[] item = fields.get(Integer.toString(k));
+      if (item == null) {
+        return null;
+      }
+      items.add(item);
+    }
+    return items;
   }
 
   private static String text(Map<String, byte[]> fields, String name) {

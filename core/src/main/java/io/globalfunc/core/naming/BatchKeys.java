@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  *   <li>{@link #tasks}: the release's stream of tasks, consumed by every runtime serving it
  *   <li>{@link #functions}: the set of {@code Package.function} names the consumers serve
  *   <li>{@link #meta}, {@link #results}, {@link #deadLetters}: one batch's state hash, its results
- *       hash (field = item index) and its dead-letter list
+ *       hashes (field = item index; one hash per {@link #RESULTS_PER_KEY} items, so each stays
+ *       small enough for Redis to find its fields in cache: one hash of a million fields made
+ *       storing and reading results cost twice the CPU) and its dead-letter list
  *   <li>{@link #progress}: a list of at most one element, pushed when results are stored, that the
  *       producer waits on (BLPOP) instead of polling
  * </ul>
@@ -45,8 +47,15 @@ public record BatchKeys(String space, String branch) {
     return prefix() + requireId(batchId) + ":meta";
   }
 
-  public String results(String batchId) {
-    return prefix() + requireId(batchId) + ":results";
+  /** Items whose results share one hash. */
+  public static final int RESULTS_PER_KEY = 1024;
+
+  /** The hash holding the result of item {@code item} of a batch. */
+  public String results(String batchId, int item) {
+    if (item < 0) {
+      throw new IllegalArgumentException("no item " + item);
+    }
+    return prefix() + requireId(batchId) + ":results:" + item / RESULTS_PER_KEY;
   }
 
   public String deadLetters(String batchId) {

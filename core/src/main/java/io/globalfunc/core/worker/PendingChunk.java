@@ -37,10 +37,28 @@ final class PendingChunk extends PendingCall {
   @Override
   boolean accept(WorkerProtocol.Answer answer) throws IOException {
     if (!answer.isChunkReport()) {
-      throw new IOException("a single answer (status " + answer.status() + ") to a chunk");
+      return acceptUnreadable(answer);
     }
     reported = WorkerProtocol.readChunkReport(answer.payload(), outcomes, reported);
     return answer.status() == WorkerProtocol.STATUS_CHUNK_DONE;
+  }
+
+  /**
+   * A worker that cannot read a chunk's frame (an item nested deeper than its JSON reader goes)
+   * answers it with one error before running anything: every item then has that failure, which the
+   * caller may retry item by item to find the culprit. Any other single answer breaks the protocol.
+   */
+  private boolean acceptUnreadable(WorkerProtocol.Answer answer) throws IOException {
+    CallOutcome.Failure f =
+        answer.status() == WorkerProtocol.STATUS_ERROR && reported == 0
+            ? WorkerProtocol.failure(answer.payload())
+            : null;
+    if (f == null || f.kind() != FailureKind.UNREADABLE_REQUEST) {
+      throw new IOException("a single answer (status " + answer.status() + ") to a chunk");
+    }
+    Arrays.fill(outcomes, f);
+    reported = outcomes.length;
+    return true;
   }
 
   @Override

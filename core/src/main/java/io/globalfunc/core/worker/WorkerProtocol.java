@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The framing between the runtime and {@code gf_worker.py} (its Python twin): a 4-byte big-endian
@@ -49,6 +51,7 @@ final class WorkerProtocol {
   static final Duration PROGRESS_INTERVAL = Duration.ofMillis(20);
 
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] CHUNK_OPEN = ",\"c\":[".getBytes(StandardCharsets.US_ASCII);
   private static final JsonFactory FACTORY = JSON.getFactory();
 
   private WorkerProtocol() {}
@@ -82,18 +85,34 @@ final class WorkerProtocol {
         });
   }
 
-  /** Encodes a chunk's frame, length prefix included. */
+  /**
+   * Encodes a chunk's frame, length prefix included: the items go in as their bytes (each is one
+   * checked JSON value, see {@link JsonItem}), not re-encoded from trees.
+   */
   static byte[] encode(long id, ChunkRequest chunk) {
-    return frame(
-        id,
-        chunk.ref(),
-        g -> {
-          g.writeArrayFieldStart("c");
-          for (JsonNode item : chunk.items()) {
-            g.writeTree(item);
-          }
-          g.writeEndArray();
-        });
+    byte[] head = frame(id, chunk.ref(), g -> {});
+    int size = head.length + CHUNK_OPEN.length + chunk.items().size(); // n - 1 commas, "]}" - "}"
+    for (JsonItem item : chunk.items()) {
+      size += item.json().length;
+    }
+    byte[] frame = Arrays.copyOf(head, size);
+    int at = head.length - 1; // over the head's closing brace
+    at = put(frame, at, CHUNK_OPEN);
+    for (int i = 0; i < chunk.items().size(); i++) {
+      if (i > 0) {
+        frame[at++] = ',';
+      }
+      at = put(frame, at, chunk.items().get(i).json());
+    }
+    frame[at++] = ']';
+    frame[at++] = '}';
+    setLength(frame);
+    return frame;
+  }
+
+  private static int put(byte[] into, int at, byte[] bytes) {
+    System.arraycopy(bytes, 0, into, at, bytes.length);
+    return at + bytes.length;
   }
 
   /** Writes the fields after the call id and the function's name. */
@@ -120,12 +139,17 @@ final class WorkerProtocol {
       throw new UncheckedIOException(e);
     }
     byte[] frame = out.toByteArray();
+    setLength(frame);
+    return frame;
+  }
+
+  /** Writes the length prefix of a frame (its first 4 bytes). */
+  private static void setLength(byte[] frame) {
     int len = frame.length - 4;
     frame[0] = (byte) (len >>> 24);
     frame[1] = (byte) (len >>> 16);
     frame[2] = (byte) (len >>> 8);
     frame[3] = (byte) len;
-    return frame;
   }
 
   private static void writeTree(JsonGenerator g, String field, JsonNode node) throws IOException {

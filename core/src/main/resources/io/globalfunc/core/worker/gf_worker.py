@@ -189,6 +189,25 @@ def _place_library_on_path(library_dir):
 _ENCODER = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
 
 
+def _scalar_json(value):
+    """The JSON of an int, a str, None or a bool exactly as _ENCODER writes it, without its
+    Python-level dispatch (most of a tiny batch item's cost); None for anything else."""
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value).encode("ascii")
+    if kind is str:
+        return _encode_str(value).encode("utf-8")
+    if value is None:
+        return b"null"
+    if kind is bool:
+        return b"true" if value else b"false"
+    return None
+
+
+_encode_str = json.encoder.encode_basestring  # what _ENCODER uses with ensure_ascii=False
+_PLAIN = frozenset((int, str, float, bool, type(None), list, dict))  # never a coroutine
+
+
 def _key_text(key):
     """The object key json.dumps writes for a dict key."""
     if isinstance(key, str):
@@ -355,7 +374,7 @@ class Worker:
         """Runs one call: (STATUS_OK, result bytes) or (STATUS_ERROR, error dict). Never raises."""
         try:
             result = fn(*args, **kwargs)
-            if inspect.iscoroutine(result):
+            if type(result) not in _PLAIN and inspect.iscoroutine(result):
                 result = _run_coroutine(result)
         except TypeError as exc:
             # Arguments that do not bind fail at the call itself, before the function's first
@@ -370,10 +389,12 @@ class Worker:
 
     def encode_result(self, result):
         try:
-            payload = _ENCODER.encode(result).encode("utf-8")
-            collision = _colliding_key(result)
-            if collision is not None:
-                raise ValueError("two keys both become the JSON key %r" % collision)
+            payload = _scalar_json(result)
+            if payload is None:
+                payload = _ENCODER.encode(result).encode("utf-8")
+                collision = _colliding_key(result)
+                if collision is not None:
+                    raise ValueError("two keys both become the JSON key %r" % collision)
         except BaseException as exc:  # noqa: BLE001 - items()/__iter__ raising, cycles, NaN...
             return STATUS_ERROR, _error(
                 "not_serializable",

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A producer waiting for results is woken by the step that stores them, on a real redis-server: the
- * completion leaves one mark in the batch's progress list, which the wait takes.
+ * The completion step on a real redis-server: a producer waiting for results is woken by the step
+ * that stores them (one mark in the batch's progress list, which the wait takes), and a task's
+ * outcomes are stored, counted, dead-lettered and re-queued once, by its first completion.
  */
 class BatchProgressIT {
 
@@ -60,5 +61,81 @@ class BatchProgressIT {
     // A redelivered task whose results were all stored already says nothing new.
     assertThat(store.complete(t, results)).isZero();
     assertThat(store.awaitProgress(id, Duration.ofMillis(50))).isFalse();
+  }
+
+  @Test
+  void aTaskIsFinishedOnceWithEveryKindOfOutcome() {
+    String id = store.create("Base.f", 4);
+    store.add(id, "Base.f", 0, List.of(b("{}"), b("{\"x\":1}"), b("{}"), b("{}")), 4);
+    BatchTask t = store.read("c1", 10, Duration.ofSeconds(1)).get(0);
+    List<ItemResult> results =
+        List.of(
+            ItemResult.of(0, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":\"é\"}")),
+            ItemResult.retry(1, b("{\"x\":1}"), 1),
+            ItemResult.of(2, ItemResult.Outcome.FAILED, b("{\"ok\":false}")),
+            ItemResult.of(3, ItemResult.Outcome.DEAD, b("{\"ok\":false,\"dead\":1}")));
+    assertThat(store.complete(t, results)).isEqualTo(3);
+    assertThat(store.results(id, 0, 4))
+        .containsExactly(
+            "{\"ok\":true,\"result\":\"é\"}", null, "{\"ok\":false}", "{\"ok\":false,\"dead\":1}");
+    assertThat(store.deadLetters(id)).containsExactly(3);
+    BatchStatus status = store.status(id).orElseThrow();
+    assertThat(List.of(status.done(), status.failed(), status.deadLettered()))
+        .containsExactly(1L, 1L, 1L);
+    // The retried item is a task of its own, with its deliveries so far; the finished one is gone.
+    List<BatchTask> again = store.read("c1", 10, Duration.ofSeconds(1));
+    assertThat(again).hasSize(1);
+    assertThat(again.get(0).from()).isEqualTo(1);
+    assertThat(again.get(0).retries()).isEqualTo(1);
+    assertThat(new String(again.get(0).items().get(0), StandardCharsets.UTF_8))
+        .isEqualTo("{\"x\":1}");
+
+    // A second completion of the same task (a reclaimed copy) changes nothing.
+    List<ItemResult> other =
+        List.of(
+            ItemResult.of(0, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":2}")),
+            ItemResult.retry(1, b("{\"x\":1}"), 1),
+            ItemResult.of(2, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":2}")),
+            ItemResult.of(3, ItemResult.Outcome.DEAD, b("{\"ok\":false,\"dead\":2}")));
+    assertThat(store.complete(t, other)).isZero();
+    assertThat(store.results(id, 0, 4).get(0)).isEqualTo("{\"ok\":true,\"result\":\"é\"}");
+    assertThat(store.deadLetters(id)).containsExactly(3);
+    assertThat(store.status(id).orElseThrow().done()).isEqualTo(1);
+    assertThat(store.queued()).isEqualTo(1); // only the retried item's task
+  }
+
+  @Test
+  void resultsAcrossResultsHashesComeBackInOrder() {
+    int n = 2 * BatchKeys.RESULTS_PER_KEY + 10;
+    String id = store.create("Base.f", n);
+    List<byte[]> items = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      items.add(b("{\"x\":" + i + "}"));
+    }
+    store.add(id, "Base.f", 0, items, 300); // tasks straddle the hashes' edges
+    int finished = 0;
+    while (finished < n) {
+      for (BatchTask t : store.read("c2", 100, Duration.ofSeconds(1))) {
+        List<ItemResult> results = new java.util.ArrayList<>();
+        for (int k = 0; k < t.items().size(); k++) {
+          boolean retry = t.item(k) == 1025 && t.retries() == 0;
+          results.add(
+              retry
+                  ? ItemResult.retry(t.item(k), t.items().get(k), 1)
+                  : ItemResult.of(t.item(k), ItemResult.Outcome.DONE, b("" + t.item(k))));
+          finished += retry || !t.batchId().equals(id) ? 0 : 1; // others: a leftover retry
+        }
+        store.complete(t, results);
+      }
+    }
+    List<String> all = store.results(id, 0, n);
+    for (int i = 0; i < n; i++) {
+      assertThat(all.get(i)).isEqualTo("" + i);
+    }
+    assertThat(store.results(id, 1020, 10))
+        .containsExactly(
+            "1020", "1021", "1022", "1023", "1024", "1025", "1026", "1027", "1028", "1029");
+    assertThat(store.status(id).orElseThrow().done()).isEqualTo(n);
+    assertThat(store.queued()).isZero();
   }
 }

@@ -6,7 +6,6 @@ import static io.globalfunc.core.worker.HostilePool.json;
 import static io.globalfunc.core.worker.HostilePool.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.globalfunc.core.library.FunctionRef;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,14 +24,14 @@ class WorkerPoolChunkIT {
   @TempDir Path tmp;
 
   private static List<CallOutcome> run(
-      WorkerPool pool, FunctionRef ref, List<JsonNode> items, Duration timeout) throws Exception {
+      WorkerPool pool, FunctionRef ref, List<JsonItem> items, Duration timeout) throws Exception {
     return pool.submitChunk(new ChunkRequest(ref, items, timeout, true)).get(60, TimeUnit.SECONDS);
   }
 
-  private static List<JsonNode> items(String... json) {
-    List<JsonNode> items = new ArrayList<>();
+  private static List<JsonItem> items(String... json) {
+    List<JsonItem> items = new ArrayList<>();
     for (String j : json) {
-      items.add(json(j));
+      items.add(JsonItem.of(json(j)));
     }
     return items;
   }
@@ -53,9 +52,9 @@ class WorkerPoolChunkIT {
   @Test
   void aLargeChunkOfTinyItemsRunsInOneGo() throws Exception {
     try (WorkerPool pool = WorkerPool.start(config(tmp))) {
-      List<JsonNode> many = new ArrayList<>();
+      List<JsonItem> many = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {
-        many.add(json("{\"a\":" + i + ",\"b\":1}"));
+        many.add(JsonItem.of(json("{\"a\":" + i + ",\"b\":1}")));
       }
       List<CallOutcome> out = run(pool, ADD, many, null);
       for (int i = 0; i < many.size(); i++) {
@@ -122,6 +121,18 @@ class WorkerPoolChunkIT {
               .get(60, TimeUnit.SECONDS);
       failed(out.get(0), FailureKind.OVERLOADED);
       failed(out.get(1), FailureKind.OVERLOADED);
+    }
+  }
+
+  @Test
+  void aChunkTheWorkerCannotReadFailsEveryItemAsUnreadableWithoutKillingIt() throws Exception {
+    try (WorkerPool pool = WorkerPool.start(config(tmp))) {
+      String deep = "{\"a\":" + "[".repeat(995) + "]".repeat(995) + "}";
+      List<CallOutcome> out = run(pool, ADD, items("{\"a\":1}", deep), null);
+      assertThat(failed(out.get(0), FailureKind.UNREADABLE_REQUEST).message()).contains("nested");
+      failed(out.get(1), FailureKind.UNREADABLE_REQUEST);
+      assertThat(ok(run(pool, ADD, items("{\"a\":1}"), null).get(0))).isEqualTo("3");
+      assertThat(pool.stats().crashes()).as("the worker answered, nobody died").isZero();
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.globalfunc.runtime.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.ChunkRequest;
 import io.globalfunc.core.worker.FailureKind;
+import io.globalfunc.core.worker.JsonItem;
 import io.globalfunc.core.worker.WorkerPool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ final class FrameFeeder {
   }
 
   /** One item of a group: its arguments and where its outcome goes. */
-  private record Item(Group group, int index, JsonNode kwargs, boolean alone) {}
+  private record Item(Group group, int index, JsonItem kwargs, boolean alone) {}
 
   /** The items of one {@link #run} call and their outcomes. */
   static final class Group {
@@ -72,7 +72,7 @@ final class FrameFeeder {
   }
 
   /** Runs {@code items} (JSON objects) of one function; outcomes come back in item order. */
-  Group run(FunctionRef ref, List<JsonNode> items) {
+  Group run(FunctionRef ref, List<JsonItem> items) {
     Group g = new Group(ref, items.size());
     if (items.isEmpty()) {
       g.done.complete(List.of());
@@ -129,7 +129,7 @@ final class FrameFeeder {
 
   private void submit(List<Item> frame) {
     FunctionRef ref = frame.get(0).group().ref;
-    List<JsonNode> args = new ArrayList<>(frame.size());
+    List<JsonItem> args = new ArrayList<>(frame.size());
     frame.forEach(i -> args.add(i.kwargs()));
     long start = System.nanoTime();
     CompletableFuture<List<CallOutcome>> call;

@@ -1,9 +1,9 @@
 package io.globalfunc.runtime.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.JsonItem;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
  */
 interface ItemExecutor {
 
-  /** One item: the bytes the caller sent, and the keyword arguments they hold. */
-  record Item(byte[] raw, JsonNode kwargs) {}
+  /** One item: the bytes the caller sent, and the keyword arguments they hold (checked). */
+  record Item(byte[] raw, JsonItem kwargs) {}
 
   /** Where one task's items run: one function at one commit; closed once the task is done. */
   interface Target {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.JsonItem;
 import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.library.Lease;
 import io.globalfunc.runtime.library.ServedFunction;
@@ -59,11 +60,11 @@ final class MapRun {
   void start() {
     byte[][] envelopes = new byte[items.size()][];
     List<Integer> valid = new ArrayList<>();
-    List<JsonNode> kwargs = new ArrayList<>();
+    List<JsonItem> kwargs = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i).isObject()) {
         valid.add(i);
-        kwargs.add(items.get(i));
+        kwargs.add(JsonItem.of(items.get(i)));
       } else {
         envelopes[i] = invalid(i);
       }
@@ -75,9 +76,10 @@ final class MapRun {
         .thenAccept(
             outcomes -> {
               metrics.recordGroup(fn.ref(), outcomes, System.nanoTime() - start, mode);
+              byte[] fields = ResultEnvelope.fields(provenance);
               for (int v = 0; v < valid.size(); v++) {
                 envelopes[valid.get(v)] =
-                    ResultEnvelope.annotate(envelope(outcomes.get(v)), provenance);
+                    ResultEnvelope.annotate(envelope(outcomes.get(v)), fields);
               }
               endLease();
               done.accept(join(envelopes));

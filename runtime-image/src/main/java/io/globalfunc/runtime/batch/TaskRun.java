@@ -1,6 +1,5 @@
 package io.globalfunc.runtime.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.BatchTask;
 import io.globalfunc.core.batch.ItemResult;
@@ -10,6 +9,7 @@ import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.FailureKind;
+import io.globalfunc.core.worker.JsonItem;
 import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.library.RefException;
 import java.util.ArrayList;
@@ -31,6 +31,9 @@ final class TaskRun {
   private final ItemExecutor.Target target;
   private final FunctionRef fn;
   private final int maxDeliveries;
+
+  /** The target's provenance as envelope fields ({@link ResultEnvelope#fields}), once run. */
+  private byte[] provenance;
 
   private final CallMetrics metrics;
 
@@ -65,7 +68,7 @@ final class TaskRun {
     List<Integer> valid = new ArrayList<>();
     List<ItemExecutor.Item> items = new ArrayList<>();
     for (int k = 0; k < results.length; k++) {
-      JsonNode item = read(k, results);
+      JsonItem item = read(k, results);
       if (item != null) {
         valid.add(k);
         items.add(new ItemExecutor.Item(task.items().get(k), item));
@@ -84,6 +87,7 @@ final class TaskRun {
                 return refused(task, re.problem(), re.getMessage()); // an agent's runtime said
               }
               metrics.recordGroup(fn, outcomes, System.nanoTime() - start, CallMetrics.Mode.BATCH);
+              provenance = ResultEnvelope.fields(target.provenance()); // once for every item
               for (int v = 0; v < valid.size(); v++) {
                 int k = valid.get(v);
                 results[k] = safely(k, outcomes == null ? null : outcomes.get(v), error);
@@ -93,7 +97,7 @@ final class TaskRun {
   }
 
   /** The item's keyword arguments, or null after recording why it cannot run. */
-  private JsonNode read(int k, ItemResult[] results) {
+  private JsonItem read(int k, ItemResult[] results) {
     int item = task.item(k);
     if (fn == null) {
       results[k] =
@@ -101,14 +105,14 @@ final class TaskRun {
               item, Problem.UNKNOWN_FUNCTION, "no function " + task.function() + " is served here");
       return null;
     }
-    JsonNode kwargs;
+    JsonItem kwargs;
     try {
-      kwargs = JSON.readTree(task.items().get(k));
+      kwargs = JsonItem.parse(task.items().get(k));
     } catch (Exception | StackOverflowError e) {
       results[k] = failed(item, Problem.BAD_JSON, "the item cannot be read: " + e.getMessage());
       return null;
     }
-    if (kwargs == null || !kwargs.isObject()) {
+    if (kwargs.shape() != JsonItem.Shape.OBJECT) {
       results[k] =
           failed(
               item, Problem.INVALID_REQUEST, "an item must be a JSON object of keyword arguments");
@@ -128,10 +132,7 @@ final class TaskRun {
   private ItemResult result(int k, CallOutcome outcome) {
     int item = task.item(k);
     if (outcome instanceof CallOutcome.Success s) {
-      return ItemResult.of(
-          item,
-          Outcome.DONE,
-          ResultEnvelope.annotate(ResultEnvelope.success(s.json()), target.provenance()));
+      return ItemResult.of(item, Outcome.DONE, ResultEnvelope.success(s.json(), provenance));
     }
     CallOutcome.Failure f = (CallOutcome.Failure) outcome;
     if (f.kind().neverRan()) {
@@ -158,7 +159,7 @@ final class TaskRun {
         item,
         Outcome.FAILED,
         ResultEnvelope.annotate(
-            ResultEnvelope.failure(Problem.body(JSON, f, fn.callName())), target.provenance()));
+            ResultEnvelope.failure(Problem.body(JSON, f, fn.callName())), provenance));
   }
 
   private ItemResult failed(int item, Problem problem, String detail) {
