@@ -5,8 +5,9 @@ All serve examples/functions on loopback; wrk posts the seed's own call
 (Base.inverse_time_str, time_str="2024-02-15 11:11:11", bias_hours=-8) at each connection
 count. The servers take turns within each round (the order rotates from round to round), so
 every ratio compares runs a few seconds apart under the same machine load. Prints req/s, p50,
-p99 and p99.9 per run, then per connection count the median over rounds of each figure and of
-the GlobalFunc / uvicorn and GlobalFunc / seed ratios.
+p99, p99.9, and the CPU time and context switches per call of the server's processes (from
+/proc; steadier than a tail on a shared machine) per run, then per connection count the median
+over rounds of each figure and of the GlobalFunc / uvicorn and GlobalFunc / seed ratios.
 
 Servers:
   uvicorn     uvicorn_app.py, a plain ASGI app, --workers N (httptools + uvloop): each call
@@ -14,6 +15,8 @@ Servers:
   GlobalFunc  the runtime jar with N Python workers, started as the image starts it
               (JAVA_OPTS_APPEND of runtime-image/Dockerfile unless --java-opts)
   seed        seed_server.py, the seed's tornado server (one process)
+  uvicorn-hop (a control, only when named in --servers) uvicorn_hop_app.py: uvicorn handing
+              each call to a Python child process over pipes, as the runtime does
 
 Usage: bench/runtime/bench.py [--seconds 5] [--connections 1,4,16,64] [--rounds 3]
            [--workers 2] [--servers uvicorn,gf,seed] [--gf NAME=QUARKUS_RUN_JAR ...]
@@ -191,12 +194,14 @@ def start_servers(args, python, logs):
     env = dict(os.environ, TZ="UTC")
     servers = []
     wanted = args.servers.split(",")
-    if "uvicorn" in wanted:
-        uvicorn = [python, "-m", "uvicorn", "--app-dir", HERE, "uvicorn_app:app"]
+    for name, module in (("uvicorn", "uvicorn_app"), ("uvicorn-hop", "uvicorn_hop_app")):
+        if name not in wanted:
+            continue
+        uvicorn = [python, "-m", "uvicorn", "--app-dir", HERE, module + ":app"]
         uvicorn += ["--host", "127.0.0.1", "--port", "{port}", "--workers", str(args.workers)]
         uvicorn += ["--http", "httptools", "--loop", "uvloop", "--no-access-log"]
         uvicorn += ["--log-level", "warning"]
-        servers.append(Server("uvicorn", uvicorn, dict(env, GF_BENCH_LIBRARY=LIBRARY), logs))
+        servers.append(Server(name, uvicorn, dict(env, GF_BENCH_LIBRARY=LIBRARY), logs))
     if "gf" in wanted:
         java_opts = args.java_opts.split() if args.java_opts is not None else image_java_opts()
         gf_env = dict(
@@ -226,7 +231,7 @@ def gf_jars(args):
 def warm_up(servers, seconds, script):
     """The JVM's JIT most of all: many connections first, then the single-connection path."""
     for s in servers:
-        long = s.name not in ("uvicorn", "seed")
+        long = s.name not in ("uvicorn", "uvicorn-hop", "seed")
         wrk(s.url, 16, seconds if long else 2, script)
         wrk(s.url, 1, max(2, seconds // 2) if long else 1, script)
 
