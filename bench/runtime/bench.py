@@ -5,8 +5,9 @@ All serve examples/functions on loopback; wrk posts the seed's own call
 (Base.inverse_time_str, time_str="2024-02-15 11:11:11", bias_hours=-8) at each connection
 count. The servers take turns within each round (the order rotates from round to round), so
 every ratio compares runs a few seconds apart under the same machine load. Prints req/s, p50,
-p99 and p99.9 per run, then per connection count the median over rounds of each figure and of
-the GlobalFunc / uvicorn and GlobalFunc / seed ratios.
+p99, p99.9, and the CPU time and context switches per call of the server's processes (from
+/proc; steadier than a tail on a shared machine) per run, then per connection count the median
+over rounds of each figure and of the GlobalFunc / uvicorn and GlobalFunc / seed ratios.
 
 Servers:
   uvicorn     uvicorn_app.py, a plain ASGI app, --workers N (httptools + uvloop): each call
