@@ -37,12 +37,15 @@ def remember_python(folder):
         with open(path) as f:
             if f.read().strip() == sys.executable:
                 return
-        raise FileNotFoundError
     except OSError:
-        tmp = "%s.%d" % (path, os.getpid())
+        pass
+    tmp = "%s.%d" % (path, os.getpid())
+    try:
         with open(tmp, "w") as f:
             f.write(sys.executable + "\n")
         os.replace(tmp, path)
+    except OSError:
+        pass  # only the next start's speed is at stake
 
 
 def read_exactly(stream, n):

@@ -1,7 +1,6 @@
 package io.globalfunc.cli;
 
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,16 +87,5 @@ final class DaemonFrames {
   static void writeExit(OutputStream out, int code) throws IOException {
     byte[] b = ByteBuffer.allocate(4).putInt(code).array();
     write(out, EXIT, b, 0, 4);
-  }
-
-  /** Reads to the end of a stream that may already be closed. */
-  static void drain(InputStream in) {
-    try {
-      in.transferTo(OutputStream.nullOutputStream());
-    } catch (EOFException e) {
-      // ended
-    } catch (IOException e) {
-      // the peer is gone: nothing to read
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.globalfunc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -311,19 +312,75 @@ class GfDaemonIT {
     Path dir = tmp.resolve("idle");
     GfProcess idle = gf().env("GF_DAEMON_DIR", dir.toString()).env("GF_DAEMON_IDLE", "2");
     assertThat(idle.exec(repo, cmd("branch")).out()).isEqualTo("master\n");
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (DaemonPaths.sockets(dir).isEmpty() && System.nanoTime() < deadline) {
-      GfDaemon.sleep(Duration.ofMillis(100));
-    }
-    Path socket = DaemonPaths.sockets(dir).get(0);
+    Path socket = waitForSocket(dir);
     long pid = number(status(socket), "pid (\\d+)");
     assertThat(idle.exec(repo, cmd("branch")).out()).isEqualTo("master\n");
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
     assertThat(ProcessHandle.of(pid)).isEmpty();
     assertThat(socket).doesNotExist();
-    try (Stream<Path> files = Files.list(dir)) {
-      assertThat(Files.readString(DaemonPaths.log(socket))).contains("idle for PT2S, exiting");
+    assertThat(Files.readString(DaemonPaths.log(socket))).contains("idle for PT2S, exiting");
+  }
+
+  /**
+   * Another user reaching the socket (folder and socket opened up on purpose, as a careless chmod
+   * would) gets not a word: the daemon checks the peer's credentials. Needs root to be another
+   * user.
+   */
+  @Test
+  void anotherUserIsRefusedByPeerCredentials() throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    assumeTrue(
+        "root".equals(System.getProperty("user.name"))
+            && Files.isExecutable(Path.of("/usr/bin/setpriv"))
+            && Files.isExecutable(python),
+        "needs root, setpriv and /usr/bin/python3 to connect as nobody");
+    Path open = Files.createTempDirectory(Path.of("/tmp"), "gf-peer-");
+    Path dir = open.resolve("d");
+    try {
+      Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwx--x--x"));
+      GfProcess owner = gf().env("GF_DAEMON_DIR", dir.toString()).env("GF_DAEMON_IDLE", "30");
+      assertThat(owner.exec(repo, cmd("branch")).out()).isEqualTo("master\n");
+      Path socket = waitForSocket(dir);
+      Path client = open.resolve("gf_client.py");
+      Files.copy(launcher.getParent().getParent().resolve("scripts/gf_client.py"), client);
+      Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+      long before = served(socket);
+      GfProcess.Result nobody =
+          owner.exec(
+              Path.of("/tmp"),
+              List.of(
+                  "setpriv",
+                  "--reuid=65534",
+                  "--regid=65534",
+                  "--clear-groups",
+                  python.toString(),
+                  "-I",
+                  "-S",
+                  client.toString(),
+                  socket.toString(),
+                  "branch"));
+      assertThat(nobody.exit()).as(nobody.toString()).isEqualTo(253); // no answer: run fresh
+      assertThat(nobody.out()).isEmpty();
+      assertThat(served(socket)).isEqualTo(before);
+      DaemonClient.request(socket, DaemonFrames.STOP, "");
+    } finally {
+      new ProcessBuilder("rm", "-rf", open.toString()).start().waitFor();
     }
+  }
+
+  static Path waitForSocket(Path dir) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Path s : DaemonPaths.sockets(dir)) {
+        if (status(s) != null) {
+          return s;
+        }
+      }
+      GfDaemon.sleep(Duration.ofMillis(100));
+    }
+    throw new AssertionError("no daemon answered in " + dir);
   }
 
   @Test

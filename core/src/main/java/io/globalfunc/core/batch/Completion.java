@@ -36,8 +36,7 @@ final class Completion {
   static final String SCRIPT =
       """
       if redis.call('XACK', KEYS[2], ARGV[1], ARGV[2]) == 0 then
-        redis.call('XDEL', KEYS[2], ARGV[2])
-        return 0
+        return 0 -- finished already (and deleted) by whoever acknowledged it first
       end
       local hashes, dead, retried = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
       local at, stored = %d, 0
@@ -65,7 +64,7 @@ final class Completion {
             '%s', '1', '%s', ARGV[i + 2], '0', ARGV[i + 3])
         end
       end
-      local outcomes = {'done', 'failed', 'dead'}
+      local outcomes = {'%s', '%s', '%s'}
       for k = 1, 3 do
         if tonumber(ARGV[5 + k]) > 0 then
           redis.call('HINCRBY', KEYS[1], outcomes[k], ARGV[5 + k])
@@ -87,7 +86,10 @@ final class Completion {
               TaskEntries.FUNCTION,
               TaskEntries.FROM,
               TaskEntries.COUNT,
-              TaskEntries.RETRIES);
+              TaskEntries.RETRIES,
+              Outcome.DONE.word,
+              Outcome.FAILED.word,
+              Outcome.DEAD.word);
 
   private Completion() {}
 
