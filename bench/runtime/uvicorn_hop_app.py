@@ -62,7 +62,14 @@ class Child:
         asyncio.get_running_loop().add_reader(self.fd, self.readable)
 
     def readable(self):
-        self.buf += os.read(self.fd, 65536)
+        chunk = os.read(self.fd, 65536)
+        if not chunk:  # the child is gone: stop watching its pipe (EOF stays readable forever)
+            asyncio.get_running_loop().remove_reader(self.fd)
+            for waiter in self.waiters:
+                waiter.set_exception(RuntimeError("the worker process ended"))
+            self.waiters.clear()
+            return
+        self.buf += chunk
         while len(self.buf) >= 4:
             (n,) = HEAD.unpack_from(self.buf)
             if len(self.buf) < 4 + n:
