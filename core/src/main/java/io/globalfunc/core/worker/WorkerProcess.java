@@ -41,6 +41,12 @@ final class WorkerProcess {
   private static final long DRAIN_MILLIS = 2000;
 
   /**
+   * How long the log of an exited worker may take to drain. Its pipe ends at the exit (the session
+   * is killed), so this only bounds a starved log thread: 1 s lost a print at load 31.
+   */
+  private static final long LOG_DRAIN_MILLIS = 5000;
+
+  /**
    * What a worker process reports, called on its reader thread.
    *
    * @param onReady it answered its handshake
@@ -180,7 +186,7 @@ final class WorkerProcess {
       process.destroyForcibly();
     }
     WorkerSession.kill(process.pid());
-    join(stderrThread, 1000);
+    join(stderrThread, LOG_DRAIN_MILLIS);
   }
 
   private void readAnswers() {
@@ -217,7 +223,7 @@ final class WorkerProcess {
     int code = waitForExit();
     WorkerSession.kill(process.pid());
     join(readerThread, DRAIN_MILLIS);
-    join(stderrThread, 1000);
+    join(stderrThread, LOG_DRAIN_MILLIS);
     String failure = readerFailure;
     String reason = describeExit(code) + (failure == null ? "" : " after " + failure);
     listener.onExit().accept(reason, stderrTail());
