@@ -255,9 +255,11 @@ class GfDaemonIT {
   @Test
   void ctrlCCancelsTheCommandInTheDaemon() throws Exception {
     Path socket = warmDaemon();
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd("call", "Util.mean", "values:=[1]", "note=slow", "--url", url))
-            .directory(repo.toFile());
+    // As a terminal's foreground job: a build started in the background (nohup ... &) ignores
+    // SIGINT, and every process it starts inherits that, so Ctrl-C must be made default again.
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    command.addAll(cmd("call", "Util.mean", "values:=[1]", "note=slow", "--url", url));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
     pb.environment().put("GF_HOME", tmp.resolve("home").toString());
     pb.environment().put("GF_DAEMON_DIR", daemons.toString());
     pb.environment().remove("GF_DAEMON");
