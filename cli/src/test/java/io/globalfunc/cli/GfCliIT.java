@@ -58,6 +58,15 @@ class GfCliIT {
     return p.resolve("examples/functions");
   }
 
+  /** The example library copied to {@code dir} and committed there on master. */
+  static void examplesRepo(Path dir) throws Exception {
+    copy(examples(), dir);
+    try (Git g = Git.init().setDirectory(dir.toFile()).setInitialBranch("master").call()) {
+      g.add().addFilepattern(".").call();
+      g.commit().setMessage("x").setAuthor("T", "t@x").setCommitter("T", "t@x").call();
+    }
+  }
+
   static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path src : (Iterable<Path>) walk::iterator) {

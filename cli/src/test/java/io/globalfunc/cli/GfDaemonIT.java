@@ -47,11 +47,7 @@ class GfDaemonIT {
   @BeforeAll
   static void setUp() throws Exception {
     repo = tmp.resolve("lib");
-    GfCliIT.copy(GfCliIT.examples(), repo);
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("master").call()) {
-      git.add().addFilepattern(".").call();
-      git.commit().setMessage("x").setAuthor("T", "t@x").setCommitter("T", "t@x").call();
-    }
+    GfCliIT.examplesRepo(repo);
     launcher = install(tmp.resolve("install"));
     jar = tmp.resolve("install/cli/target/gf.jar");
     daemons = tmp.resolve("d");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,11 +25,7 @@ class GfLauncherIT {
   @BeforeAll
   static void setUp() throws Exception {
     repo = tmp.resolve("lib");
-    GfCliIT.copy(GfCliIT.examples(), repo);
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("master").call()) {
-      git.add().addFilepattern(".").call();
-      git.commit().setMessage("x").setAuthor("T", "t@x").setCommitter("T", "t@x").call();
-    }
+    GfCliIT.examplesRepo(repo);
     gf = new GfProcess(tmp.resolve("home"));
     target = GfProcess.jar().getParent();
     launcher = target.getParent().getParent().resolve("bin/gf");

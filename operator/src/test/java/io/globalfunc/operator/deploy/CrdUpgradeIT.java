@@ -11,7 +11,6 @@ import io.globalfunc.operator.kube.KubeControlPlane;
 import io.globalfunc.operator.kube.KubeControlPlaneExtension;
 import io.globalfunc.operator.kube.TestNamespace;
 import io.globalfunc.operator.kube.Tool;
-import io.globalfunc.operator.kube.node.Images;
 import io.globalfunc.operator.kube.node.LocalProcessNode;
 import io.globalfunc.operator.support.Manifests;
 import io.globalfunc.operator.support.RepoFiles;
@@ -61,14 +60,7 @@ class CrdUpgradeIT {
         .isNullOrEmpty();
 
     try (LocalProcessNode node =
-        LocalProcessNode.start(
-            kube,
-            "m7",
-            new Images()
-                .jar(
-                    OperatorFromChartIT.OPERATOR_IMAGE,
-                    Path.of(System.getProperty("gf.operator.jar"))),
-            ns.name())) {
+        LocalProcessNode.start(kube, "m7", OperatorFromChartIT.builtImages(), ns.name())) {
       // No operator replica: the upgrade of the CRDs is the hook's alone.
       helm(
               kube,

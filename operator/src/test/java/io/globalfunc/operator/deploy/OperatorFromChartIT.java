@@ -81,14 +81,7 @@ class OperatorFromChartIT {
     library.putAll(BatchScenario.probeLibrary());
     git = GitFixture.create(library);
     ns = kube.namespace("chart");
-    node =
-        LocalProcessNode.start(
-            kube,
-            "m7",
-            new Images()
-                .jar(OPERATOR_IMAGE, Path.of(System.getProperty("gf.operator.jar")))
-                .jar(RUNTIME_IMAGE, Path.of(System.getProperty("gf.runtime.jar"))),
-            ns);
+    node = LocalProcessNode.start(kube, "m7", builtImages(), ns);
     helm(
             "install",
             "gf",
@@ -585,6 +578,13 @@ class OperatorFromChartIT {
     String yaml = Files.readString(RepoFiles.resolve("examples/worker.yaml"));
     assertThat(yaml).contains("pythonWorkers: 4");
     return yaml.replace("pythonWorkers: 4", "pythonWorkers: 1");
+  }
+
+  /** The operator and runtime images mapped to the jars this build made (set by failsafe). */
+  static Images builtImages() {
+    return new Images()
+        .jar(OPERATOR_IMAGE, Path.of(System.getProperty("gf.operator.jar")))
+        .jar(RUNTIME_IMAGE, Path.of(System.getProperty("gf.runtime.jar")));
   }
 
   static Map<String, String> exampleLibrary() {

@@ -15,7 +15,6 @@ import io.globalfunc.operator.common.Labels;
 import io.globalfunc.operator.kube.KubeControlPlane;
 import io.globalfunc.operator.kube.KubeControlPlaneExtension;
 import io.globalfunc.operator.kube.Tool;
-import io.globalfunc.operator.kube.node.Images;
 import io.globalfunc.operator.kube.node.LocalProcessNode;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.RepoFiles;
@@ -83,18 +82,7 @@ class OperatorHaIT {
     redis = RedisServer.start();
     git = GitFixture.create(OperatorFromChartIT.exampleLibrary());
     ns = kube.namespace("ha");
-    node =
-        LocalProcessNode.start(
-            kube,
-            WORKER,
-            new Images()
-                .jar(
-                    OperatorFromChartIT.OPERATOR_IMAGE,
-                    Path.of(System.getProperty("gf.operator.jar")))
-                .jar(
-                    OperatorFromChartIT.RUNTIME_IMAGE,
-                    Path.of(System.getProperty("gf.runtime.jar"))),
-            ns);
+    node = LocalProcessNode.start(kube, WORKER, OperatorFromChartIT.builtImages(), ns);
     recorder =
         client
             .pods()

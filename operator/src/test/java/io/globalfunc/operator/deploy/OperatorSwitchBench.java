@@ -9,7 +9,6 @@ import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.operator.kube.KubeControlPlane;
 import io.globalfunc.operator.kube.KubeControlPlaneExtension;
 import io.globalfunc.operator.kube.Tool;
-import io.globalfunc.operator.kube.node.Images;
 import io.globalfunc.operator.kube.node.LocalProcessNode;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.RepoFiles;
@@ -44,17 +43,7 @@ class OperatorSwitchBench {
     try (RedisServer redis = RedisServer.start();
         GitFixture git = GitFixture.create(OperatorFromChartIT.exampleLibrary());
         LocalProcessNode node =
-            LocalProcessNode.start(
-                kube,
-                "m7",
-                new Images()
-                    .jar(
-                        OperatorFromChartIT.OPERATOR_IMAGE,
-                        Path.of(System.getProperty("gf.operator.jar")))
-                    .jar(
-                        OperatorFromChartIT.RUNTIME_IMAGE,
-                        Path.of(System.getProperty("gf.runtime.jar"))),
-                ns)) {
+            LocalProcessNode.start(kube, "m7", OperatorFromChartIT.builtImages(), ns)) {
       Tool.run(
               Path.of(ChartIT.helmBinary()),
               kube.kubeconfig(),
