@@ -149,13 +149,15 @@ class HttpEdgesIT {
         403,
         "forbidden");
     // The right token passes the check; this folder is outside Git, so no ref can be served.
-    problem(
-        send(
-            to("/v1/release")
-                .header("Authorization", "Bearer " + RELEASE_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}"))),
-        404,
-        "unknown-ref");
+    problem(releaseTo(RELEASE_TOKEN), 404, "unknown-ref");
+  }
+
+  /** POST /v1/release of master with {@code token} as its bearer token. */
+  private static HttpResponse<String> releaseTo(String token) throws Exception {
+    return send(
+        to("/v1/release")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}")));
   }
 
   @Test
@@ -172,20 +174,8 @@ class HttpEdgesIT {
           file,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      problem(
-          send(
-              to("/v1/release")
-                  .header("Authorization", "Bearer " + RELEASE_TOKEN)
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}"))),
-          403,
-          "forbidden");
-      problem(
-          send(
-              to("/v1/release")
-                  .header("Authorization", "Bearer " + rotated)
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"ref\":\"master\"}"))),
-          404,
-          "unknown-ref");
+      problem(releaseTo(RELEASE_TOKEN), 403, "forbidden");
+      problem(releaseTo(rotated), 404, "unknown-ref");
     } finally {
       Files.writeString(file, original);
     }
