@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A release's durable batch queue on Redis Streams: producers add tasks (chunks of items, see
@@ -361,7 +364,15 @@ public final class BatchStore implements AutoCloseable {
   public void close() {
     redis.close();
     if (ownedVertx != null) {
-      ownedVertx.close();
+      // Waited for: an event-loop thread still in epoll_wait when the JVM exits holds System.exit
+      // back by 300 ms (HotSpot waits that long for threads in native code to stop).
+      try {
+        ownedVertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // closing is best effort: the process is about to end anyway
+      }
     }
   }
 }
