@@ -43,7 +43,8 @@ public enum Reason {
   POD_FAILED("PodFailed"),
   REPLACING("Replacing"),
   SWITCHED_IN_PLACE("SwitchedInPlace"),
-  SWITCH_FAILED("SwitchFailed");
+  SWITCH_FAILED("SwitchFailed"),
+  RELEASE_TOKEN_RECREATED("ReleaseTokenRecreated");
 
   private final String label;
 

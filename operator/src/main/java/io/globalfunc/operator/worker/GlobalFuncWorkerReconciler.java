@@ -74,7 +74,7 @@ public class GlobalFuncWorkerReconciler
     this.events = events;
     this.resync = resync;
     this.batchRedis = batchRedis; // the pods' batch Secret unless a worker names its own
-    this.tokens = new ReleaseTokens(client);
+    this.tokens = new ReleaseTokens(client, events);
     this.switcher = new ReleaseSwitcher(client, events);
   }
 
@@ -106,7 +106,7 @@ public class GlobalFuncWorkerReconciler
     }
     PortAllocator.Assignment assignment = allocatePorts(worker, pods, status, context);
     ensureService(worker, context);
-    String token = tokens.ensure(worker);
+    String token = tokens.ensure(worker, !pods.isEmpty());
     Map<Integer, Pod> desired = desiredPods(worker, release, assignment);
     List<String> refused = new ArrayList<>();
     RolloutPlanner.Plan plan =

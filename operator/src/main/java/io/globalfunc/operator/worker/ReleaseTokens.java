@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.globalfunc.operator.common.EventRecorder;
+import io.globalfunc.operator.common.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,9 +44,11 @@ final class ReleaseTokens {
   private static final Logger LOG = Logger.getLogger(ReleaseTokens.class);
 
   private final KubernetesClient client;
+  private final EventRecorder events;
 
-  ReleaseTokens(KubernetesClient client) {
+  ReleaseTokens(KubernetesClient client, EventRecorder events) {
     this.client = client;
+    this.events = events;
   }
 
   /** The Secret's name for a worker: fixed, so the pod template never changes with the token. */
@@ -88,9 +92,11 @@ final class ReleaseTokens {
   /**
    * The worker's token as its Secret holds it now, or a new Secret with a new token when there is
    * none (the first reconcile, or the Secret was deleted). One GET by name per reconcile: the
-   * operator may not list or watch Secrets, so no informer cache could hold them.
+   * operator may not list or watch Secrets, so no informer cache could hold them. {@code hasPods}:
+   * the worker has pods already, which are only created after its Secret, so a missing Secret was
+   * deleted.
    */
-  String ensure(GlobalFuncWorker worker) {
+  String ensure(GlobalFuncWorker worker, boolean hasPods) {
     String existing = read(worker);
     if (existing != null) {
       return existing;
@@ -98,6 +104,18 @@ final class ReleaseTokens {
     LOG.infof(
         "worker %s/%s: creating its release-token Secret with a new token",
         worker.getMetadata().getNamespace(), worker.getMetadata().getName());
+    if (hasPods) {
+      // Someone deleted it (a rotation, or a mistake): whoever watches the worker must know that
+      // the old token is dead and that pods refuse switches until their mounted digest syncs.
+      events.warning(
+          worker,
+          Reason.RELEASE_TOKEN_RECREATED,
+          "the release-token Secret "
+              + secretName(worker.getMetadata().getName())
+              + " was missing and is recreated with a new token; the old token is refused once"
+              + " each pod's mounted digest is synced (a kubelet takes up to about a minute), and"
+              + " release switches fail and are retried until then");
+    }
     try {
       client
           .secrets()

@@ -446,6 +446,15 @@ class OperatorFromChartIT {
             .pollInterval(Duration.ofMillis(200))
             .until(() -> releaseToken(secret), t -> t != null && !t.equals(old));
     double backSeconds = (System.nanoTime() - deleted) / 1e9;
+    await()
+        .atMost(LONG)
+        .until(
+            () ->
+                client.v1().events().inNamespace(ns).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            "ReleaseTokenRecreated".equals(e.getReason())
+                                && "m7".equals(e.getInvolvedObject().getName())));
     HttpClient http = HttpClient.newHttpClient();
     for (Pod p : pods) {
       URI release =

@@ -3,7 +3,9 @@ package io.globalfunc.operator.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.globalfunc.core.naming.EndpointKeys;
 import io.globalfunc.operator.common.Conditions;
 import io.globalfunc.operator.common.Labels;
+import io.globalfunc.operator.common.Reason;
 import io.globalfunc.operator.release.FunctionRelease;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.Manifests;
@@ -228,6 +231,41 @@ abstract class WorkerReconcileScenarios {
     assertThat(client.pods().inNamespace(ns).withLabel(Labels.WORKER, "m7").list().getItems())
         .extracting(GlobalFuncWorkerReconciler::port)
         .containsExactlyInAnyOrder(26000, 26001, 26002);
+  }
+
+  @Test
+  void aDeletedReleaseTokenSecretComesBackWithANewTokenAndAWarningEvent() {
+    String ns = namespace("token");
+    client.resource(Manifests.release(ns, "lib", git.url(), "1h")).create();
+    client.resource(Manifests.seedWorker(ns, "m7", "lib", 1)).create();
+    awaitPods(ns, "m7", l -> l.size() == 1);
+    String name = ReleaseTokens.secretName("m7");
+    Secret first =
+        await()
+            .atMost(LONG)
+            .until(() -> client.secrets().inNamespace(ns).withName(name).get(), s -> s != null);
+    assertThat(eventReasons(ns)).doesNotContain(Reason.RELEASE_TOKEN_RECREATED.label());
+
+    client.resource(first).delete();
+    Secret back =
+        await()
+            .atMost(LONG)
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> client.secrets().inNamespace(ns).withName(name).get(),
+                s -> s != null && !s.getMetadata().getUid().equals(first.getMetadata().getUid()));
+    assertThat(back.getData().get(ReleaseTokens.KEY))
+        .as("a new token")
+        .isNotEqualTo(first.getData().get(ReleaseTokens.KEY));
+    await()
+        .atMost(LONG)
+        .until(() -> eventReasons(ns).contains(Reason.RELEASE_TOKEN_RECREATED.label()));
+  }
+
+  List<String> eventReasons(String ns) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
   }
 
   @Test
