@@ -20,7 +20,8 @@ Servers:
 
 Usage: bench/runtime/bench.py [--seconds 5] [--connections 1,4,16,64] [--rounds 3]
            [--workers 2] [--servers uvicorn,gf,seed] [--gf NAME=QUARKUS_RUN_JAR ...]
-`--gf` may be given several times to compare runtime builds (e.g. before/after) in one run.
+`--gf` may be given several times to compare runtime builds (e.g. before/after) in one run;
+JVM options may follow the jar in the same argument ("NAME=JAR -Dkey=value").
 Needs: wrk (Debian package) and a built runtime (this script builds it when missing). tornado,
 uvicorn, httptools and uvloop (requirements.txt) are installed once into
 ~/.cache/globalfunc/bench-runtime-venv.
@@ -211,8 +212,9 @@ def start_servers(args, python, logs):
             GF_PYTHON_WORKERS=str(args.workers),
             QUARKUS_LOG_LEVEL="WARN",
         )
-        for name, jar in gf_jars(args):
-            servers.append(Server(name, ["java"] + java_opts + ["-jar", jar], gf_env, logs))
+        for name, jar, extra in gf_jars(args):
+            command = ["java"] + java_opts + extra + ["-jar", jar]
+            servers.append(Server(name, command, gf_env, logs))
     if "seed" in wanted:
         seed = [python, os.path.join(HERE, "seed_server.py"), LIBRARY, "{port}"]
         servers.append(Server("seed", seed, env, logs))
@@ -224,8 +226,13 @@ def gf_jars(args):
         if not os.path.exists(JAR):
             build = [os.path.join(ROOT, "mvnw"), "-B", "-q", "-pl", "runtime-image", "-am"]
             subprocess.run(build + ["package", "-DskipTests"], cwd=ROOT, check=True)
-        return [("GlobalFunc", JAR)]
-    return [tuple(v.split("=", 1)) for v in args.gf]
+        return [("GlobalFunc", JAR, [])]
+    runs = []
+    for v in args.gf:  # NAME=JAR [JVM option ...], e.g. "2loops=a.jar -Dquarkus.x=y"
+        name, rest = v.split("=", 1)
+        jar, *extra = rest.split()
+        runs.append((name, jar, extra))
+    return runs
 
 
 def warm_up(servers, seconds, script):

@@ -1,5 +1,6 @@
 package io.globalfunc.runtime;
 
+import io.globalfunc.core.worker.PoolStats;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.library.ServedLibrary;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +38,7 @@ public class ReadinessCheck implements HealthCheck {
     if (pool == null || !pool.isReady()) {
       return b.down().withData("workers", "starting").build();
     }
-    WorkerPool.Stats s = pool.stats();
+    PoolStats s = pool.stats();
     b.withData("functions", library.functions().size())
         .withData("workers", s.workers())
         .withData("ready", s.ready())

@@ -9,6 +9,10 @@ import java.util.List;
  * <ul>
  *   <li>Interactive calls go before batch items; a batch item waits while any interactive call
  *       waits.
+ *   <li>An interactive call prefers a worker whose answers are read on its caller's event loop
+ *       (then the answer wakes no other thread on its way back), among free workers and among
+ *       equally loaded ones.
+ *   <li>A new worker's answers go to the event loop reading the fewest workers' answers.
  *   <li>An interactive call takes a free worker; failing that, a small one is written ahead
  *       (pipelined) to the least loaded worker that is running no batch item and no chunk, up to
  *       {@link PoolConfig#pipelineDepth()} calls per worker.
@@ -22,8 +26,12 @@ final class DispatchPolicy {
 
   private DispatchPolicy() {}
 
-  /** The first waiting call of a lane, as far as dispatch cares. */
-  record Head(int frameBytes) {}
+  /**
+   * The first waiting call of a lane, as far as dispatch cares.
+   *
+   * @param home the index of the event loop its caller runs on, or -1
+   */
+  record Head(int frameBytes, int home) {}
 
   /**
    * What dispatch needs to know of one worker.
@@ -34,6 +42,7 @@ final class DispatchPolicy {
    * @param inflight calls written to it and not answered
    * @param batchInflight of those, batch items
    * @param runsChunk one of those is a chunk (long by nature: nothing waits behind it)
+   * @param loop the index of the event loop reading its answers
    */
   record WorkerView(
       boolean ready,
@@ -41,7 +50,8 @@ final class DispatchPolicy {
       boolean killed,
       int inflight,
       int batchInflight,
-      boolean runsChunk) {
+      boolean runsChunk,
+      int loop) {
 
     /** The one definition of a free worker: usable and with nothing in flight. */
     boolean isFree() {
@@ -86,8 +96,21 @@ final class DispatchPolicy {
     return workers.stream().anyMatch(WorkerView::isFree);
   }
 
+  /** The index of the event loop that should read a new worker's answers. */
+  static int loopForNewWorker(List<WorkerView> workers, int loops) {
+    int[] count = new int[loops];
+    workers.forEach(w -> count[w.loop()]++);
+    int best = 0;
+    for (int i = 1; i < loops; i++) {
+      if (count[i] < count[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
   private static int forInteractive(Head head, List<WorkerView> workers, PoolConfig config) {
-    int free = firstFree(workers);
+    int free = firstFree(workers, head.home());
     if (free >= 0 || head.frameBytes() > WorkerProcess.INLINE_FRAME_LIMIT) {
       return free;
     }
@@ -98,11 +121,17 @@ final class DispatchPolicy {
           && w.batchInflight() == 0
           && !w.runsChunk()
           && w.inflight() < config.pipelineDepth()
-          && (target < 0 || w.inflight() < workers.get(target).inflight())) {
+          && (target < 0 || better(w, workers.get(target), head.home()))) {
         target = i;
       }
     }
     return target;
+  }
+
+  /** Less loaded, or as loaded and read on the caller's loop. */
+  private static boolean better(WorkerView w, WorkerView than, int home) {
+    return w.inflight() < than.inflight()
+        || w.inflight() == than.inflight() && w.loop() == home && than.loop() != home;
   }
 
   private static int forBatch(List<WorkerView> workers, PoolConfig config) {
@@ -110,15 +139,20 @@ final class DispatchPolicy {
     if (running >= Math.min(config.maxBackground(), config.workers())) {
       return -1;
     }
-    return firstFree(workers);
+    return firstFree(workers, -1);
   }
 
-  private static int firstFree(List<WorkerView> workers) {
+  /** The first free worker read on loop {@code home}, else the first free one, else -1. */
+  private static int firstFree(List<WorkerView> workers, int home) {
+    int first = -1;
     for (int i = 0; i < workers.size(); i++) {
       if (workers.get(i).isFree()) {
-        return i;
+        if (workers.get(i).loop() == home) {
+          return i;
+        }
+        first = first < 0 ? i : first;
       }
     }
-    return -1;
+    return first;
   }
 }

@@ -17,6 +17,9 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingChunk {
   private final boolean background;
   private final Duration timeout;
 
+  /** The index of the event loop its caller ran on when it was submitted, or -1. */
+  int home = -1;
+
   PendingCall(long id, byte[] frame, boolean background, Duration timeout) {
     this.id = id;
     this.frame = frame;
@@ -37,7 +40,7 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingChunk {
   }
 
   DispatchPolicy.Head head() {
-    return new DispatchPolicy.Head(frame.length);
+    return new DispatchPolicy.Head(frame.length, home);
   }
 
   /** How long the running part may go without an answer before its worker is killed. */

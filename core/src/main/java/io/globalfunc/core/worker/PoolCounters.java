@@ -1,5 +1,7 @@
 package io.globalfunc.core.worker;
 
+import java.util.List;
+
 /**
  * The pool's event counts and its record of failed starts. Not thread-safe: the pool holds its lock
  * around every use.
@@ -30,9 +32,12 @@ final class PoolCounters {
     return Math.min(30_000, 250L << Math.min(7, Math.max(0, startFailures - 1)));
   }
 
-  WorkerPool.Stats stats(int workers, int ready, int busy, int queued) {
-    return new WorkerPool.Stats(
-        workers, ready, busy, queued, restarts, crashes, timeouts, recycled);
+  /** These counters with gauges of {@code workers} (under the pool's lock) and the queue. */
+  PoolStats stats(List<PooledWorker> workers, int queued) {
+    int ready = (int) workers.stream().filter(PooledWorker::usable).count();
+    int busy = (int) workers.stream().filter(w -> !w.inflight.isEmpty()).count();
+    return new PoolStats(
+        workers.size(), ready, busy, queued, restarts, crashes, timeouts, recycled);
   }
 
   /** Starting has failed often enough that waiting calls should fail rather than wait. */

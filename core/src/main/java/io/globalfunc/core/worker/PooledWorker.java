@@ -20,6 +20,9 @@ final class PooledWorker {
 
   final WorkerProcess process;
 
+  /** The index of the event loop reading its answers. */
+  final int loop;
+
   /** The pool's lock, which guards every mutable field here. */
   private final Object lock;
 
@@ -48,9 +51,10 @@ final class PooledWorker {
   @GuardedBy("lock")
   boolean killed;
 
-  PooledWorker(WorkerProcess process, Object lock) {
+  PooledWorker(WorkerProcess process, Object lock, int loop) {
     this.process = process;
     this.lock = lock;
+    this.loop = loop;
   }
 
   /** Records a call written to this worker. */
@@ -151,6 +155,6 @@ final class PooledWorker {
       chunk |= p instanceof PendingChunk;
     }
     return new DispatchPolicy.WorkerView(
-        state == State.READY, writing, killed, inflight.size(), batch, chunk);
+        state == State.READY, writing, killed, inflight.size(), batch, chunk, loop);
   }
 }

@@ -2,6 +2,7 @@ package io.globalfunc.core.worker;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.globalfunc.core.worker.PooledWorker.State;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,8 @@ import org.jboss.logging.Logger;
  * it cannot undo says so with its answer and retires before running anything else. {@link #submit}
  * never blocks: it is safe on an event loop.
  *
- * <p>Which call goes where is {@link DispatchPolicy}'s decision; the processes themselves are
- * {@link WorkerProcess}es. This class keeps the books between them under one lock.
+ * <p>Which call goes where is {@link DispatchPolicy}'s decision; the processes are {@link
+ * WorkerProcess}es, their answers read on {@link AnswerLoops}. The books are kept under one lock.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -33,9 +34,11 @@ public final class WorkerPool implements AutoCloseable {
   private static final String QUEUE_FULL = "all Python workers are busy and the queue is full";
 
   private final PoolConfig config;
+  private final AnswerLoops loops;
   private final Object lock = new Object();
   private final AtomicLong ids = new AtomicLong();
   private final ScheduledExecutorService watchdog;
+  private final Completions completions = new Completions();
 
   @GuardedBy("lock")
   private final CallQueues queues = new CallQueues();
@@ -52,27 +55,26 @@ public final class WorkerPool implements AutoCloseable {
   @GuardedBy("lock")
   private boolean closed;
 
-  /** Counters and gauges for health and metrics; {@code ready} counts usable workers only. */
-  public record Stats(
-      int workers,
-      int ready,
-      int busy,
-      int queued,
-      long restarts,
-      long crashes,
-      long timeouts,
-      long recycled) {}
-
-  private WorkerPool(PoolConfig config) {
+  private WorkerPool(PoolConfig config, AnswerLoops loops) {
     this.config = config;
+    this.loops = loops;
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
             r -> WorkerProcess.daemon(r, "gf-worker-watchdog"));
   }
 
-  /** Starts {@code config.workers()} Python processes; calls may be submitted at once. */
+  /** Starts {@code config.workers()} Python processes, read on event loops of the pool's own. */
   public static WorkerPool start(PoolConfig config) {
-    WorkerPool pool = new WorkerPool(config);
+    return start(config, null);
+  }
+
+  /**
+   * Starts {@code config.workers()} Python processes read on {@code eventLoops} (the HTTP server's:
+   * a call submitted on one prefers a worker read there, and completes there; null: the pool's
+   * own).
+   */
+  public static WorkerPool start(PoolConfig config, EventLoopGroup eventLoops) {
+    WorkerPool pool = new WorkerPool(config, AnswerLoops.of(eventLoops, config.workers()));
     synchronized (pool.lock) {
       for (int i = 0; i < config.workers(); i++) {
         pool.spawnLocked();
@@ -109,6 +111,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void enqueue(PendingCall p) {
+    p.home = loops.current();
     FailureKind refused = null;
     synchronized (lock) {
       if (closed) {
@@ -134,13 +137,9 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  public Stats stats() {
+  public PoolStats stats() {
     synchronized (lock) {
-      return counters.stats(
-          workers.size(),
-          (int) workers.stream().filter(PooledWorker::usable).count(),
-          (int) workers.stream().filter(w -> !w.inflight.isEmpty()).count(),
-          queues.size());
+      return counters.stats(workers, queues.size());
     }
   }
 
@@ -172,6 +171,8 @@ public final class WorkerPool implements AutoCloseable {
     abandoned.forEach(p -> p.abandon(FailureKind.UNAVAILABLE, SHUT_DOWN));
     all.forEach(w -> w.process.closeInput());
     all.forEach(w -> w.process.awaitExitOrKill(2));
+    completions.shutdown();
+    loops.close();
   }
 
   // ---- dispatch (all *Locked methods run holding `lock`) ----
@@ -237,10 +238,10 @@ public final class WorkerPool implements AutoCloseable {
     if (closed) {
       return;
     }
-    int slot = nextSlot++;
+    int loop = DispatchPolicy.loopForNewWorker(viewsLocked(), loops.size());
     WorkerProcess process;
     try {
-      process = WorkerProcess.spawn(config, slot);
+      process = WorkerProcess.spawn(config, nextSlot++, loops.socketDir(), loops.get(loop));
     } catch (IOException e) {
       counters.startFailed("cannot start " + config.python() + ": " + e.getMessage());
       LOG.error(counters.lastStartError);
@@ -248,7 +249,7 @@ public final class WorkerPool implements AutoCloseable {
       failQueueIfHopelessLocked();
       return;
     }
-    PooledWorker w = new PooledWorker(process, lock);
+    PooledWorker w = new PooledWorker(process, lock, loop);
     workers.add(w);
     process.listen(
         new WorkerProcess.Listener(
@@ -278,8 +279,6 @@ public final class WorkerPool implements AutoCloseable {
       watchdog.execute(() -> failed.forEach(p -> p.abandon(FailureKind.UNAVAILABLE, msg)));
     }
   }
-
-  // ---- events from workers ----
 
   private void onReady(PooledWorker w) {
     synchronized (lock) {
@@ -317,10 +316,11 @@ public final class WorkerPool implements AutoCloseable {
     }
     if (taken.broken() != null) {
       w.process.kill(taken.why());
-      taken.broken().failRunning(taken.kind(), taken.why());
+      PendingCall broken = taken.broken();
+      completions.settle(broken, () -> broken.failRunning(taken.kind(), taken.why()));
     }
     if (taken.done() != null) {
-      taken.done().finish();
+      completions.settle(taken.done(), taken.done()::finish);
     }
   }
 

@@ -1,14 +1,14 @@
 package io.globalfunc.core.worker;
 
 import io.globalfunc.core.python.PythonScripts;
+import io.netty.channel.EventLoop;
 import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +18,10 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * One Python worker process and its plumbing: spawning it, the thread reading its answers, the
- * thread logging its stderr, the thread waiting for its exit, and writing frames to it. Knows
- * nothing of calls or dispatch; it reports what the process says and how it ended to its {@link
- * Listener}.
+ * One Python worker process and its plumbing: spawning it, the {@link AnswerChannel} its answers
+ * come back on, the thread logging its stderr, the thread waiting for its exit, and writing frames
+ * to it. Knows nothing of calls or dispatch; it reports what the process says and how it ended to
+ * its {@link Listener}.
  *
  * <p>The end of a worker is the exit of its process, not the end of its output: a process a
  * function forked may hold the pipes open. When the worker exits, its whole session is killed
@@ -37,6 +37,9 @@ final class WorkerProcess {
 
   private static final int STDERR_TAIL = 20;
 
+  /** How long after the end of its answer channel a worker may take to be seen exited. */
+  private static final long CHANNEL_END_GRACE_MILLIS = 500;
+
   /** How long the answers and log of an exited worker may take to drain. */
   private static final long DRAIN_MILLIS = 2000;
 
@@ -47,7 +50,8 @@ final class WorkerProcess {
   private static final long LOG_DRAIN_MILLIS = 5000;
 
   /**
-   * What a worker process reports, called on its reader thread.
+   * What a worker process reports: answers on its answer channel's event loop, the exit on a thread
+   * of its own.
    *
    * @param onReady it answered its handshake
    * @param onAnswer it answered a call
@@ -62,25 +66,30 @@ final class WorkerProcess {
   final int slot;
   private final Process process;
   private final OutputStream stdin;
-  private final int answerLimit;
+  private final AnswerChannel answers;
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
   private Listener listener;
-  private Thread readerThread;
   private Thread stderrThread;
 
   /** Why the reader gave up on a live process, if it did; part of the exit reason. */
   private volatile String readerFailure;
 
-  private WorkerProcess(int slot, Process process, int answerLimit) {
+  private WorkerProcess(int slot, Process process, AnswerChannel answers) {
     this.slot = slot;
     this.process = process;
     this.stdin = process.getOutputStream();
-    this.answerLimit = answerLimit;
+    this.answers = answers;
   }
 
-  /** Starts a worker process for {@code config}; nothing is read until {@link #listen}. */
-  static WorkerProcess spawn(PoolConfig config, int slot) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command(config));
+  /**
+   * Starts a worker process for {@code config} whose answers {@code loop} reads from a socket in
+   * {@code socketDir}; nothing is read until {@link #listen}.
+   */
+  static WorkerProcess spawn(PoolConfig config, int slot, Path socketDir, EventLoop loop)
+      throws IOException {
+    AnswerChannel answers =
+        AnswerChannel.bind(socketDir, "w" + slot, loop, WorkerProtocol.answerLimit(config));
+    ProcessBuilder pb = new ProcessBuilder(command(config, answers.path()));
     if (config.workDir() != null) {
       try {
         Files.createDirectories(config.workDir());
@@ -90,10 +99,20 @@ final class WorkerProcess {
       pb.directory(config.workDir().toFile());
     }
     WorkerEnvironment.scrub(pb.environment());
-    return new WorkerProcess(slot, pb.start(), WorkerProtocol.answerLimit(config));
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD); // the answers come on the socket
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      answers.drain(0);
+      throw e;
+    }
+    WorkerProcess worker = new WorkerProcess(slot, process, answers);
+    worker.write(answers.nonceFrame()); // the first frame, before any call
+    return worker;
   }
 
-  private static List<String> command(PoolConfig config) {
+  private static List<String> command(PoolConfig config, Path answerSocket) {
     return List.of(
         config.python(),
         "-B",
@@ -101,21 +120,21 @@ final class WorkerProcess {
         PythonScripts.WORKER.path().toString(),
         config.libraryDir().toAbsolutePath().toString(),
         Long.toString(config.memoryCapBytes()),
-        Integer.toString(config.maxResultBytes()));
+        Integer.toString(config.maxResultBytes()),
+        answerSocket.toString());
   }
 
   long pid() {
     return process.pid();
   }
 
-  /** Starts the threads reading the process; its events go to {@code listener}. */
+  /** Starts reading the process; its events go to {@code listener}. */
   void listen(Listener listener) {
     this.listener = listener;
-    readerThread = daemon(this::readAnswers, "gf-worker-" + slot + "-reader");
     stderrThread = daemon(this::readLog, "gf-worker-" + slot + "-log");
     Thread exit = daemon(this::awaitExit, "gf-worker-" + slot + "-exit");
     stderrThread.start();
-    readerThread.start();
+    answers.start(new Answers(), "gf-worker-" + slot + "-accept");
     exit.start();
   }
 
@@ -189,27 +208,36 @@ final class WorkerProcess {
     join(stderrThread, LOG_DRAIN_MILLIS);
   }
 
-  private void readAnswers() {
-    // The process's stream is buffered already; another buffer on top would ask the pipe for
-    // more than one answer's bytes and then check available() (two more system calls per answer).
-    try (DataInputStream in = new DataInputStream(process.getInputStream())) {
-      while (true) {
-        WorkerProtocol.Answer answer = WorkerProtocol.read(in, answerLimit);
-        if (answer.status() == WorkerProtocol.STATUS_READY) {
-          listener.onReady().run();
-        } else {
-          listener.onAnswer().accept(answer);
-        }
+  /** The answer channel's reports, on its event loop. */
+  private final class Answers implements AnswerChannel.Sink {
+    @Override
+    public void ready() {
+      listener.onReady().run();
+    }
+
+    @Override
+    public void answer(WorkerProtocol.Answer answer) {
+      listener.onAnswer().accept(answer);
+    }
+
+    @Override
+    public void ended(String why) {
+      if (why != null) {
+        LOG.errorf("worker %d: %s; killing it", slot, why);
+        giveUp(why);
+      } else {
+        // The end of the channel comes with the exit; if the process lives on, it closed its
+        // protocol channel and is of no more use.
+        process
+            .onExit()
+            .completeOnTimeout(process, CHANNEL_END_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+            .thenRun(
+                () -> {
+                  if (process.isAlive()) {
+                    giveUp("it closed its answer channel");
+                  }
+                });
       }
-    } catch (EOFException endOfOutput) {
-      // The process exited (or closed its protocol channel: then it is of no more use).
-      if (process.isAlive()) {
-        giveUp("it closed its answer channel");
-      }
-    } catch (Throwable e) {
-      // Anything, even an OutOfMemoryError: the worker is replaced, the pool goes on.
-      LOG.errorf(e, "worker %d: cannot read its answers; killing it", slot);
-      giveUp("its answers could not be read (" + e + ")");
     }
   }
 
@@ -222,7 +250,7 @@ final class WorkerProcess {
   private void awaitExit() {
     int code = waitForExit();
     WorkerSession.kill(process.pid());
-    join(readerThread, DRAIN_MILLIS);
+    answers.drain(DRAIN_MILLIS);
     join(stderrThread, LOG_DRAIN_MILLIS);
     String failure = readerFailure;
     String reason = describeExit(code) + (failure == null ? "" : " after " + failure);

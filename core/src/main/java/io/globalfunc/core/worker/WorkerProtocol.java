@@ -5,9 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.library.FunctionRef;
+import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
@@ -159,26 +158,43 @@ final class WorkerProtocol {
     }
   }
 
+  /** Bytes before an answer's payload: its length, status byte and call id. */
+  static final int ANSWER_HEAD_BYTES = 13;
+
   /**
-   * Reads one answer frame; throws {@link EOFException} when the worker is gone. A frame longer
-   * than {@code limit} is skipped unread and comes back as {@link #STATUS_OVERSIZED}, so no answer
-   * can exhaust the heap.
+   * The head of one answer frame.
+   *
+   * @param length the frame's length after its 4-byte prefix (status, id and payload)
+   * @param status the status byte as sent, {@link #RETIRE_FLAG} included
    */
-  static Answer read(DataInputStream in, int limit) throws IOException {
+  record AnswerHead(int length, int status, long callId) {
+
+    int payloadBytes() {
+      return length - 9;
+    }
+
+    /** The answer carrying {@code payload}. */
+    Answer answer(byte[] payload) {
+      return new Answer(status & ~RETIRE_FLAG, (status & RETIRE_FLAG) != 0, callId, payload);
+    }
+
+    /** The answer of a frame longer than the runtime accepts, whose payload was skipped. */
+    Answer oversized() {
+      return new Answer(STATUS_OVERSIZED, (status & RETIRE_FLAG) != 0, callId, new byte[0]);
+    }
+  }
+
+  /**
+   * Reads the head of an answer frame from {@code in}, which holds at least {@link
+   * #ANSWER_HEAD_BYTES}. A frame longer than the runtime accepts is to be skipped unread (see
+   * {@link AnswerHead#oversized}), so no answer can exhaust the heap.
+   */
+  static AnswerHead readHead(ByteBuf in) throws IOException {
     int len = in.readInt();
     if (len < 9 || len > MAX_FRAME) {
       throw new IOException("corrupt frame length " + len);
     }
-    int status = in.readUnsignedByte();
-    long id = in.readLong();
-    boolean retire = (status & RETIRE_FLAG) != 0;
-    if (len > limit) {
-      in.skipNBytes(len - 9L);
-      return new Answer(STATUS_OVERSIZED, retire, id, new byte[0]);
-    }
-    byte[] payload = new byte[len - 9];
-    in.readFully(payload);
-    return new Answer(status & ~RETIRE_FLAG, retire, id, payload);
+    return new AnswerHead(len, in.readUnsignedByte(), in.readLong());
   }
 
   /** The outcome a single call's answer carries. */

@@ -20,7 +20,9 @@ every frame is a 4-byte big-endian length followed by that many bytes.
 The protocol runs on private copies of the original stdin/stdout descriptors. Descriptors 0
 and 1 are then pointed at /dev/null and stderr, so nothing a function prints (from Python, C
 extensions or child processes) can reach the protocol; it lands in the runtime log instead,
-tagged with the call id. The worker leads its own session, so the runtime can end it together
+tagged with the call id. Given a fourth argument, a Unix socket path, the worker sends its answers
+there instead of stdout, after a nonce the runtime writes as the first frame on stdin (see
+_connect_answer_channel). The worker leads its own session, so the runtime can end it together
 with every process a function started. Standard library only.
 """
 
@@ -144,6 +146,26 @@ def _take_protocol_channel():
     os.dup2(2, 1)  # C-level writes to stdout go to the log, never to the protocol
     sys.stdin = open(os.devnull)
     return proto_in, proto_out
+
+
+def _connect_answer_channel(path, frames, proto_out):
+    """Moves the answers to the runtime's Unix socket for this worker, at ``path``.
+
+    The runtime reads that socket on the event loop that writes the HTTP answer, with no thread
+    of its own to wake. The first frame on stdin (which only the runtime writes) is a one-time
+    nonce; sending it back first proves the connection is this worker's.
+    """
+    import socket
+
+    nonce = frames.next_frame()
+    if nonce is None:  # the runtime is gone before the handshake
+        os._exit(0)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    channel = sock.detach()
+    _write_all(channel, nonce)
+    os.close(proto_out)
+    return channel
 
 
 def _lead_own_session():
@@ -629,6 +651,9 @@ def main(argv):
     memory_cap = int(argv[2]) if len(argv) > 2 else 0
     max_result = int(argv[3]) if len(argv) > 3 else 0
     proto_in, proto_out = _take_protocol_channel()
+    frames = _FrameReader(proto_in)
+    if len(argv) > 4:
+        proto_out = _connect_answer_channel(argv[4], frames, proto_out)
     out_stream = _TaggedStream(2, "stdout")
     err_stream = _TaggedStream(2, "stderr")
     sys.stdout = out_stream
@@ -644,7 +669,6 @@ def main(argv):
     guard = CallGuard((out_stream, err_stream), (proto_in, proto_out), globals())
     worker.after_import = guard.accept_threads
     send(STATUS_READY, 0, json.dumps({"pid": os.getpid()}).encode("utf-8"))
-    frames = _FrameReader(proto_in)
     while True:
         body = frames.next_frame()
         if body is None:  # the runtime closed the channel (or is gone): a clean retirement

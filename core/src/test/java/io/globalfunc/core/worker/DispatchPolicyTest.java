@@ -13,34 +13,34 @@ import org.junit.jupiter.api.Test;
 /** Every dispatch rule, on made-up worker snapshots: no process involved. */
 class DispatchPolicyTest {
 
-  private static final Head SMALL = new Head(100);
-  private static final Head LARGE = new Head(WorkerProcess.INLINE_FRAME_LIMIT + 1);
+  private static final Head SMALL = new Head(100, -1);
+  private static final Head LARGE = new Head(WorkerProcess.INLINE_FRAME_LIMIT + 1, -1);
 
   private static final PoolConfig CONFIG =
       PoolConfig.defaults(Path.of("lib")).withWorkers(4).withPipelineDepth(2).withMaxBackground(2);
 
   private static WorkerView free() {
-    return new WorkerView(true, false, false, 0, 0, false);
+    return new WorkerView(true, false, false, 0, 0, false, 0);
   }
 
   private static WorkerView busy(int inflight) {
-    return new WorkerView(true, false, false, inflight, 0, false);
+    return new WorkerView(true, false, false, inflight, 0, false, 0);
   }
 
   private static WorkerView batchBusy() {
-    return new WorkerView(true, false, false, 1, 1, false);
+    return new WorkerView(true, false, false, 1, 1, false, 0);
   }
 
   private static WorkerView starting() {
-    return new WorkerView(false, false, false, 0, 0, false);
+    return new WorkerView(false, false, false, 0, 0, false, 0);
   }
 
   private static WorkerView killed(int inflight) {
-    return new WorkerView(true, false, true, inflight, 0, false);
+    return new WorkerView(true, false, true, inflight, 0, false, 0);
   }
 
   private static WorkerView writing() {
-    return new WorkerView(true, true, false, 1, 0, false);
+    return new WorkerView(true, true, false, 1, 0, false, 0);
   }
 
   @Test
@@ -91,7 +91,7 @@ class DispatchPolicyTest {
 
   @Test
   void neverPipelinedBehindAChunk() {
-    WorkerView interactiveChunk = new WorkerView(true, false, false, 1, 0, true);
+    WorkerView interactiveChunk = new WorkerView(true, false, false, 1, 0, true, 0);
     assertThat(DispatchPolicy.choose(SMALL, null, List.of(interactiveChunk), CONFIG)).isNull();
   }
 
@@ -133,7 +133,49 @@ class DispatchPolicyTest {
     assertThat(busy(1).isFree()).isFalse();
     assertThat(starting().isFree()).isFalse();
     assertThat(killed(0).isFree()).isFalse();
-    assertThat(new WorkerView(true, true, false, 0, 0, false).isFree()).isFalse();
+    assertThat(new WorkerView(true, true, false, 0, 0, false, 0).isFree()).isFalse();
     assertThat(DispatchPolicy.anyFree(List.of(busy(1), free()))).isTrue();
+  }
+
+  private static WorkerView on(int loop, int inflight) {
+    return new WorkerView(true, false, false, inflight, 0, false, loop);
+  }
+
+  private static Head from(int home) {
+    return new Head(100, home);
+  }
+
+  @Test
+  void aCallPrefersAFreeWorkerReadOnItsCallersEventLoop() {
+    // Its answer is then read on the loop that writes the HTTP answer: no other thread wakes.
+    assertThat(DispatchPolicy.choose(from(1), null, List.of(on(0, 0), on(1, 0)), CONFIG))
+        .isEqualTo(new Choice(Lane.INTERACTIVE, 1));
+    assertThat(DispatchPolicy.choose(from(0), null, List.of(on(0, 0), on(1, 0)), CONFIG))
+        .isEqualTo(new Choice(Lane.INTERACTIVE, 0));
+  }
+
+  @Test
+  void anyFreeWorkerServesWhenNoneIsFreeOnTheCallersLoop() {
+    assertThat(DispatchPolicy.choose(from(1), null, List.of(on(0, 0), on(1, 1)), CONFIG))
+        .isEqualTo(new Choice(Lane.INTERACTIVE, 0));
+    assertThat(DispatchPolicy.choose(from(-1), null, List.of(on(0, 1), on(1, 0)), CONFIG))
+        .isEqualTo(new Choice(Lane.INTERACTIVE, 1));
+  }
+
+  @Test
+  void pipeliningPrefersTheCallersLoopOnlyAmongEquallyLoadedWorkers() {
+    PoolConfig deep = CONFIG.withPipelineDepth(3);
+    assertThat(DispatchPolicy.choose(from(1), null, List.of(on(0, 1), on(1, 1)), deep))
+        .isEqualTo(new Choice(Lane.INTERACTIVE, 1));
+    assertThat(DispatchPolicy.choose(from(1), null, List.of(on(0, 1), on(1, 2)), deep))
+        .isEqualTo(new Choice(Lane.INTERACTIVE, 0));
+  }
+
+  @Test
+  void aNewWorkersAnswersGoToTheLeastUsedEventLoop() {
+    assertThat(DispatchPolicy.loopForNewWorker(List.of(), 4)).isZero();
+    assertThat(DispatchPolicy.loopForNewWorker(List.of(on(0, 0), on(0, 0), on(1, 0)), 3))
+        .isEqualTo(2);
+    assertThat(DispatchPolicy.loopForNewWorker(List.of(on(0, 0), on(1, 0), on(2, 1)), 3)).isZero();
   }
 }

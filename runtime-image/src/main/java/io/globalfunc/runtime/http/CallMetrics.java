@@ -2,6 +2,7 @@ package io.globalfunc.runtime.http;
 
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.PoolStats;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.micrometer.core.instrument.Counter;
@@ -43,7 +44,7 @@ public class CallMetrics {
     gauge("gf.pool.recycled", s -> s.recycled());
   }
 
-  private void gauge(String name, ToDoubleFunction<WorkerPool.Stats> f) {
+  private void gauge(String name, ToDoubleFunction<PoolStats> f) {
     Gauge.builder(
             name,
             library,

@@ -9,6 +9,7 @@ import io.globalfunc.core.library.LibraryFile;
 import io.globalfunc.core.worker.PoolConfig;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,9 +27,12 @@ final class CommitLoader {
   private static final Logger LOG = Logger.getLogger(CommitLoader.class);
 
   private final RuntimeConfig config;
+  private final EventLoopGroup eventLoops;
 
-  CommitLoader(RuntimeConfig config) {
+  /** Workers' answers will be read on {@code eventLoops}, the HTTP server's. */
+  CommitLoader(RuntimeConfig config, EventLoopGroup eventLoops) {
     this.config = config;
+    this.eventLoops = eventLoops;
   }
 
   /** Serves a commit read from a Git folder (mirror or repository) with this many workers. */
@@ -68,7 +72,7 @@ final class CommitLoader {
                     ref.at(config.space(), branch), ref, f.path(), f.meta(), info, lib.commit()));
           }
         });
-    WorkerPool pool = WorkerPool.start(poolConfig(libraryDir, workers));
+    WorkerPool pool = WorkerPool.start(poolConfig(libraryDir, workers), eventLoops);
     LOG.infof(
         "serving %d functions from %s%s with %d Python workers",
         served.size(), lib.source(), lib.commit() == null ? "" : " at " + lib.commit(), workers);

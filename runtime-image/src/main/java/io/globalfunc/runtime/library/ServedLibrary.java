@@ -13,9 +13,11 @@ import io.globalfunc.core.worker.CallRequest;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.SecretFiles;
+import io.netty.channel.EventLoopGroup;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -37,13 +39,18 @@ public class ServedLibrary {
   private static final Logger LOG = Logger.getLogger(ServedLibrary.class);
 
   private final RuntimeConfig config;
+
+  /** The HTTP server's event loops: workers' answers are read there (see WorkerPool#start). */
+  private final EventLoopGroup eventLoops;
+
   private volatile CommitPools commits;
   private volatile String loadError;
   private volatile String branch;
   private volatile LibraryWatcher watcher;
 
-  ServedLibrary(RuntimeConfig config) {
+  ServedLibrary(RuntimeConfig config, Vertx vertx) {
     this.config = config;
+    this.eventLoops = vertx.nettyEventLoopGroup();
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -93,7 +100,7 @@ public class ServedLibrary {
         load(); // the first load failed: start over
       } else {
         Path dir = config.functionsDir().get().toAbsolutePath().normalize();
-        c.replaceCurrent(serveFolder(new CommitLoader(config), dir, workers()));
+        c.replaceCurrent(serveFolder(new CommitLoader(config, eventLoops), dir, workers()));
       }
       loadError = null;
     } catch (RuntimeException e) {
@@ -113,7 +120,7 @@ public class ServedLibrary {
   }
 
   private void load() {
-    CommitLoader loader = new CommitLoader(config);
+    CommitLoader loader = new CommitLoader(config, eventLoops);
     int workers = workers();
     Mirror mirror;
     CommitLibrary first;
@@ -239,7 +246,7 @@ public class ServedLibrary {
         config.branch().orElse("master"),
         commit,
         credentials(config),
-        new CommitLoader(config).cacheDir().resolve("mirrors"));
+        new CommitLoader(config, eventLoops).cacheDir().resolve("mirrors"));
   }
 
   private void fetchOnlyAndExit() {

@@ -1,0 +1,71 @@
+"""A real worker given a Unix socket (as the runtime starts it): the nonce, then its answers."""
+
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+
+import gf_worker
+
+
+def recv_exact(conn, size):
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def read_answer(conn):
+    head = recv_exact(conn, 13)
+    if head is None:
+        return None
+    length, status, call_id = struct.unpack(">IBQ", head)
+    return status, call_id, recv_exact(conn, length - 9)
+
+
+def frame(body):
+    return struct.pack(">I", len(body)) + body
+
+
+def test_a_worker_answers_on_its_socket_after_the_nonce_from_its_stdin(tmp_path):
+    library = tmp_path / "lib"
+    (library / "P").mkdir(parents=True)
+    (library / "P" / "add.py").write_text("def add(a, b):\n    print('hi')\n    return a + b\n")
+    path = str(tmp_path / "answers")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    server.settimeout(30)
+    proc = subprocess.Popen(
+        [sys.executable, "-B", gf_worker.__file__, str(library), "0", "0", path],
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        nonce = os.urandom(32)
+        call = json.dumps({"id": 4, "p": "P", "f": "add", "a": [1, 2]}).encode()
+        proc.stdin.write(frame(nonce) + frame(call))
+        proc.stdin.flush()
+        conn, _ = server.accept()
+        conn.settimeout(30)
+        assert recv_exact(conn, 32) == nonce  # first, so the runtime knows whose socket it is
+        assert read_answer(conn)[0] == gf_worker.STATUS_READY
+        assert read_answer(conn) == (gf_worker.STATUS_OK, 4, b"3")
+        proc.stdin.close()  # the end of its input ends the worker
+        assert read_answer(conn) is None
+        # it ends its own process group (itself included) on the way out
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+        assert proc.stdout.read() == b""  # nothing goes to stdout any more, prints included
+        assert b"[call 4 stdout] hi" in proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()
+        server.close()
