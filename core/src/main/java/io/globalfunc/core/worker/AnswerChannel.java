@@ -147,6 +147,11 @@ final class AnswerChannel {
     private WorkerProtocol.AnswerHead head;
     private long skipLeft;
 
+    /** The payload being read, copied out as it comes so no buffer grows to an answer's size. */
+    private byte[] payload;
+
+    private int filled;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
         throws IOException {
@@ -165,21 +170,22 @@ final class AnswerChannel {
           return false;
         }
         head = WorkerProtocol.readHead(in);
-        skipLeft = head.length() > answerLimit ? head.payloadBytes() : 0;
+        boolean over = head.length() > answerLimit;
+        skipLeft = over ? head.payloadBytes() : 0;
+        payload = over ? null : new byte[head.payloadBytes()];
+        filled = 0;
         return true;
       }
-      if (head.length() > answerLimit) {
+      if (payload == null) {
         int n = (int) Math.min(skipLeft, in.readableBytes());
         in.skipBytes(n);
         skipLeft -= n;
         return skipLeft == 0 && deliver(head.oversized());
       }
-      if (in.readableBytes() < head.payloadBytes()) {
-        return false;
-      }
-      byte[] payload = new byte[head.payloadBytes()];
-      in.readBytes(payload);
-      return deliver(head.answer(payload));
+      int n = Math.min(payload.length - filled, in.readableBytes());
+      in.readBytes(payload, filled, n);
+      filled += n;
+      return filled == payload.length && deliver(head.answer(payload));
     }
 
     private boolean prove(ChannelHandlerContext ctx, ByteBuf in) {
@@ -197,6 +203,7 @@ final class AnswerChannel {
 
     private boolean deliver(WorkerProtocol.Answer answer) {
       head = null;
+      payload = null;
       if (answer.status() == WorkerProtocol.STATUS_READY) {
         sink.ready();
       } else {
