@@ -362,9 +362,8 @@ final class MapCommand extends GfCommand {
           task(ref),
           in.items(),
           writer.itemsDone(),
-          (i, envelope) ->
-              writer.item(
-                  i, provenance ? envelope : MapLines.without(envelope, MapLines.PROVENANCE)),
+          provenance,
+          writer::item,
           (d, t) -> writer.flush());
     }
   }

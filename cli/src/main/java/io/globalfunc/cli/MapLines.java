@@ -3,9 +3,9 @@ package io.globalfunc.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.globalfunc.core.batch.ResultEnvelope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.Set;
 final class MapLines {
 
   /** An envelope's provenance fields, kept only with {@code --provenance}. */
-  static final Set<String> PROVENANCE = Set.of("function", "commit", "hash", "worker", "cache");
+  static final Set<String> PROVENANCE = ResultEnvelope.PROVENANCE;
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -99,21 +99,6 @@ final class MapLines {
     }
   }
 
-  /** Where the value before the token at {@code next} ends: before the separator and spaces. */
-  private static int valueEnd(byte[] json, int next) {
-    int end = next;
-    while (end > 0 && isAsciiSpace(json[end - 1])) {
-      end--;
-    }
-    if (end > 0 && json[end - 1] == ',') {
-      end--;
-      while (end > 0 && isAsciiSpace(json[end - 1])) {
-        end--;
-      }
-    }
-    return end;
-  }
-
   /**
    * {@code envelope} (a JSON object) without its top-level fields named in {@code drop}: the kept
    * fields are copied as written (the parser only finds where each ends).
@@ -126,7 +111,7 @@ final class MapLines {
   /** {@link #without(String, Set)} on an envelope's UTF-8 bytes. */
   static byte[] without(byte[] envelope, Set<String> drop) {
     byte[] fast = scanWithout(envelope, drop);
-    return fast != null ? fast : parseWithout(envelope, drop);
+    return fast != null ? fast : ResultEnvelope.without(envelope, drop);
   }
 
   /**
@@ -184,38 +169,5 @@ final class MapLines {
       at = JsonScan.skipSpace(envelope, at + 1);
     }
     return null;
-  }
-
-  private static byte[] parseWithout(byte[] envelope, Set<String> drop) {
-    try (JsonParser p = JSON.createParser(envelope)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return envelope;
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length);
-      out.write('{');
-      boolean first = true;
-      JsonToken t = p.nextToken();
-      while (t == JsonToken.FIELD_NAME) {
-        int start = (int) p.currentTokenLocation().getByteOffset();
-        String name = p.currentName();
-        p.nextToken();
-        p.skipChildren();
-        // The next field (or the end) says where this one ends: an unread string value is then
-        // skipped without being decoded.
-        t = p.nextToken();
-        int end = valueEnd(envelope, (int) p.currentTokenLocation().getByteOffset());
-        if (!drop.contains(name)) {
-          if (!first) {
-            out.write(',');
-          }
-          out.write(envelope, start, end - start);
-          first = false;
-        }
-      }
-      out.write('}');
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable result envelope", e);
-    }
   }
 }

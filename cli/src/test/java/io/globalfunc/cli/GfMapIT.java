@@ -94,6 +94,9 @@ class GfMapIT {
     assertThat(r.err()).contains("line 501").contains("line 70002");
     List<String> got = Files.readAllLines(out, StandardCharsets.UTF_8);
     assertThat(got).hasSize(n);
+    assertThat(got.get(0))
+        .as("no provenance without --provenance")
+        .isEqualTo("{\"ok\":true,\"result\":0}");
     for (int i = 0; i < n; i++) {
       JsonNode e = JSON.readTree(got.get(i));
       if (i == 500 || i == 70_001) {

@@ -113,7 +113,13 @@ class BatchAgentIT {
       }
       JsonNode[] results = new JsonNode[items.size()];
       producer.await(
-          id, "Base.square", items, 0, (i, env) -> results[i] = JSON.readTree(env), (d, t) -> {});
+          id,
+          "Base.square",
+          items,
+          0,
+          true,
+          (i, env) -> results[i] = JSON.readTree(env),
+          (d, t) -> {});
       for (int i = 0; i < results.length; i++) {
         assertThat(results[i].path("ok").asBoolean()).as("item %d", i).isTrue();
         assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
@@ -142,7 +148,13 @@ class BatchAgentIT {
       String id = producer.submit("Bad.crash_on", items);
       JsonNode[] results = new JsonNode[items.size()];
       producer.await(
-          id, "Bad.crash_on", items, 0, (i, env) -> results[i] = JSON.readTree(env), (d, t) -> {});
+          id,
+          "Bad.crash_on",
+          items,
+          0,
+          true,
+          (i, env) -> results[i] = JSON.readTree(env),
+          (d, t) -> {});
       assertThat(results[7].path("problem").path("type").asText()).endsWith("/worker-crashed");
       assertThat(results[7].path("problem").path("detail").asText()).contains("dead-lettered");
       for (int i = 0; i < 20; i++) {
@@ -171,6 +183,7 @@ class BatchAgentIT {
           "Exact.values",
           items,
           0,
+          true,
           (i, env) -> stored[i] = new String(env, StandardCharsets.UTF_8),
           (d, t) -> {});
       assertThat(stored[0])

@@ -77,7 +77,13 @@ class BatchClusterIT {
 
       JsonNode[] results = new JsonNode[items.size()];
       producer.await(
-          id, "Base.square", items, 0, (i, env) -> results[i] = JSON.readTree(env), (d, t) -> {});
+          id,
+          "Base.square",
+          items,
+          0,
+          true,
+          (i, env) -> results[i] = JSON.readTree(env),
+          (d, t) -> {});
       for (int i = 0; i < results.length; i++) {
         assertThat(results[i].path("ok").asBoolean()).as("item %d", i).isTrue();
         assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
@@ -110,7 +116,13 @@ class BatchClusterIT {
       String id = producer.submit("Bad.crash_on", items);
       JsonNode[] results = new JsonNode[items.size()];
       producer.await(
-          id, "Bad.crash_on", items, 0, (i, env) -> results[i] = JSON.readTree(env), (d, t) -> {});
+          id,
+          "Bad.crash_on",
+          items,
+          0,
+          true,
+          (i, env) -> results[i] = JSON.readTree(env),
+          (d, t) -> {});
       assertThat(results[7].path("ok").asBoolean()).isFalse();
       assertThat(results[7].path("problem").path("type").asText()).endsWith("/worker-crashed");
       for (int i = 0; i < 20; i++) {
@@ -149,6 +161,7 @@ class BatchClusterIT {
           "Base.slow_square",
           items,
           0,
+          true,
           (i, env) -> results[i] = JSON.readTree(env),
           (d, t) -> {});
       restarter.join();

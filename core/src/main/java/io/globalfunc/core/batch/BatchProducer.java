@@ -1,5 +1,6 @@
 package io.globalfunc.core.batch;
 
+import io.globalfunc.core.naming.BatchKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,16 @@ public final class BatchProducer {
   private static final Logger LOG = Logger.getLogger(BatchProducer.class);
   private static final int CHUNK = 1000;
 
+  /** Results hashes read per look. */
+  private static final int WINDOW = 4;
+
   private final BatchStore store;
   private final Duration poll;
   private final Duration stall;
 
-  /** Receives results in input order: each envelope's bytes as stored. */
+  /**
+   * Receives results in input order: each envelope's bytes, as asked (with or without provenance).
+   */
   public interface Sink {
     void accept(int item, byte[] envelope) throws Exception;
   }
@@ -81,19 +87,29 @@ public final class BatchProducer {
   }
 
   /**
-   * Waits for every result from {@code delivered} on, handing each to the sink in order; returns
-   * when all {@code items.size()} results are delivered. Redis outages are waited out.
+   * Waits for every result from {@code delivered} on, handing each to the sink in order (with its
+   * provenance fields when {@code provenance}); returns when all {@code items.size()} results are
+   * delivered. Redis outages are waited out.
    */
   public void await(
-      String id, String function, List<byte[]> items, int delivered, Sink sink, Progress progress)
+      String id,
+      String function,
+      List<byte[]> items,
+      int delivered,
+      boolean provenance,
+      Sink sink,
+      Progress progress)
       throws Exception {
     int total = items.size();
     long lastProgress = System.nanoTime();
     while (delivered < total) {
-      int window = Math.min(CHUNK, total - delivered);
+      // Whole results hashes: each is read with one HGETALL.
+      int windowEnd =
+          Math.min(
+              total, (delivered / BatchKeys.RESULTS_PER_KEY + WINDOW) * BatchKeys.RESULTS_PER_KEY);
       List<byte[]> results;
       try {
-        results = store.resultBytes(id, delivered, window);
+        results = store.resultBytes(id, delivered, windowEnd - delivered, provenance);
       } catch (BatchStoreException e) {
         LOG.warnf("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
         sleep(poll.multipliedBy(5));
@@ -142,7 +158,7 @@ public final class BatchProducer {
     boolean[] missing = new boolean[total - delivered];
     int count = 0;
     for (int from = delivered; from < total; from += CHUNK) {
-      List<byte[]> rs = store.resultBytes(id, from, Math.min(CHUNK, total - from));
+      List<byte[]> rs = store.resultBytes(id, from, Math.min(CHUNK, total - from), false);
       for (int i = 0; i < rs.size(); i++) {
         if (rs.get(i) == null) {
           missing[from + i - delivered] = true;

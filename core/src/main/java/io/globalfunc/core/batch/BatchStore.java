@@ -10,15 +10,20 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A release's durable batch queue on Redis Streams: producers add tasks (chunks of items, see
@@ -127,45 +132,59 @@ public final class BatchStore implements AutoCloseable {
   }
 
   /**
-   * Results of items {@code from..from+count-1}: each a JSON envelope, or {@code null} if not done.
+   * Results of items {@code from..from+count-1}: each a JSON envelope with its provenance, or
+   * {@code null} if not done.
    */
   public List<String> results(String id, int from, int count) {
     List<String> out = new ArrayList<>(count);
-    for (Response v : resultReplies(id, from, count)) {
-      out.add(v == null ? null : v.toString());
+    for (byte[] v : resultBytes(id, from, count, true)) {
+      out.add(v == null ? null : new String(v, StandardCharsets.UTF_8));
     }
     return out;
   }
 
   /**
-   * {@link #results} as the envelopes' bytes, untouched: for a producer that writes them out as
-   * they are.
+   * {@link #results} as the envelopes' bytes, for a producer that writes them out as they are: with
+   * their provenance fields ({@link ResultEnvelope#PROVENANCE}) when {@code provenance}, else
+   * without them.
    */
-  public List<byte[]> resultBytes(String id, int from, int count) {
-    List<byte[]> out = new ArrayList<>(count);
-    for (Response v : resultReplies(id, from, count)) {
-      out.add(v == null ? null : v.toBytes());
+  public List<byte[]> resultBytes(String id, int from, int count, boolean provenance) {
+    byte[][] out = new byte[count][];
+    for (ResultRuns.Run run : runs(id, from, count)) {
+      for (int i = Math.max(from, run.first()); i < Math.min(from + count, run.end()); i++) {
+        if (out[i - from] == null) {
+          out[i - from] = provenance ? run.whole(i) : run.bare(i);
+        }
+      }
     }
-    return out;
+    return Arrays.asList(out);
   }
 
-  /** The stored results of items {@code from..from+count-1}: one HMGET per results hash. */
-  private List<Response> resultReplies(String id, int from, int count) {
-    List<Response> out = new ArrayList<>(count);
-    int end = from + count;
-    for (int start = from; start < end; ) {
-      int stop = Math.min(end, (start / BatchKeys.RESULTS_PER_KEY + 1) * BatchKeys.RESULTS_PER_KEY);
-      Request r = Request.cmd(Command.HMGET).arg(keys.results(id, start));
-      for (int i = start; i < stop; i++) {
-        r.arg(i);
-      }
-      Response resp = send(r);
-      for (int i = 0; i < stop - start; i++) {
-        out.add(resp.get(i));
-      }
-      start = stop;
+  /**
+   * The runs stored in the results hashes of items {@code from..from+count-1}: one HGETALL each.
+   */
+  private List<ResultRuns.Run> runs(String id, int from, int count) {
+    List<Request> reads = new ArrayList<>();
+    int last = from + count - 1;
+    for (int hash = from / BatchKeys.RESULTS_PER_KEY;
+        count > 0 && hash <= last / BatchKeys.RESULTS_PER_KEY;
+        hash++) {
+      reads.add(
+          Request.cmd(Command.HGETALL).arg(keys.results(id, hash * BatchKeys.RESULTS_PER_KEY)));
     }
-    return out;
+    List<ResultRuns.Run> runs = new ArrayList<>();
+    if (reads.isEmpty()) {
+      return runs;
+    }
+    for (Response hash : RedisReplies.await(redis.batch(reads), timeout)) {
+      for (int k = 0; k + 1 < hash.size(); k += 2) { // RESP2: [field, value, ...]
+        ResultRuns.Run run = ResultRuns.read(hash.get(k).toString(), hash.get(k + 1).toBytes());
+        if (run != null) {
+          runs.add(run);
+        }
+      }
+    }
+    return runs;
   }
 
   /** Items that went to the dead-letter list. */
@@ -361,7 +380,15 @@ public final class BatchStore implements AutoCloseable {
   public void close() {
     redis.close();
     if (ownedVertx != null) {
-      ownedVertx.close();
+      // Waited for: an event-loop thread still in epoll_wait when the JVM exits holds System.exit
+      // back by 300 ms (HotSpot waits that long for threads in native code to stop).
+      try {
+        ownedVertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // closing is best effort: the process is about to end anyway
+      }
     }
   }
 }

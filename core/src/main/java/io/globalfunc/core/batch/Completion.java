@@ -13,8 +13,8 @@ import java.util.Map;
  * acknowledged and deleted. Only the first completion of a task stores anything: a task whose
  * acknowledgement finds it no longer pending (a redelivered or reclaimed copy that another consumer
  * finished first) changes nothing, so every item's result is written once, and all of a task's
- * envelopes go in with one {@code HSET} per results hash instead of one command per item. Pure:
- * builds the script's arguments.
+ * envelopes go in with one {@code HSET} per results hash, as a few runs ({@link ResultRuns}) rather
+ * than one field per item. Pure: builds the script's arguments.
  */
 final class Completion {
 
@@ -27,39 +27,53 @@ final class Completion {
   /**
    * KEYS: meta, tasks, dead, progress, then the B results hashes the task's items fall in. ARGV:
    * group, stream id, retention, batch, fn, done, failed and dead counts, B, D = dead items, R =
-   * retried items; then for each results hash its number of items and their item/envelope pairs,
-   * then D dead item numbers, then R quads of results hash (1..B), item, retries and kwargs. New
-   * results also leave one element in the progress list, which wakes a producer blocked on it
-   * (BLPOP) at once; one element at most, since it only says "look again". Pairs go to HSET in
-   * slices (Lua's unpack has a bounded stack).
+   * retried items; then for each results hash the number of its items stored, the number P of its
+   * runs ({@link ResultRuns}) and P field/value pairs, then D dead item numbers, then R quads of
+   * results hash (1..B), item, retries and kwargs. An item is queued again only when no run (or
+   * older single field) holds it yet. New results also leave one element in the progress list,
+   * which wakes a producer blocked on it (BLPOP) at once; one element at most, since it only says
+   * "look again". Pairs go to HSET in slices (Lua's unpack has a bounded stack).
    */
   static final String SCRIPT =
       """
+      local function held(key, item)
+        if redis.call('HEXISTS', key, item) == 1 then
+          return true
+        end
+        local n = tonumber(item)
+        for _, f in ipairs(redis.call('HKEYS', key)) do
+          local first, count = string.match(f, '^(%%d+)%%+(%%d+)$')
+          if first and n >= tonumber(first) and n < tonumber(first) + tonumber(count) then
+            return true
+          end
+        end
+        return false
+      end
       if redis.call('XACK', KEYS[2], ARGV[1], ARGV[2]) == 0 then
         return 0 -- finished already (and deleted) by whoever acknowledged it first
       end
       local hashes, dead, retried = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
       local at, stored = %d, 0
       for b = 1, hashes do
-        local n = tonumber(ARGV[at])
-        at = at + 1
-        if n > 0 then
-          local last = at + 2 * n - 1
+        local n, runs = tonumber(ARGV[at]), tonumber(ARGV[at + 1])
+        at = at + 2
+        if runs > 0 then
+          local last = at + 2 * runs - 1
           while at <= last do
             local upto = math.min(last, at + 3999)
             redis.call('HSET', KEYS[4 + b], unpack(ARGV, at, upto))
             at = upto + 1
           end
           redis.call('EXPIRE', KEYS[4 + b], ARGV[3])
-          stored = stored + n
         end
+        stored = stored + n
       end
       if dead > 0 then
         redis.call('RPUSH', KEYS[3], unpack(ARGV, at, at + dead - 1))
         at = at + dead
       end
       for i = at, at + 4 * retried - 1, 4 do
-        if redis.call('HEXISTS', KEYS[4 + tonumber(ARGV[i])], ARGV[i + 1]) == 0 then
+        if not held(KEYS[4 + tonumber(ARGV[i])], ARGV[i + 1]) then
           redis.call('XADD', KEYS[2], '*', '%s', ARGV[4], '%s', ARGV[5], '%s', ARGV[i + 1],
             '%s', '1', '%s', ARGV[i + 2], '0', ARGV[i + 3])
         end
@@ -105,7 +119,7 @@ final class Completion {
       byHash.computeIfAbsent(keys.results(task.batchId(), r.item()), k -> new ArrayList<>()).add(r);
     }
     List<String> hashes = new ArrayList<>(byHash.keySet());
-    List<Object> args = new ArrayList<>(1 + FIXED_KEYS + hashes.size() + HEAD + 2 * results.size());
+    List<Object> args = new ArrayList<>(1 + FIXED_KEYS + 3 * hashes.size() + HEAD + 16);
     args.add(Integer.toString(FIXED_KEYS + hashes.size()));
     args.add(keys.meta(task.batchId()));
     args.add(keys.tasks());
@@ -124,17 +138,16 @@ final class Completion {
     args.add(Integer.toString(counts[Outcome.DEAD.ordinal()]));
     args.add(Integer.toString(counts[Outcome.RETRY.ordinal()]));
     for (List<ItemResult> inHash : byHash.values()) {
-      int at = args.size();
-      args.add(null); // the hash's count, known below
-      int stored = 0;
+      List<ItemResult> stored = new ArrayList<>(inHash.size());
       for (ItemResult r : inHash) {
         if (r.outcome() != Outcome.RETRY) {
-          args.add(Integer.toString(r.item()));
-          args.add(r.payload());
-          stored++;
+          stored.add(r);
         }
       }
-      args.set(at, Integer.toString(stored));
+      List<byte[]> pairs = ResultRuns.pairs(stored);
+      args.add(Integer.toString(stored.size()));
+      args.add(Integer.toString(pairs.size() / 2));
+      args.addAll(pairs);
     }
     for (ItemResult r : results) {
       if (r.outcome() == Outcome.DEAD) {

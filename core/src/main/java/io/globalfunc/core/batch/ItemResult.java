@@ -5,8 +5,11 @@ package io.globalfunc.core.batch;
  * {@code DEAD}), or its keyword arguments to queue again on their own ({@code RETRY}).
  *
  * @param retries for {@code RETRY}, the deliveries that ended without a result so far
+ * @param shared fields (the provenance, {@link ResultEnvelope#fields}) that belong at the end of
+ *     the envelope, stored once for the items of a task that share them ({@link ResultRuns}); null
+ *     when the envelope is whole as it is
  */
-public record ItemResult(int item, Outcome outcome, byte[] payload, int retries) {
+public record ItemResult(int item, Outcome outcome, byte[] payload, int retries, byte[] shared) {
 
   /** How an item ended, with the batch counter it bumps. */
   public enum Outcome {
@@ -23,10 +26,22 @@ public record ItemResult(int item, Outcome outcome, byte[] payload, int retries)
   }
 
   public static ItemResult of(int item, Outcome outcome, byte[] envelope) {
-    return new ItemResult(item, outcome, envelope, 0);
+    return new ItemResult(item, outcome, envelope, 0, null);
+  }
+
+  /** This result with {@code fields} to add to its envelope (shared with its task-mates). */
+  public ItemResult sharing(byte[] fields) {
+    return new ItemResult(item, outcome, payload, retries, fields);
+  }
+
+  /** The envelope as it reads once stored: with its shared fields. */
+  public byte[] whole() {
+    return shared == null || shared.length == 0
+        ? payload
+        : ResultEnvelope.annotate(payload, shared);
   }
 
   public static ItemResult retry(int item, byte[] kwargs, int retries) {
-    return new ItemResult(item, Outcome.RETRY, kwargs, retries);
+    return new ItemResult(item, Outcome.RETRY, kwargs, retries, null);
   }
 }

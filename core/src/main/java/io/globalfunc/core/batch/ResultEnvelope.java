@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The owner of how one item's outcome is written in batch and map results: {@code {"ok":true,
@@ -22,6 +23,10 @@ import java.util.Arrays;
  * function that returns something problem-shaped from being mistaken for a failure.
  */
 public final class ResultEnvelope {
+
+  /** An envelope's provenance fields ({@link #annotate}), which not every reader wants. */
+  public static final Set<String> PROVENANCE =
+      Set.of("function", "commit", "hash", "worker", "cache");
 
   private static final byte[] OK_HEAD = "{\"ok\":true,\"result\":".getBytes(StandardCharsets.UTF_8);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +77,7 @@ public final class ResultEnvelope {
   /**
    * The bytes {@link #annotate(byte[], java.util.Map)} adds for {@code fields}: made once for the
    * many envelopes that share them (a task's items), then added by {@link #annotate(byte[],
-   * byte[])} or {@link #success(byte[], byte[])} with one copy each.
+   * byte[])} with one copy each, or stored once for all of them ({@link ResultRuns}).
    */
   public static byte[] fields(java.util.Map<String, String> fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(200);
@@ -97,16 +102,6 @@ public final class ResultEnvelope {
     byte[] out = Arrays.copyOf(envelope, envelope.length + fields.length);
     // every envelope is an object ending in '}'
     System.arraycopy(fields, 0, out, envelope.length - 1, fields.length);
-    out[out.length - 1] = '}';
-    return out;
-  }
-
-  /** {@code annotate(success(resultJson), fields)} in one copy. */
-  public static byte[] success(byte[] resultJson, byte[] fields) {
-    byte[] out = new byte[OK_HEAD.length + resultJson.length + fields.length + 1];
-    System.arraycopy(OK_HEAD, 0, out, 0, OK_HEAD.length);
-    System.arraycopy(resultJson, 0, out, OK_HEAD.length, resultJson.length);
-    System.arraycopy(fields, 0, out, OK_HEAD.length + resultJson.length, fields.length);
     out[out.length - 1] = '}';
     return out;
   }
@@ -169,6 +164,62 @@ public final class ResultEnvelope {
         exception.isObject() ? exception.path("type").asText(null) : null,
         problem.path("detail").asText(null),
         exception.isObject() ? exception.path("traceback").asText(null) : null);
+  }
+
+  /**
+   * {@code envelope} (a JSON object) without its top-level fields named in {@code drop}: the kept
+   * fields are copied as written (the parser only finds where each ends).
+   */
+  public static byte[] without(byte[] envelope, Set<String> drop) {
+    try (JsonParser p = READER.getFactory().createParser(envelope)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return envelope;
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length);
+      out.write('{');
+      boolean first = true;
+      JsonToken t = p.nextToken();
+      while (t == JsonToken.FIELD_NAME) {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        String name = p.currentName();
+        p.nextToken();
+        p.skipChildren();
+        // The next field (or the end) says where this one ends: an unread string value is then
+        // skipped without being decoded.
+        t = p.nextToken();
+        int end = valueEnd(envelope, (int) p.currentTokenLocation().getByteOffset());
+        if (!drop.contains(name)) {
+          if (!first) {
+            out.write(',');
+          }
+          out.write(envelope, start, end - start);
+          first = false;
+        }
+      }
+      out.write('}');
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable result envelope", e);
+    }
+  }
+
+  /** Where the value before the token at {@code next} ends: before the separator and spaces. */
+  private static int valueEnd(byte[] json, int next) {
+    int end = next;
+    while (end > 0 && isSpace(json[end - 1])) {
+      end--;
+    }
+    if (end > 0 && json[end - 1] == ',') {
+      end--;
+      while (end > 0 && isSpace(json[end - 1])) {
+        end--;
+      }
+    }
+    return end;
+  }
+
+  private static boolean isSpace(byte c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
 
   /** True when an envelope holds a result. */

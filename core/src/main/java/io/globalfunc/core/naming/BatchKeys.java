@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
  *   <li>{@link #tasks}: the release's stream of tasks, consumed by every runtime serving it
  *   <li>{@link #functions}: the set of {@code Package.function} names the consumers serve
  *   <li>{@link #meta}, {@link #results}, {@link #deadLetters}: one batch's state hash, its results
- *       hashes (field = item index; one hash per {@link #RESULTS_PER_KEY} items, so each stays
- *       small enough for Redis to find its fields in cache: one hash of a million fields made
- *       storing and reading results cost twice the CPU) and its dead-letter list
+ *       hashes (one per {@link #RESULTS_PER_KEY} items, each holding runs of consecutive items'
+ *       envelopes, see {@code ResultRuns}; one hash of a million fields made storing and reading
+ *       results cost twice the CPU) and its dead-letter list
  *   <li>{@link #progress}: a list of at most one element, pushed when results are stored, that the
  *       producer waits on (BLPOP) instead of polling
  * </ul>

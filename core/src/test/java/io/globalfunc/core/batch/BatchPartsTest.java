@@ -115,13 +115,19 @@ class BatchPartsTest {
     assertThat(args.subList(7, 7 + Completion.HEAD))
         .containsExactly(
             BatchKeys.GROUP, "5-0", "604800", "b-1", "Base.f", "1", "0", "0", "2", "0", "1");
-    // Per hash its count and pairs, then dead items, then retried items' hash/item/retries/kwargs.
+    // Per hash its items stored, its runs and their field/value pairs, then dead items, then
+    // retried items' hash/item/retries/kwargs.
     List<Object> rest = args.subList(7 + Completion.HEAD, args.size());
-    assertThat(rest).hasSize(3 + 1 + 4);
-    assertThat(rest.subList(0, 2)).containsExactly("1", "1023");
-    assertThat(new String((byte[]) rest.get(2), StandardCharsets.UTF_8))
+    assertThat(rest).hasSize(4 + 2 + 4);
+    assertThat(rest.subList(0, 2)).containsExactly("1", "1");
+    assertThat(new String((byte[]) rest.get(2), StandardCharsets.UTF_8)).isEqualTo("1023+1");
+    ResultRuns.Run run = ResultRuns.read("1023+1", (byte[]) rest.get(3));
+    assertThat(new String(run.whole(1023), StandardCharsets.UTF_8))
         .isEqualTo("{\"ok\":true,\"result\":1}");
-    assertThat(rest.subList(3, 7)).containsExactly("0", "2", "1024", "1");
+    assertThat(rest.subList(4, 6))
+        .as("no item of the second hash is stored")
+        .containsExactly("0", "0");
+    assertThat(rest.subList(6, 9)).containsExactly("2", "1024", "1");
     assertThat(Completion.SCRIPT).contains("local at, stored = " + (Completion.HEAD + 1));
     assertThat(Completion.SCRIPT).contains("LPUSH', KEYS[4]").contains("LTRIM', KEYS[4], 0, 0");
     assertThat(Completion.SCRIPT).contains("'from'").contains("'fn'").doesNotContain("%s");
@@ -132,5 +138,49 @@ class BatchPartsTest {
     assertThat(ChunkPlan.entrySize(1)).isEqualTo(1);
     assertThat(ChunkPlan.entrySize(2_000)).isEqualTo(32);
     assertThat(ChunkPlan.entrySize(1_000_000)).isEqualTo(ChunkPlan.MAX_ITEMS);
+  }
+
+  @Test
+  void runsPackConsecutiveItemsWithTheirSharedFieldsOnce() {
+    byte[] p1 = ResultEnvelope.fields(Map.of("worker", "w1"));
+    byte[] p2 = ResultEnvelope.fields(Map.of("worker", "w2"));
+    List<byte[]> pairs =
+        ResultRuns.pairs(
+            List.of(
+                ItemResult.of(4, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":4}"))
+                    .sharing(p1),
+                ItemResult.of(5, ItemResult.Outcome.FAILED, b("{\"ok\":false,\"problem\":{}}")),
+                ItemResult.of(6, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":\"é\"}"))
+                    .sharing(p1),
+                // a gap (item 7 is retried), then other shared fields: two more runs
+                ItemResult.of(8, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":8}"))
+                    .sharing(p1),
+                ItemResult.of(9, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":9}"))
+                    .sharing(p2)));
+    assertThat(pairs).hasSize(6);
+    assertThat(new String(pairs.get(0), StandardCharsets.UTF_8)).isEqualTo("4+3");
+    assertThat(new String(pairs.get(2), StandardCharsets.UTF_8)).isEqualTo("8+1");
+    assertThat(new String(pairs.get(4), StandardCharsets.UTF_8)).isEqualTo("9+1");
+    ResultRuns.Run run = ResultRuns.read("4+3", pairs.get(1));
+    assertThat(run.first()).isEqualTo(4);
+    assertThat(run.end()).isEqualTo(7);
+    assertThat(new String(run.whole(4), StandardCharsets.UTF_8))
+        .isEqualTo("{\"ok\":true,\"result\":4,\"worker\":\"w1\"}");
+    assertThat(new String(run.whole(5), StandardCharsets.UTF_8))
+        .isEqualTo("{\"ok\":false,\"problem\":{}}");
+    assertThat(new String(run.bare(6), StandardCharsets.UTF_8))
+        .isEqualTo("{\"ok\":true,\"result\":\"é\"}");
+    assertThat(new String(ResultRuns.read("9+1", pairs.get(5)).whole(9), StandardCharsets.UTF_8))
+        .endsWith("\"w2\"}");
+    // An older version's field: one whole envelope, its provenance dropped when asked.
+    ResultRuns.Run single =
+        ResultRuns.read("12", b("{\"ok\":true,\"result\":{\"worker\":1},\"worker\":\"w\"}"));
+    assertThat(new String(single.bare(12), StandardCharsets.UTF_8))
+        .isEqualTo("{\"ok\":true,\"result\":{\"worker\":1}}");
+    // What this version cannot read is skipped, never misread.
+    assertThat(ResultRuns.read("4+3", java.util.Arrays.copyOf(pairs.get(1), 20))).isNull();
+    assertThat(ResultRuns.read("4+2", pairs.get(1))).as("bytes left over").isNull();
+    assertThat(ResultRuns.read("x", pairs.get(1))).isNull();
+    assertThat(ResultRuns.read("4+0", pairs.get(1))).isNull();
   }
 }

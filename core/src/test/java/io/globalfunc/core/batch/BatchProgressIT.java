@@ -6,7 +6,9 @@ import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,5 +139,124 @@ class BatchProgressIT {
             "1020", "1021", "1022", "1023", "1024", "1025", "1026", "1027", "1028", "1029");
     assertThat(store.status(id).orElseThrow().done()).isEqualTo(n);
     assertThat(store.queued()).isZero();
+  }
+
+  @Test
+  void aTasksItemsAreStoredAsRunsWithTheirProvenanceOnce() throws Exception {
+    String id = store.create("Base.f", 4);
+    store.add(id, "Base.f", 0, List.of(b("{}"), b("{}"), b("{}"), b("{}")), 4);
+    BatchTask t = store.read("c3", 10, Duration.ofSeconds(1)).get(0);
+    byte[] provenance = ResultEnvelope.fields(Map.of("function", "sp.Base_main.f"));
+    List<ItemResult> results =
+        List.of(
+            ItemResult.of(0, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":0}"))
+                .sharing(provenance),
+            ItemResult.of(1, ItemResult.Outcome.FAILED, b("{\"ok\":false,\"problem\":{}}")),
+            ItemResult.of(2, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":2}"))
+                .sharing(provenance),
+            ItemResult.retry(3, b("{}"), 1));
+    assertThat(store.complete(t, results)).isEqualTo(3);
+    // One field for items 0-2 (the item without provenance joins the run), none for the retry.
+    Map<String, String> hash = RedisServer.hash(redis.uri(), store.keys().results(id, 0));
+    assertThat(hash.keySet()).containsExactly("0+3");
+    assertThat(hash.get("0+3")).containsOnlyOnce("sp.Base_main.f");
+    // The HTTP view: whole envelopes; gf map without --provenance: as stored, never parsed.
+    assertThat(store.results(id, 0, 4))
+        .containsExactly(
+            "{\"ok\":true,\"result\":0,\"function\":\"sp.Base_main.f\"}",
+            "{\"ok\":false,\"problem\":{}}",
+            "{\"ok\":true,\"result\":2,\"function\":\"sp.Base_main.f\"}",
+            null);
+    assertThat(texts(store.resultBytes(id, 1, 2, false)))
+        .containsExactly("{\"ok\":false,\"problem\":{}}", "{\"ok\":true,\"result\":2}");
+    // The retry, finished alone, is a run of its own.
+    BatchTask retry = store.read("c3", 10, Duration.ofSeconds(1)).get(0);
+    assertThat(retry.from()).isEqualTo(3);
+    store.complete(
+        retry,
+        List.of(
+            ItemResult.of(3, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":3}"))
+                .sharing(provenance)));
+    assertThat(RedisServer.hash(redis.uri(), store.keys().results(id, 0)).keySet())
+        .containsExactlyInAnyOrder("0+3", "3+1");
+    assertThat(texts(store.resultBytes(id, 0, 4, false)))
+        .containsExactly(
+            "{\"ok\":true,\"result\":0}",
+            "{\"ok\":false,\"problem\":{}}",
+            "{\"ok\":true,\"result\":2}",
+            "{\"ok\":true,\"result\":3}");
+  }
+
+  @Test
+  void anItemHeldInAnotherTasksRunIsNotQueuedAgain() {
+    String id = store.create("Base.f", 3);
+    store.add(id, "Base.f", 0, List.of(b("{}"), b("{}"), b("{}")), 3);
+    BatchTask first = store.read("c4", 10, Duration.ofSeconds(1)).get(0);
+    store.complete(
+        first,
+        List.of(
+            ItemResult.of(0, ItemResult.Outcome.DONE, b("0")),
+            ItemResult.of(1, ItemResult.Outcome.DONE, b("1")),
+            ItemResult.of(2, ItemResult.Outcome.DONE, b("2"))));
+    // A second copy of item 1 (queued again after Redis seemed to lose it) crashes its worker.
+    store.add(id, "Base.f", 1, List.of(b("{}")), 1);
+    BatchTask copy = store.read("c4", 10, Duration.ofSeconds(1)).get(0);
+    long queued = store.queued();
+    store.complete(copy, List.of(ItemResult.retry(1, b("{}"), 1)));
+    assertThat(store.queued()).as("item 1 has its result in run 0+3").isEqualTo(queued - 1);
+    assertThat(store.results(id, 0, 3)).containsExactly("0", "1", "2");
+  }
+
+  @Test
+  void resultsAnOlderVersionStoredPerItemAreReadAndAMapResumesAcrossBoth() throws Exception {
+    String id = store.create("Base.f", 6);
+    String hash = store.keys().results(id, 0);
+    // Items 0-2 as the version before runs stored them: one whole envelope per numbered field.
+    for (int i = 0; i < 3; i++) {
+      RedisServer.cli(
+          redis.uri(),
+          "HSET",
+          hash,
+          Integer.toString(i),
+          "{\"ok\":true,\"result\":" + i + ",\"function\":\"sp.Base_main.f\",\"worker\":\"w\"}");
+    }
+    List<byte[]> items = List.of(b("{}"), b("{}"), b("{}"), b("{}"), b("{}"), b("{}"));
+    store.add(id, "Base.f", 3, items.subList(3, 6), 3);
+    BatchTask t = store.read("c5", 10, Duration.ofSeconds(1)).get(0);
+    byte[] provenance = ResultEnvelope.fields(Map.of("worker", "w2"));
+    List<ItemResult> results = new ArrayList<>();
+    for (int i = 3; i < 6; i++) {
+      results.add(
+          ItemResult.of(i, ItemResult.Outcome.DONE, b("{\"ok\":true,\"result\":" + i + "}"))
+              .sharing(provenance));
+    }
+    store.complete(t, results);
+    BatchProducer producer = new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(5));
+    List<String> bare = new ArrayList<>();
+    producer.await(
+        id, "Base.f", items, 1, false, (i, e) -> bare.add(i + " " + text(e)), (d, n) -> {});
+    assertThat(bare)
+        .containsExactly(
+            "1 {\"ok\":true,\"result\":1}",
+            "2 {\"ok\":true,\"result\":2}",
+            "3 {\"ok\":true,\"result\":3}",
+            "4 {\"ok\":true,\"result\":4}",
+            "5 {\"ok\":true,\"result\":5}");
+    List<String> whole = new ArrayList<>();
+    producer.await(id, "Base.f", items, 2, true, (i, e) -> whole.add(text(e)), (d, n) -> {});
+    assertThat(whole)
+        .containsExactly(
+            "{\"ok\":true,\"result\":2,\"function\":\"sp.Base_main.f\",\"worker\":\"w\"}",
+            "{\"ok\":true,\"result\":3,\"worker\":\"w2\"}",
+            "{\"ok\":true,\"result\":4,\"worker\":\"w2\"}",
+            "{\"ok\":true,\"result\":5,\"worker\":\"w2\"}");
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static List<String> texts(List<byte[]> bs) {
+    return bs.stream().map(x -> x == null ? null : text(x)).toList();
   }
 }

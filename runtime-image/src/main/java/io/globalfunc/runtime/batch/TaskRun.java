@@ -32,7 +32,10 @@ final class TaskRun {
   private final FunctionRef fn;
   private final int maxDeliveries;
 
-  /** The target's provenance as envelope fields ({@link ResultEnvelope#fields}), once run. */
+  /**
+   * The target's provenance as envelope fields ({@link ResultEnvelope#fields}), once run: made once
+   * and stored once for the task's items ({@link ItemResult#sharing}).
+   */
   private byte[] provenance;
 
   private final CallMetrics metrics;
@@ -132,7 +135,8 @@ final class TaskRun {
   private ItemResult result(int k, CallOutcome outcome) {
     int item = task.item(k);
     if (outcome instanceof CallOutcome.Success s) {
-      return ItemResult.of(item, Outcome.DONE, ResultEnvelope.success(s.json(), provenance));
+      return ItemResult.of(item, Outcome.DONE, ResultEnvelope.success(s.json()))
+          .sharing(provenance);
     }
     CallOutcome.Failure f = (CallOutcome.Failure) outcome;
     if (f.kind().neverRan()) {
@@ -156,10 +160,8 @@ final class TaskRun {
                   + "); dead-lettered"));
     }
     return ItemResult.of(
-        item,
-        Outcome.FAILED,
-        ResultEnvelope.annotate(
-            ResultEnvelope.failure(Problem.body(JSON, f, fn.callName())), provenance));
+            item, Outcome.FAILED, ResultEnvelope.failure(Problem.body(JSON, f, fn.callName())))
+        .sharing(provenance);
   }
 
   private ItemResult failed(int item, Problem problem, String detail) {
