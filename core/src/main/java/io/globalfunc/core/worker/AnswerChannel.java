@@ -63,7 +63,6 @@ final class AnswerChannel {
   static AnswerChannel bind(Path dir, String name, EventLoop loop, int answerLimit)
       throws IOException {
     Path path = dir.resolve(name);
-    Files.deleteIfExists(path); // a leftover of an earlier pool in the same folder
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       server.bind(UnixDomainSocketAddress.of(path), 4);
@@ -117,6 +116,20 @@ final class AnswerChannel {
       Files.deleteIfExists(path);
     } catch (IOException ignored) {
       // nothing more can be done about a socket file in the pool's own folder
+    }
+  }
+
+  /** Closes the connections that did not prove themselves, now that {@code proven} has. */
+  private void closeStrangers(Channel proven) {
+    synchronized (accepted) {
+      accepted.removeIf(
+          c -> {
+            if (c == proven) {
+              return false;
+            }
+            c.close();
+            return true;
+          });
     }
   }
 
@@ -198,6 +211,7 @@ final class AnswerChannel {
       }
       proven = true;
       closeServer();
+      closeStrangers(ctx.channel());
       return true;
     }
 
