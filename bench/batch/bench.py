@@ -12,7 +12,10 @@ file of kwargs and writes a JSONL file of results in order: `multiprocessing.Poo
 chunksize=ceil(n / 4P))` (pool_map.py), Celery with a Redis broker and backend and
 `task.chunks(..., same chunk size)` on a worker of concurrency P already running (celery_map.py),
 and `gf map --redis` on one runtime of P Python workers already running. Cases: add x 1,000,000,
-add x 100,000 and 2,000 x 50 ms sleeps, for P in --procs. Prints seconds and ratios against the
+add x 100,000 and 2,000 x 50 ms sleeps, for P in --procs. Before them, a first batch of --warm
+adds (default 100,000; 0 for none) runs through all three on the services just started and is
+printed as the "fresh" row: Celery's worker and gf's runtime are long-lived servers, and the
+runtime's JIT compiles its batch path on its first batch. Prints seconds and ratios against the
 Pool and Celery of the same run, and the sleep-bound efficiency against the ideal n x 50 ms / P.
 Celery is pip-installed into ~/.cache/globalfunc/bench-venv (requirements.txt).
 
@@ -24,7 +27,7 @@ runtime).
 
 Usage: bench/batch/bench.py [--small 100000] [--sleepy 2000] [--runtimes 1,2,4]
        bench/batch/bench.py --agent [--small 100000] [--sleepy 2000]
-       bench/batch/bench.py --peers [--cases add1m,add100k,nap] [--procs 2,8]
+       bench/batch/bench.py --peers [--cases add1m,add100k,nap] [--procs 2,8] [--warm 100000]
 Needs: redis-server, a built runtime jar and gf jar (built when missing).
 """
 
@@ -157,10 +160,20 @@ def main():
     ap.add_argument("--agent", action="store_true", help="a batch agent against the runtime")
     ap.add_argument("--cases", default="add1m,add100k,nap")
     ap.add_argument("--procs", default="2,8")
+    ap.add_argument(
+        "--warm",
+        type=int,
+        default=100_000,
+        help="--peers: adds run through Celery and gf first, timed as their fresh figure (0: none)",
+    )
     args = ap.parse_args()
     build_jars()
     if args.peers:
-        peers([c for c in args.cases.split(",")], [int(p) for p in args.procs.split(",")])
+        peers(
+            [c for c in args.cases.split(",")],
+            [int(p) for p in args.procs.split(",")],
+            args.warm,
+        )
     elif args.agent:
         agent(args)
     else:
@@ -416,7 +429,44 @@ def start_celery(python, redis_uri, procs, work):
     return worker, env, celery_map
 
 
-def peers(cases, procs_list):
+def run_case(label, fn, n, src, out, procs, redis, worker, runtime, celery_map, celery_env, work):
+    """One batch through the Pool, Celery and gf, each end to end; a row of the table."""
+    redis_uri = "redis://127.0.0.1:%d" % redis.port
+    chunk = max(1, math.ceil(n / (4 * procs)))
+    print("load %.1f %.1f %.1f" % os.getloadavg(), flush=True)
+    meter = CpuMeter()
+    meter.start()
+    t_pool = timed(
+        ["python3", os.path.join(HERE, "pool_map.py"), fn, src]
+        + [out + ".pool", str(procs), str(chunk)],
+        cwd=HERE,
+    )
+    print("  pool CPU s: " + cpu_text(meter.stop()), flush=True)
+    meter = CpuMeter(redis=redis.pid, celery_worker=worker.pid)
+    meter.start()
+    t_celery = timed(celery_map + [fn, src, out + ".celery", str(chunk)], cwd=HERE, env=celery_env)
+    print("  celery CPU s: " + cpu_text(meter.stop()), flush=True)
+    meter = CpuMeter(redis=redis.pid, runtime=runtime.pid)
+    meter.start()
+    start = time.time()
+    gf_map(work, "Base." + fn, src, out + ".gf", redis_uri)
+    t_gf = time.time() - start
+    print(
+        "  gf CPU s (runtime: JVM, its children: Python workers; client: gf map): "
+        + cpu_text(meter.stop()),
+        flush=True,
+    )
+    expected = results(out + ".pool", False)
+    assert results(out + ".celery", False) == expected, "celery differs"
+    assert results(out + ".gf", True) == expected, "gf differs"
+    print(
+        "%-8s P=%d  pool %.2fs  celery %.2fs  gf %.2fs" % (label, procs, t_pool, t_celery, t_gf),
+        flush=True,
+    )
+    return (label, procs, n, chunk, t_pool, t_celery, t_gf)
+
+
+def peers(cases, procs_list, warm):
     python = bench_python()
     work = tempfile.mkdtemp(prefix="gf-batch-peers-")
     lib = os.path.join(work, "lib", "Base")
@@ -432,55 +482,31 @@ def peers(cases, procs_list):
         inputs[case] = os.path.join(work, case + ".jsonl")
         with open(inputs[case], "w") as f:
             f.writelines(json.dumps(kwargs(i)) + "\n" for i in range(n))
+    # The warm-up's items differ from every case's (b=3): a finished batch answers a rerun of the
+    # same input from its stored results.
+    warm_in = os.path.join(work, "warm-up.jsonl")
+    with open(warm_in, "w") as f:
+        f.writelines(json.dumps({"a": i, "b": 3}) + "\n" for i in range(warm))
     redis, redis_uri = start_redis(work)
+    redis.port = int(redis_uri.rsplit(":", 1)[1])
     rows = []
     try:
         for procs in procs_list:
             runtime, port = start_runtime(work, os.path.join(work, "lib"), redis_uri, procs)
             wait_ready(port, runtime)
             worker, celery_env, celery_map = start_celery(python, redis_uri, procs, work)
+            parts = (redis, worker, runtime, celery_map, celery_env, work)
             try:
+                if warm:
+                    # Both services are long-lived servers: the same first batch warms both (the
+                    # runtime's JIT compiles its batch path on it); its own times are printed as
+                    # the fresh services' figure.
+                    out = os.path.join(work, "warm-%d" % procs)
+                    rows.append(run_case("fresh", "add", warm, warm_in, out, procs, *parts))
                 for case in cases:
                     fn, n, _ = CASES[case]
-                    chunk = max(1, math.ceil(n / (4 * procs)))
-                    src = inputs[case]
                     out = os.path.join(work, "%s-%d" % (case, procs))
-                    print("load %.1f %.1f %.1f" % os.getloadavg(), flush=True)
-                    meter = CpuMeter()
-                    meter.start()
-                    t_pool = timed(
-                        ["python3", os.path.join(HERE, "pool_map.py"), fn, src]
-                        + [out + ".pool", str(procs), str(chunk)],
-                        cwd=HERE,
-                    )
-                    print("  pool CPU s: " + cpu_text(meter.stop()), flush=True)
-                    meter = CpuMeter(redis=redis.pid, celery_worker=worker.pid)
-                    meter.start()
-                    t_celery = timed(
-                        celery_map + [fn, src, out + ".celery", str(chunk)],
-                        cwd=HERE,
-                        env=celery_env,
-                    )
-                    print("  celery CPU s: " + cpu_text(meter.stop()), flush=True)
-                    meter = CpuMeter(redis=redis.pid, runtime=runtime.pid)
-                    meter.start()
-                    start = time.time()
-                    gf_map(work, "Base." + fn, src, out + ".gf", redis_uri)
-                    t_gf = time.time() - start
-                    print(
-                        "  gf CPU s (runtime: JVM, its children: Python workers; client: gf map): "
-                        + cpu_text(meter.stop()),
-                        flush=True,
-                    )
-                    expected = results(out + ".pool", False)
-                    assert results(out + ".celery", False) == expected, "celery differs"
-                    assert results(out + ".gf", True) == expected, "gf differs"
-                    rows.append((case, procs, n, chunk, t_pool, t_celery, t_gf))
-                    print(
-                        "%-8s P=%d  pool %.2fs  celery %.2fs  gf %.2fs"
-                        % (case, procs, t_pool, t_celery, t_gf),
-                        flush=True,
-                    )
+                    rows.append(run_case(case, fn, n, inputs[case], out, procs, *parts))
             finally:
                 worker.terminate()
                 runtime.terminate()
@@ -493,13 +519,20 @@ def peers(cases, procs_list):
         "\nend to end, JSONL in -> JSONL out in order; %d cores; gf = one runtime, P workers"
         % os.cpu_count()
     )
+    if warm:
+        print(
+            "'fresh' = %d adds on services just started (their first batch); the cases after it"
+            " run on the same services, warm" % warm
+        )
+    else:
+        print("no warm-up: the first case runs on services just started")
     print(
         "%-8s %2s %7s | %8s %8s %8s | %9s %11s | %s"
         % ("case", "P", "chunk", "pool s", "celery s", "gf s", "gf/pool", "gf/celery", "ideal")
     )
     for case, procs, n, chunk, t_pool, t_celery, t_gf in rows:
         ideal = ""
-        if CASES[case][0] == "nap":
+        if case in CASES and CASES[case][0] == "nap":
             best = n * 0.05 / procs
             ideal = "gf %.0f%%, pool %.0f%%, celery %.0f%% of ideal" % (
                 100 * best / t_gf,

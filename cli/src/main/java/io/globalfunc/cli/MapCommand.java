@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,9 +109,10 @@ final class MapCommand extends GfCommand {
   int chunk;
 
   /**
-   * The input's items (their UTF-8 bytes as written), the line of each, malformed lines' answers.
+   * The input's items (their UTF-8 bytes as written), the line of each ({@code itemLine[i]} for
+   * item i), malformed lines' answers.
    */
-  record Input(List<byte[]> items, List<Integer> itemLine, String[] lineProblem) {}
+  record Input(List<byte[]> items, int[] itemLine, String[] lineProblem) {}
 
   @Override
   public Integer call() throws Exception {
@@ -203,25 +203,22 @@ final class MapCommand extends GfCommand {
   }
 
   private Input read() throws IOException {
-    List<byte[]> raw = MapLines.split(Files.readAllBytes(input));
-    List<byte[]> items = new ArrayList<>(raw.size());
-    List<Integer> itemLine = new ArrayList<>(raw.size());
+    Slices raw = MapLines.split(Files.readAllBytes(input));
+    int[] itemLine = new int[raw.size()];
+    int items = 0;
     String[] problems = new String[raw.size()];
     for (int i = 0; i < raw.size(); i++) {
-      byte[] text = raw.get(i);
-      String problem = MapLines.problem(text);
+      String problem = MapLines.problem(raw.get(i));
       if (problem == null) {
-        items.add(text);
-        itemLine.add(i);
-      }
-      if (problem != null) {
+        itemLine[items++] = i;
+      } else {
         err().println("gf: " + input + " line " + (i + 1) + ": " + problem + "; skipped");
         ObjectNode p =
             Problem.INVALID_REQUEST.body(PLAIN, "line " + (i + 1) + ": " + problem, null);
         problems[i] = new String(ResultEnvelope.failure(p), StandardCharsets.UTF_8);
       }
     }
-    return new Input(items, itemLine, problems);
+    return new Input(raw.select(itemLine, items), itemLine, problems);
   }
 
   /** The client for {@code --url}, once the runtime has said it serves the function. */

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.globalfunc.core.batch.ResultEnvelope;
+import io.globalfunc.core.worker.JsonScan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,14 +29,14 @@ final class MapLines {
    * java.io.BufferedReader#readLine()} splits ({@code \n}, {@code \r} or {@code \r\n}), with no
    * empty line after a final line break.
    */
-  static List<byte[]> split(byte[] text) {
-    List<byte[]> lines = new ArrayList<>();
+  static Slices split(byte[] text) {
+    Slices lines = new Slices(text);
     int start = 0;
     int i = 0;
     while (i < text.length) {
       byte c = text[i];
       if (c == '\n' || c == '\r') {
-        lines.add(strip(text, start, i));
+        strip(lines, text, start, i);
         i += c == '\r' && i + 1 < text.length && text[i + 1] == '\n' ? 2 : 1;
         start = i;
       } else {
@@ -45,13 +44,13 @@ final class MapLines {
       }
     }
     if (start < text.length) {
-      lines.add(strip(text, start, text.length));
+      strip(lines, text, start, text.length);
     }
     return lines;
   }
 
-  /** {@code text[from, to)} without surrounding whitespace, as {@link String#strip()} says. */
-  private static byte[] strip(byte[] text, int from, int to) {
+  /** Adds {@code text[from, to)} without surrounding whitespace, as {@link String#strip()} says. */
+  private static void strip(Slices lines, byte[] text, int from, int to) {
     while (from < to && isAsciiSpace(text[from])) {
       from++;
     }
@@ -61,11 +60,10 @@ final class MapLines {
     if (from < to && (text[from] < 0 || text[to - 1] < 0)) {
       // A non-ASCII character at an end may be whitespace too (U+3000...): ask String.
       String s = new String(text, from, to - from, StandardCharsets.UTF_8).strip();
-      return s.getBytes(StandardCharsets.UTF_8);
+      lines.addCopy(s.getBytes(StandardCharsets.UTF_8));
+    } else {
+      lines.addSlice(from, to);
     }
-    byte[] out = new byte[to - from];
-    System.arraycopy(text, from, out, 0, out.length);
-    return out;
   }
 
   private static boolean isAsciiSpace(byte c) {

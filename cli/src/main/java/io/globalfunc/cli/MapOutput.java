@@ -74,7 +74,7 @@ final class MapOutput {
   }
 
   void item(int item, byte[] envelope) throws IOException {
-    if (in.itemLine().get(item) != line) {
+    if (in.itemLine()[item] != line) {
       throw new IllegalStateException("result " + item + " out of order at line " + (line + 1));
     }
     w.write(envelope);

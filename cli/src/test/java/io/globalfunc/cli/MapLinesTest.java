@@ -2,6 +2,9 @@ package io.globalfunc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,5 +68,23 @@ class MapLinesTest {
         .isEqualTo("{\"ok\" : true,\"result\" : 1}");
     assertThat(MapLines.without("{\"worker\":\"w\"}", MapLines.PROVENANCE)).isEqualTo("{}");
     assertThat(MapLines.without("{}", MapLines.PROVENANCE)).isEqualTo("{}");
+  }
+
+  @Test
+  void strippingProvenanceByScanMatchesTheParser() throws IOException {
+    ObjectMapper tree = new ObjectMapper();
+    String[] envelopes = {
+      "{\"ok\":true,\"result\":{\"worker\":[1,{\"x\":\"}\"}]},\"function\":\"sp.B.f\",\"worker\":\"w\"}",
+      "{\"ok\":false,\"problem\":{\"title\":\"t\\u00e9\"},\"commit\":\"c\",\"hash\":\"h\"}",
+      "{ \"cache\" : \"miss\" , \"ok\" : true , \"result\" : -1.5e3 }",
+      "{\"wo\\u0072ker\":\"w\",\"ok\":true}",
+      "{\"ok\":true,\"result\":\"é中\"}  ",
+    };
+    for (String e : envelopes) {
+      String out = MapLines.without(e, MapLines.PROVENANCE);
+      ObjectNode expected = (ObjectNode) tree.readTree(e);
+      expected.remove(MapLines.PROVENANCE);
+      assertThat(tree.readTree(out)).as(e).isEqualTo(expected);
+    }
   }
 }

@@ -34,6 +34,12 @@ public final class JsonItem {
    */
   public static final int MAX_DEPTH = 900;
 
+  /**
+   * Items up to this size may be checked by {@link JsonScan}; longer ones go to the parser, whose
+   * limits (a string's length) the scan does not apply.
+   */
+  private static final int SCAN_BYTES = 1 << 20;
+
   private final byte[] json;
   private final Shape shape;
 
@@ -52,6 +58,20 @@ public final class JsonItem {
    *     #MAX_DEPTH}
    */
   public static JsonItem parse(byte[] utf8) throws IOException {
+    if (utf8.length <= SCAN_BYTES
+        && utf8.length > 1
+        && utf8[0] == '{'
+        && utf8[utf8.length - 1] == '}'
+        && JsonScan.isObject(utf8)) {
+      // The common item, one object and nothing around it, without a parser per item (most of a
+      // runtime's time on tiny items): the scan accepts nothing the parser below would refuse.
+      return new JsonItem(utf8, Shape.OBJECT);
+    }
+    return parsed(utf8);
+  }
+
+  /** {@link #parse} by a parser: for every item the byte scan is not sure of. */
+  static JsonItem parsed(byte[] utf8) throws IOException {
     try (JsonParser p = FACTORY.createParser(utf8)) {
       JsonToken first = p.nextToken();
       if (first == null) {

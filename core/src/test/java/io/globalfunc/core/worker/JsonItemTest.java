@@ -69,4 +69,55 @@ class JsonItemTest {
     assertThatThrownBy(() -> JsonItem.of(json.readTree("1")))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theByteScanReadsItemsExactlyAsTheParserDoes() throws IOException {
+    String[] parts = {
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      ":",
+      "\"a\"",
+      "\"\\ud800\"",
+      "\"\\q\"",
+      "1",
+      "-0",
+      "01",
+      "1.5e3",
+      "true",
+      "nul",
+      " ",
+      "\"é\"",
+      "x",
+      "\"",
+      "\\"
+    };
+    java.util.Random random = new java.util.Random(7);
+    int scanned = 0;
+    for (int n = 0; n < 30_000; n++) {
+      StringBuilder s = new StringBuilder(random.nextInt(4) == 0 ? " {\"k\":" : "{\"k\":");
+      int len = random.nextInt(8);
+      for (int i = 0; i < len; i++) {
+        s.append(parts[random.nextInt(parts.length)]);
+      }
+      s.append(random.nextBoolean() ? "}" : "");
+      byte[] json = b(s.toString());
+      JsonItem byParser;
+      try {
+        byParser = JsonItem.parsed(json);
+      } catch (IOException e) {
+        assertThatThrownBy(() -> JsonItem.parse(json))
+            .as(s.toString())
+            .isInstanceOf(IOException.class);
+        continue;
+      }
+      JsonItem item = JsonItem.parse(json);
+      scanned += item.json() == json ? 1 : 0;
+      assertThat(text(item)).as(s.toString()).isEqualTo(text(byParser));
+      assertThat(item.shape()).as(s.toString()).isEqualTo(byParser.shape());
+    }
+    assertThat(scanned).as("the fuzz reaches items the scan takes").isGreaterThan(100);
+  }
 }

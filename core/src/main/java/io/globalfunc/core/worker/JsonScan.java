@@ -1,12 +1,12 @@
-package io.globalfunc.cli;
+package io.globalfunc.core.worker;
 
 /**
- * Byte-level scans of JSON for {@code gf map}'s per-line work, without a parser object per line
- * (making one is most of the cost of checking a tiny line). Strict: a scan that cannot be sure says
- * so ({@code false} or {@code -1}) and the caller asks a real parser, so a scan never accepts what
- * the parser would refuse. Pure.
+ * Byte-level scans of JSON for per-item work ({@code gf map}'s lines, a batch task's items),
+ * without a parser object per item (making one is most of the cost of checking a tiny item).
+ * Strict: a scan that cannot be sure says so ({@code false} or {@code -1}) and the caller asks a
+ * real parser, so a scan never accepts what the parser would refuse. Pure.
  */
-final class JsonScan {
+public final class JsonScan {
 
   /** Deeper values go to the parser (which allows 1,000 levels). */
   private static final int MAX_DEPTH = 500;
@@ -20,7 +20,7 @@ final class JsonScan {
    * True when {@code json} is exactly one well-formed JSON object (RFC 8259), with nothing but
    * whitespace around it; false when it is anything else or the scan is not sure.
    */
-  static boolean isObject(byte[] json) {
+  public static boolean isObject(byte[] json) {
     int at = skipSpace(json, 0);
     if (at >= json.length || json[at] != '{') {
       return false;
@@ -33,7 +33,7 @@ final class JsonScan {
    * Where the well-formed JSON value starting at {@code at} ends (the index after it), or -1 when
    * it is not one the scan is sure of.
    */
-  static int value(byte[] json, int at, int depth) {
+  public static int value(byte[] json, int at, int depth) {
     if (at >= json.length || depth > MAX_DEPTH) {
       return -1;
     }
@@ -246,7 +246,7 @@ final class JsonScan {
     return c == ',' || c == '}' || c == ']' || isSpace(c);
   }
 
-  static int skipSpace(byte[] json, int at) {
+  public static int skipSpace(byte[] json, int at) {
     while (at >= 0 && at < json.length && isSpace(json[at])) {
       at++;
     }

@@ -1,12 +1,10 @@
-package io.globalfunc.cli;
+package io.globalfunc.core.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -126,23 +124,5 @@ class JsonScanTest {
       }
     }
     assertThat(accepted).as("the fuzz reaches well-formed objects too").isGreaterThan(100);
-  }
-
-  @Test
-  void strippingProvenanceByScanMatchesTheParser() throws IOException {
-    ObjectMapper tree = new ObjectMapper();
-    String[] envelopes = {
-      "{\"ok\":true,\"result\":{\"worker\":[1,{\"x\":\"}\"}]},\"function\":\"sp.B.f\",\"worker\":\"w\"}",
-      "{\"ok\":false,\"problem\":{\"title\":\"t\\u00e9\"},\"commit\":\"c\",\"hash\":\"h\"}",
-      "{ \"cache\" : \"miss\" , \"ok\" : true , \"result\" : -1.5e3 }",
-      "{\"wo\\u0072ker\":\"w\",\"ok\":true}",
-      "{\"ok\":true,\"result\":\"é中\"}  ",
-    };
-    for (String e : envelopes) {
-      String out = MapLines.without(e, MapLines.PROVENANCE);
-      ObjectNode expected = (ObjectNode) tree.readTree(e);
-      expected.remove(MapLines.PROVENANCE);
-      assertThat(tree.readTree(out)).as(e).isEqualTo(expected);
-    }
   }
 }
