@@ -13,7 +13,7 @@ chunksize=ceil(n / 4P))` (pool_map.py), Celery with a Redis broker and backend a
 `task.chunks(..., same chunk size)` on a worker of concurrency P already running (celery_map.py),
 and `gf map --redis` on one runtime of P Python workers already running. Cases: add x 1,000,000,
 add x 100,000 and 2,000 x 50 ms sleeps, for P in --procs. Before them, a first batch of --warm
-adds (default 100,000; 0 for none) runs through all three on the services just started and is
+adds (default 1,000,000; 0 for none) runs through all three on the services just started and is
 printed as the "fresh" row: Celery's worker and gf's runtime are long-lived servers, and the
 runtime's JIT compiles its batch path on its first batch. Prints seconds and ratios against the
 Pool and Celery of the same run, and the sleep-bound efficiency against the ideal n x 50 ms / P.
@@ -27,7 +27,7 @@ runtime).
 
 Usage: bench/batch/bench.py [--small 100000] [--sleepy 2000] [--runtimes 1,2,4]
        bench/batch/bench.py --agent [--small 100000] [--sleepy 2000]
-       bench/batch/bench.py --peers [--cases add1m,add100k,nap] [--procs 2,8] [--warm 100000]
+       bench/batch/bench.py --peers [--cases add1m,add100k,nap] [--procs 2,8] [--warm 1000000]
 Needs: redis-server, a built runtime jar and gf jar (built when missing).
 """
 
@@ -163,8 +163,9 @@ def main():
     ap.add_argument(
         "--warm",
         type=int,
-        default=100_000,
-        help="--peers: adds run through Celery and gf first, timed as their fresh figure (0: none)",
+        default=1_000_000,
+        help="--peers: adds run through all three first, timed as the fresh services' figure"
+        " (0: none)",
     )
     args = ap.parse_args()
     build_jars()

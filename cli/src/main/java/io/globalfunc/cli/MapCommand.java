@@ -10,7 +10,6 @@ import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.catalog.CatalogConfig;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
-import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.naming.FunctionName;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -129,14 +129,36 @@ final class MapCommand extends GfCommand {
     if (!Files.isRegularFile(input)) {
       throw new GfException("no input file " + input);
     }
+    // Redis is reached while the input is read: both take a good part of a second.
+    CompletableFuture<MapQueue> queue =
+        redis == null
+            ? null
+            : CompletableFuture.supplyAsync(
+                () ->
+                    MapQueue.open(
+                        redis,
+                        space != null ? space : catalogConfig().space(),
+                        branch != null ? branch : currentBranchOrLocal()));
+    try {
+      return run(ref, queue);
+    } finally {
+      if (queue != null) {
+        MapQueue.close(queue);
+      }
+    }
+  }
+
+  private Integer run(FunctionRef ref, CompletableFuture<MapQueue> queue) throws Exception {
     Input in = read();
     int lines = in.lineProblem().length;
-    int written = countLines(output);
+    int written = MapOutput.countLines(output);
     MapState state = MapState.load(output, function, lines, written, err());
     if (state == null && written > 0) {
-      if (written == lines && allEnvelopes(output)) {
+      if (written == lines && MapOutput.allEnvelopes(output)) {
         return summary(
-            lines, " (already complete: remove it to run the map again)", failedIn(output));
+            lines,
+            " (already complete: remove it to run the map again)",
+            MapOutput.failedIn(output));
       }
       throw new GfException(
           output + " exists and was not written by this map; remove it or choose another --output");
@@ -152,7 +174,8 @@ final class MapCommand extends GfCommand {
         new BufferedOutputStream(
             Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
             1 << 16)) {
-      MapOutput writer = new MapOutput(w, in, written, written > 0 ? failedIn(output) : 0, bar);
+      MapOutput writer =
+          new MapOutput(w, in, written, written > 0 ? MapOutput.failedIn(output) : 0, bar);
       writer.flushMalformed();
       if (url != null) {
         if (state == null) {
@@ -160,20 +183,12 @@ final class MapCommand extends GfCommand {
         }
         viaUrl(client, ref, in, writer);
       } else {
-        viaRedis(ref, in, writer, state);
+        viaRedis(ref, in, writer, state, MapQueue.joined(queue));
       }
       failed = writer.failed();
     }
     MapState.delete(output);
     return summary(lines, "", failed);
-  }
-
-  /** Prints how many results (and failures) the output holds; exit 1 when any item failed. */
-  /** Lines of {@code file} that are not a success. */
-  private static long failedIn(Path file) throws IOException {
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return lines.filter(l -> !MapOutput.isSuccess(l)).count();
-    }
   }
 
   private int summary(int lines, String note, long failed) {
@@ -194,12 +209,6 @@ final class MapCommand extends GfCommand {
                   + note);
     }
     return failed > 0 ? 1 : 0;
-  }
-
-  private static boolean allEnvelopes(Path file) throws IOException {
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return lines.allMatch(l -> l.startsWith("{\"ok\":"));
-    }
   }
 
   private Input read() throws IOException {
@@ -320,49 +329,48 @@ final class MapCommand extends GfCommand {
     return URI.create(uri.toASCIIString());
   }
 
-  private void viaRedis(FunctionRef ref, Input in, MapOutput writer, MapState state)
+  private void viaRedis(FunctionRef ref, Input in, MapOutput writer, MapState state, MapQueue queue)
       throws Exception {
-    String sp = space != null ? space : catalogConfig().space();
-    String br = branch != null ? branch : currentBranchOrLocal();
-    try (BatchStore store = BatchStore.connect(null, redis, new BatchKeys(sp, br))) {
-      BatchProducer producer =
-          new BatchProducer(store, Duration.ofSeconds(1), Duration.ofSeconds(30));
-      String batch = state == null ? null : state.batch();
-      if (batch == null || store.status(batch).isEmpty() && writer.itemsDone() == 0) {
-        List<String> served;
-        try {
-          served = List.copyOf(store.functions());
-        } catch (BatchStoreException e) {
-          throw new GfException(
-              "cannot reach Redis at " + CatalogConfig.redact(redis) + ": " + e.getMessage());
-        }
-        if (served.isEmpty()) {
-          throw new GfException(
-              "no runtime takes batches for space "
-                  + sp
-                  + " branch "
-                  + br
-                  + " (are the runtimes started with GF_REDIS_URI?)");
-        }
-        if (!served.contains(ref.callName())) {
-          throw new GfException(
-              "no function " + function + " is served on branch " + br + " in space " + sp);
-        }
-        batch = producer.submit(task(ref), in.items());
-        MapState.create(output, function, in.lineProblem().length, batch);
-        err().println("gf: batch " + batch + " queued (" + in.items().size() + " items)");
-      } else {
-        err().println("gf: resuming batch " + batch + " at item " + writer.itemsDone());
+    String sp = queue.space();
+    String br = queue.branch();
+    BatchStore store = queue.store();
+    BatchProducer producer =
+        new BatchProducer(store, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    String batch = state == null ? null : state.batch();
+    if (batch == null || store.status(batch).isEmpty() && writer.itemsDone() == 0) {
+      List<String> served;
+      try {
+        served = List.copyOf(store.functions());
+      } catch (BatchStoreException e) {
+        throw new GfException(
+            "cannot reach Redis at " + CatalogConfig.redact(redis) + ": " + e.getMessage());
       }
-      producer.await(
-          batch,
-          task(ref),
-          in.items(),
-          writer.itemsDone(),
-          provenance,
-          writer::item,
-          (d, t) -> writer.flush());
+      if (served.isEmpty()) {
+        throw new GfException(
+            "no runtime takes batches for space "
+                + sp
+                + " branch "
+                + br
+                + " (are the runtimes started with GF_REDIS_URI?)");
+      }
+      if (!served.contains(ref.callName())) {
+        throw new GfException(
+            "no function " + function + " is served on branch " + br + " in space " + sp);
+      }
+      batch = producer.submit(task(ref), in.items());
+      MapState.create(output, function, in.lineProblem().length, batch);
+      err().println("gf: batch " + batch + " queued (" + in.items().size() + " items)");
+    } else {
+      err().println("gf: resuming batch " + batch + " at item " + writer.itemsDone());
     }
+    producer.await(
+        batch,
+        task(ref),
+        in.items(),
+        writer.itemsDone(),
+        provenance,
+        writer::item,
+        (d, t) -> writer.flush());
   }
 
   /** The name each task of a durable batch carries: {@code Package@ref.function} with --ref. */
@@ -375,15 +383,6 @@ final class MapCommand extends GfCommand {
       return ws.branch().orElse("local");
     } catch (RuntimeException e) {
       return "local";
-    }
-  }
-
-  private static int countLines(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return 0;
-    }
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return (int) lines.count();
     }
   }
 }

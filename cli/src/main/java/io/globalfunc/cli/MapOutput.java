@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The output of {@code gf map}: envelopes in input order, malformed lines' problems in place, as
@@ -93,6 +95,30 @@ final class MapOutput {
       w.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lines of {@code file} that are not a success. */
+  static long failedIn(Path file) throws IOException {
+    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.filter(l -> !isSuccess(l)).count();
+    }
+  }
+
+  /** True when every line of {@code file} is an envelope. */
+  static boolean allEnvelopes(Path file) throws IOException {
+    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.allMatch(l -> l.startsWith("{\"ok\":"));
+    }
+  }
+
+  /** Lines of {@code file}, 0 when there is none. */
+  static int countLines(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return (int) lines.count();
     }
   }
 }
