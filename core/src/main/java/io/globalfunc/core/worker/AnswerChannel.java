@@ -63,7 +63,6 @@ final class AnswerChannel {
   static AnswerChannel bind(Path dir, String name, EventLoop loop, int answerLimit)
       throws IOException {
     Path path = dir.resolve(name);
-    Files.deleteIfExists(path); // a leftover of an earlier pool in the same folder
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       server.bind(UnixDomainSocketAddress.of(path), 4);
@@ -120,6 +119,20 @@ final class AnswerChannel {
     }
   }
 
+  /** Closes the connections that did not prove themselves, now that {@code proven} has. */
+  private void closeStrangers(Channel proven) {
+    synchronized (accepted) {
+      accepted.removeIf(
+          c -> {
+            if (c == proven) {
+              return false;
+            }
+            c.close();
+            return true;
+          });
+    }
+  }
+
   /**
    * Stops accepting, then waits up to {@code millis} for what was accepted to be read to its end
    * (the worker has exited; a process it forked may still hold the socket): then closes it.
@@ -147,6 +160,11 @@ final class AnswerChannel {
     private WorkerProtocol.AnswerHead head;
     private long skipLeft;
 
+    /** The payload being read, copied out as it comes so no buffer grows to an answer's size. */
+    private byte[] payload;
+
+    private int filled;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
         throws IOException {
@@ -165,21 +183,22 @@ final class AnswerChannel {
           return false;
         }
         head = WorkerProtocol.readHead(in);
-        skipLeft = head.length() > answerLimit ? head.payloadBytes() : 0;
+        boolean over = head.length() > answerLimit;
+        skipLeft = over ? head.payloadBytes() : 0;
+        payload = over ? null : new byte[head.payloadBytes()];
+        filled = 0;
         return true;
       }
-      if (head.length() > answerLimit) {
+      if (payload == null) {
         int n = (int) Math.min(skipLeft, in.readableBytes());
         in.skipBytes(n);
         skipLeft -= n;
         return skipLeft == 0 && deliver(head.oversized());
       }
-      if (in.readableBytes() < head.payloadBytes()) {
-        return false;
-      }
-      byte[] payload = new byte[head.payloadBytes()];
-      in.readBytes(payload);
-      return deliver(head.answer(payload));
+      int n = Math.min(payload.length - filled, in.readableBytes());
+      in.readBytes(payload, filled, n);
+      filled += n;
+      return filled == payload.length && deliver(head.answer(payload));
     }
 
     private boolean prove(ChannelHandlerContext ctx, ByteBuf in) {
@@ -192,11 +211,13 @@ final class AnswerChannel {
       }
       proven = true;
       closeServer();
+      closeStrangers(ctx.channel());
       return true;
     }
 
     private boolean deliver(WorkerProtocol.Answer answer) {
       head = null;
+      payload = null;
       if (answer.status() == WorkerProtocol.STATUS_READY) {
         sink.ready();
       } else {

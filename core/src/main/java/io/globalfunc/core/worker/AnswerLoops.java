@@ -37,6 +37,8 @@ final class AnswerLoops implements AutoCloseable {
         Files.createTempDirectory(
             "gf-answers-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // A JVM that exits without closing its pools still removes it (empty: sockets go once proven).
+    socketDir.toFile().deleteOnExit();
   }
 
   /**

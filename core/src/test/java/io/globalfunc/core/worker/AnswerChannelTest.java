@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The answer socket in-process: who may connect, and how frames are read off it. */
@@ -124,6 +125,17 @@ class AnswerChannelTest {
       assertThat(next()).isEqualTo("ready");
     }
     assertThat(next()).isEqualTo("ended: null");
+  }
+
+  @Test
+  @Timeout(30) // without the cut-off the stranger's read would wait forever
+  void aSilentStrangerIsCutOffOnceTheWorkerHasProvenItself() throws Exception {
+    try (SocketChannel stranger = connect();
+        SocketChannel worker = connect()) {
+      send(worker, nonce(), answer(WorkerProtocol.STATUS_READY, 0, "{}"));
+      assertThat(next()).isEqualTo("ready");
+      assertThat(stranger.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+    }
   }
 
   @Test
