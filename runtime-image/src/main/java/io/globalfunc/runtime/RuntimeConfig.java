@@ -133,7 +133,9 @@ public interface RuntimeConfig {
   /** Packages exposed as MCP tools at {@code /mcp} (default: every package). */
   Optional<java.util.List<String>> mcpPackages();
 
-  /** Visible for tests: positive pipeline depth per worker. */
+  /**
+   * Calls written to one worker at once when none is free ({@code GF_PIPELINE_DEPTH}; 1 = none).
+   */
   @WithDefault("2")
   int pipelineDepth();
 
