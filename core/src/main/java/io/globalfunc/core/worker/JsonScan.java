@@ -40,7 +40,7 @@ public final class JsonScan {
     return switch (json[at]) {
       case '{' -> object(json, at + 1, depth + 1);
       case '[' -> array(json, at + 1, depth + 1);
-      case '"' -> string(json, at + 1);
+      case '"' -> string(json, at + 1, false);
       case 't' -> literal(json, at, "true");
       case 'f' -> literal(json, at, "false");
       case 'n' -> literal(json, at, "null");
@@ -57,7 +57,7 @@ public final class JsonScan {
       if (at >= json.length || json[at] != '"') {
         return -1;
       }
-      at = skipSpace(json, string(json, at + 1));
+      at = skipSpace(json, string(json, at + 1, true));
       if (at <= 0 || at >= json.length || json[at] != ':') {
         return -1;
       }
@@ -103,8 +103,11 @@ public final class JsonScan {
     }
   }
 
-  /** The end of a string whose opening quote is just before {@code at}. */
-  private static int string(byte[] json, int at) {
+  /**
+   * The end of a string whose opening quote is just before {@code at}. A {@code key} with a
+   * surrogate escape goes to the parser: it takes a lone one in a value but refuses it in a name.
+   */
+  private static int string(byte[] json, int at, boolean key) {
     while (at < json.length) {
       byte c = json[at];
       if (c == '"') {
@@ -127,10 +130,16 @@ public final class JsonScan {
         switch (json[at + 1]) {
           case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> at += 2;
           case 'u' -> {
+            int unit = 0;
             for (int k = 2; k < 6; k++) {
-              if (at + k >= json.length || Character.digit(json[at + k], 16) < 0) {
+              int digit = at + k < json.length ? Character.digit(json[at + k], 16) : -1;
+              if (digit < 0) {
                 return -1;
               }
+              unit = unit * 16 + digit;
+            }
+            if (key && Character.isSurrogate((char) unit)) {
+              return -1;
             }
             at += 6;
           }

@@ -74,7 +74,8 @@ class JsonScanTest {
           "{}x",
           "{\"a\":1]",
           "{\"a\":[1}",
-          "{\"a\":1 2}"
+          "{\"a\":1 2}",
+          "{\"\\ud800\":1}"
         }) {
       assertThat(JsonScan.isObject(b(bad))).as(bad).isFalse();
     }
@@ -86,41 +87,14 @@ class JsonScanTest {
 
   @Test
   void theScanNeverAcceptsWhatTheParserRefuses() {
-    String[] parts = {
-      "{",
-      "}",
-      "[",
-      "]",
-      ",",
-      ":",
-      "\"a\"",
-      "\"\\u00e9\"",
-      "\"\\q\"",
-      "1",
-      "-0",
-      "01",
-      "1.5e3",
-      "true",
-      "nul",
-      " ",
-      "\"é\"",
-      "x",
-      "\"",
-      "\\"
-    };
     Random random = new Random(42);
     int accepted = 0;
     for (int n = 0; n < 200_000; n++) {
-      StringBuilder s = new StringBuilder("{\"k\":");
-      int len = random.nextInt(8);
-      for (int i = 0; i < len; i++) {
-        s.append(parts[random.nextInt(parts.length)]);
-      }
-      s.append(random.nextBoolean() ? "}" : "");
-      byte[] json = b(s.toString());
+      String s = JsonFuzz.object(random, false);
+      byte[] json = b(s);
       if (JsonScan.isObject(json)) {
         accepted++;
-        assertThat(parserAccepts(json)).as(s.toString()).isTrue();
+        assertThat(parserAccepts(json)).as(s).isTrue();
       }
     }
     assertThat(accepted).as("the fuzz reaches well-formed objects too").isGreaterThan(100);
