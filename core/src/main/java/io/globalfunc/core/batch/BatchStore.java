@@ -1,6 +1,7 @@
 package io.globalfunc.core.batch;
 
 import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.redis.OwnedVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -21,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A release's durable batch queue on Redis Streams: producers add tasks (chunks of items, see
@@ -380,15 +378,7 @@ public final class BatchStore implements AutoCloseable {
   public void close() {
     redis.close();
     if (ownedVertx != null) {
-      // Waited for: an event-loop thread still in epoll_wait when the JVM exits holds System.exit
-      // back by 300 ms (HotSpot waits that long for threads in native code to stop).
-      try {
-        ownedVertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        // closing is best effort: the process is about to end anyway
-      }
+      OwnedVertx.close(ownedVertx);
     }
   }
 }

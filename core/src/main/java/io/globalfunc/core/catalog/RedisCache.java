@@ -1,8 +1,8 @@
 package io.globalfunc.core.catalog;
 
+import io.globalfunc.core.redis.OwnedVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -42,7 +42,7 @@ final class RedisCache implements AutoCloseable {
     this.location = CatalogConfig.redact(uri);
     this.timeout = timeout;
     this.ttl = ttl;
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    this.vertx = OwnedVertx.create();
     NetClientOptions net = new NetClientOptions().setConnectTimeout((int) timeout.toMillis());
     this.redis =
         Redis.createClient(
@@ -122,7 +122,7 @@ final class RedisCache implements AutoCloseable {
     try {
       redis.close();
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(2, TimeUnit.SECONDS);
+      OwnedVertx.close(vertx);
     }
   }
 }

@@ -444,6 +444,34 @@ class CatalogIT {
     }
   }
 
+  /**
+   * Closing a catalog waits until its Redis client's event loop has stopped: one left in {@code
+   * epoll_wait} holds a {@code gf} command's exit back 300 ms (HotSpot waits for it).
+   */
+  @Test
+  void closingACatalogStopsItsRedisEventLoop() {
+    saveHead();
+    long before = eventLoopsInNativeCode();
+    Catalog second = Catalog.connect(config());
+    try {
+      second.require(name("Util", "mean")); // through Redis: its client connects
+      assertThat(eventLoopsInNativeCode()).isGreaterThan(before);
+    } finally {
+      second.close();
+    }
+    assertThat(eventLoopsInNativeCode())
+        .as("event-loop threads still waiting in native code right after close")
+        .isEqualTo(before);
+  }
+
+  /** Vert.x event-loop threads whose top frame is native ({@code epoll_wait}, say). */
+  static long eventLoopsInNativeCode() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().startsWith("vert.x-eventloop-thread"))
+        .filter(e -> e.getValue().length > 0 && e.getValue()[0].isNativeMethod())
+        .count();
+  }
+
   @Test
   void redisDownIsNotFatal() {
     saveHead();
