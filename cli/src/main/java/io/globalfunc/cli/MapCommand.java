@@ -151,14 +151,13 @@ final class MapCommand extends GfCommand {
   private Integer run(FunctionRef ref, CompletableFuture<MapQueue> queue) throws Exception {
     Input in = read();
     int lines = in.lineProblem().length;
-    int written = MapOutput.countLines(output);
+    MapOutput.Existing existing = MapOutput.Existing.of(output);
+    int written = existing.lines();
     MapState state = MapState.load(output, function, lines, written, err());
     if (state == null && written > 0) {
-      if (written == lines && MapOutput.allEnvelopes(output)) {
+      if (written == lines && existing.allEnvelopes()) {
         return summary(
-            lines,
-            " (already complete: remove it to run the map again)",
-            MapOutput.failedIn(output));
+            lines, " (already complete: remove it to run the map again)", existing.failed());
       }
       throw new GfException(
           output + " exists and was not written by this map; remove it or choose another --output");
@@ -174,8 +173,7 @@ final class MapCommand extends GfCommand {
         new BufferedOutputStream(
             Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
             1 << 16)) {
-      MapOutput writer =
-          new MapOutput(w, in, written, written > 0 ? MapOutput.failedIn(output) : 0, bar);
+      MapOutput writer = new MapOutput(w, in, written, existing.failed(), bar);
       writer.flushMalformed();
       if (url != null) {
         if (state == null) {
@@ -320,7 +318,7 @@ final class MapCommand extends GfCommand {
   /** An envelope as written: its provenance fields only with {@code --provenance}. */
   private String line(JsonNode envelope) {
     if (!provenance && envelope instanceof ObjectNode o) {
-      o.remove(MapLines.PROVENANCE);
+      o.remove(ResultEnvelope.PROVENANCE); // kept only with --provenance
     }
     return envelope.toString();
   }

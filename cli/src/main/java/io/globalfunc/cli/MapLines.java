@@ -17,9 +17,6 @@ import java.util.Set;
  */
 final class MapLines {
 
-  /** An envelope's provenance fields, kept only with {@code --provenance}. */
-  static final Set<String> PROVENANCE = ResultEnvelope.PROVENANCE;
-
   private static final JsonFactory JSON = new JsonFactory();
 
   private MapLines() {}

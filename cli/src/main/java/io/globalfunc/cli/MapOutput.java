@@ -98,27 +98,30 @@ final class MapOutput {
     }
   }
 
-  /** Lines of {@code file} that are not a success. */
-  static long failedIn(Path file) throws IOException {
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return lines.filter(l -> !isSuccess(l)).count();
-    }
-  }
+  /**
+   * What an output file holds already, read in one pass.
+   *
+   * @param lines its lines, 0 when there is no file
+   * @param allEnvelopes every line is an envelope
+   * @param failed lines that are not a success
+   */
+  record Existing(int lines, boolean allEnvelopes, long failed) {
 
-  /** True when every line of {@code file} is an envelope. */
-  static boolean allEnvelopes(Path file) throws IOException {
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return lines.allMatch(l -> l.startsWith("{\"ok\":"));
-    }
-  }
-
-  /** Lines of {@code file}, 0 when there is none. */
-  static int countLines(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return 0;
-    }
-    try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return (int) lines.count();
+    static Existing of(Path file) throws IOException {
+      if (!Files.exists(file)) {
+        return new Existing(0, true, 0);
+      }
+      int lines = 0;
+      boolean allEnvelopes = true;
+      long failed = 0;
+      try (var all = Files.lines(file, StandardCharsets.UTF_8)) {
+        for (String l : (Iterable<String>) all::iterator) {
+          lines++;
+          allEnvelopes &= l.startsWith("{\"ok\":");
+          failed += isSuccess(l) ? 0 : 1;
+        }
+      }
+      return new Existing(lines, allEnvelopes, failed);
     }
   }
 }

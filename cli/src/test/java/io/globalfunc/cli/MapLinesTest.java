@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.globalfunc.core.batch.ResultEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,11 +30,11 @@ class MapLinesTest {
     String envelope =
         "{\"ok\":true,\"result\":{\"hash\":1,\"x\":[1,{\"worker\":2}]},\"function\":\"sp.Base_m.f\","
             + "\"commit\":\"abc\",\"hash\":\"h\",\"worker\":\"w1\",\"cache\":\"miss\"}";
-    assertThat(MapLines.without(envelope, MapLines.PROVENANCE))
+    assertThat(MapLines.without(envelope, ResultEnvelope.PROVENANCE))
         .isEqualTo("{\"ok\":true,\"result\":{\"hash\":1,\"x\":[1,{\"worker\":2}]}}");
     String failure =
         "{\"ok\":false,\"error\":{\"status\":500,\"title\":\"t\\u00e9\"},\"worker\":\"w\"}";
-    assertThat(MapLines.without(failure, MapLines.PROVENANCE))
+    assertThat(MapLines.without(failure, ResultEnvelope.PROVENANCE))
         // As written: an escape stays an escape (a lone surrogate survives, unlike through a tree).
         .isEqualTo("{\"ok\":false,\"error\":{\"status\":500,\"title\":\"t\\u00e9\"}}");
   }
@@ -43,9 +44,9 @@ class MapLinesTest {
     String envelope =
         "{\"function\":\"f\", \"ok\": true, \"result\": \"a,\\\"}b\", \"n\":1.50e3,"
             + "\"worker\":\"w\",\"x\":null,\"cache\":{\"a\":[]}}";
-    assertThat(MapLines.without(envelope, MapLines.PROVENANCE))
+    assertThat(MapLines.without(envelope, ResultEnvelope.PROVENANCE))
         .isEqualTo("{\"ok\": true,\"result\": \"a,\\\"}b\",\"n\":1.50e3,\"x\":null}");
-    assertThat(MapLines.without("[1]", MapLines.PROVENANCE)).isEqualTo("[1]");
+    assertThat(MapLines.without("[1]", ResultEnvelope.PROVENANCE)).isEqualTo("[1]");
   }
 
   @Test
@@ -64,10 +65,11 @@ class MapLinesTest {
   void spacesAroundFieldsAndAnEmptyRestAreHandled() {
     assertThat(
             MapLines.without(
-                "{ \"ok\" : true , \"worker\" : \"w\" , \"result\" : 1 }", MapLines.PROVENANCE))
+                "{ \"ok\" : true , \"worker\" : \"w\" , \"result\" : 1 }",
+                ResultEnvelope.PROVENANCE))
         .isEqualTo("{\"ok\" : true,\"result\" : 1}");
-    assertThat(MapLines.without("{\"worker\":\"w\"}", MapLines.PROVENANCE)).isEqualTo("{}");
-    assertThat(MapLines.without("{}", MapLines.PROVENANCE)).isEqualTo("{}");
+    assertThat(MapLines.without("{\"worker\":\"w\"}", ResultEnvelope.PROVENANCE)).isEqualTo("{}");
+    assertThat(MapLines.without("{}", ResultEnvelope.PROVENANCE)).isEqualTo("{}");
   }
 
   @Test
@@ -81,9 +83,9 @@ class MapLinesTest {
       "{\"ok\":true,\"result\":\"é中\"}  ",
     };
     for (String e : envelopes) {
-      String out = MapLines.without(e, MapLines.PROVENANCE);
+      String out = MapLines.without(e, ResultEnvelope.PROVENANCE);
       ObjectNode expected = (ObjectNode) tree.readTree(e);
-      expected.remove(MapLines.PROVENANCE);
+      expected.remove(ResultEnvelope.PROVENANCE);
       assertThat(tree.readTree(out)).as(e).isEqualTo(expected);
     }
   }

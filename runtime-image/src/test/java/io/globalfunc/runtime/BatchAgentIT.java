@@ -111,15 +111,7 @@ class BatchAgentIT {
       for (RuntimeProcesses.Runtime p : pods.get(0)) {
         p.process().destroyForcibly().waitFor();
       }
-      JsonNode[] results = new JsonNode[items.size()];
-      producer.await(
-          id,
-          "Base.square",
-          items,
-          0,
-          true,
-          (i, env) -> results[i] = JSON.readTree(env),
-          (d, t) -> {});
+      JsonNode[] results = BatchClusterIT.awaitEnvelopes(producer, id, "Base.square", items);
       for (int i = 0; i < results.length; i++) {
         assertThat(results[i].path("ok").asBoolean()).as("item %d", i).isTrue();
         assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
@@ -146,15 +138,7 @@ class BatchAgentIT {
         items.add(("{\"x\":" + i + ",\"bad\":7}").getBytes(StandardCharsets.UTF_8));
       }
       String id = producer.submit("Bad.crash_on", items);
-      JsonNode[] results = new JsonNode[items.size()];
-      producer.await(
-          id,
-          "Bad.crash_on",
-          items,
-          0,
-          true,
-          (i, env) -> results[i] = JSON.readTree(env),
-          (d, t) -> {});
+      JsonNode[] results = BatchClusterIT.awaitEnvelopes(producer, id, "Bad.crash_on", items);
       assertThat(results[7].path("problem").path("type").asText()).endsWith("/worker-crashed");
       assertThat(results[7].path("problem").path("detail").asText()).contains("dead-lettered");
       for (int i = 0; i < 20; i++) {

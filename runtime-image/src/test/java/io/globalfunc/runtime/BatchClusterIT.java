@@ -75,15 +75,7 @@ class BatchClusterIT {
       }
       started.get(0).process().destroyForcibly().waitFor();
 
-      JsonNode[] results = new JsonNode[items.size()];
-      producer.await(
-          id,
-          "Base.square",
-          items,
-          0,
-          true,
-          (i, env) -> results[i] = JSON.readTree(env),
-          (d, t) -> {});
+      JsonNode[] results = awaitEnvelopes(producer, id, "Base.square", items);
       for (int i = 0; i < results.length; i++) {
         assertThat(results[i].path("ok").asBoolean()).as("item %d", i).isTrue();
         assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
@@ -114,15 +106,7 @@ class BatchClusterIT {
         items.add(("{\"x\":" + i + ",\"bad\":7}").getBytes(StandardCharsets.UTF_8));
       }
       String id = producer.submit("Bad.crash_on", items);
-      JsonNode[] results = new JsonNode[items.size()];
-      producer.await(
-          id,
-          "Bad.crash_on",
-          items,
-          0,
-          true,
-          (i, env) -> results[i] = JSON.readTree(env),
-          (d, t) -> {});
+      JsonNode[] results = awaitEnvelopes(producer, id, "Bad.crash_on", items);
       assertThat(results[7].path("ok").asBoolean()).isFalse();
       assertThat(results[7].path("problem").path("type").asText()).endsWith("/worker-crashed");
       for (int i = 0; i < 20; i++) {
@@ -169,5 +153,14 @@ class BatchClusterIT {
         assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
       }
     }
+  }
+
+  /** Waits for every result of batch {@code id}, as envelopes with their provenance, in order. */
+  static JsonNode[] awaitEnvelopes(
+      BatchProducer producer, String id, String function, List<byte[]> items) throws Exception {
+    JsonNode[] results = new JsonNode[items.size()];
+    producer.await(
+        id, function, items, 0, true, (i, env) -> results[i] = JSON.readTree(env), (d, t) -> {});
+    return results;
   }
 }

@@ -34,13 +34,6 @@ public record ItemResult(int item, Outcome outcome, byte[] payload, int retries,
     return new ItemResult(item, outcome, payload, retries, fields);
   }
 
-  /** The envelope as it reads once stored: with its shared fields. */
-  public byte[] whole() {
-    return shared == null || shared.length == 0
-        ? payload
-        : ResultEnvelope.annotate(payload, shared);
-  }
-
   public static ItemResult retry(int item, byte[] kwargs, int retries) {
     return new ItemResult(item, Outcome.RETRY, kwargs, retries, null);
   }

@@ -24,9 +24,24 @@ import java.util.Set;
  */
 public final class ResultEnvelope {
 
-  /** An envelope's provenance fields ({@link #annotate}), which not every reader wants. */
+  /** The provenance field saying whether a pure function's result came from the memo. */
+  public static final String CACHE = "cache";
+
+  /** An envelope's provenance fields ({@link #provenance}), which not every reader wants. */
   public static final Set<String> PROVENANCE =
-      Set.of("function", "commit", "hash", "worker", "cache");
+      Set.of("function", "commit", "hash", "worker", CACHE);
+
+  /** The provenance fields of an envelope, in the order they are written. */
+  public static java.util.Map<String, String> provenance(
+      String function, String commit, String hash, String worker, String cache) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("function", function);
+    m.put("commit", commit);
+    m.put("hash", hash);
+    m.put("worker", worker);
+    m.put(CACHE, cache);
+    return m;
+  }
 
   private static final byte[] OK_HEAD = "{\"ok\":true,\"result\":".getBytes(StandardCharsets.UTF_8);
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -40,7 +40,7 @@ final class WorkerProcess {
   /** How long after the end of its answer channel a worker may take to be seen exited. */
   private static final long CHANNEL_END_GRACE_MILLIS = 500;
 
-  /** How long the answers and log of an exited worker may take to drain. */
+  /** How long the answers of an exited worker may take to be read. */
   private static final long DRAIN_MILLIS = 2000;
 
   /**
@@ -71,8 +71,11 @@ final class WorkerProcess {
   private Listener listener;
   private Thread stderrThread;
 
-  /** Why the reader gave up on a live process, if it did; part of the exit reason. */
-  private volatile String readerFailure;
+  /**
+   * Why its answer channel was given up on while the process lived, if it was; part of the exit
+   * reason.
+   */
+  private volatile String channelFailure;
 
   private WorkerProcess(int slot, Process process, AnswerChannel answers) {
     this.slot = slot;
@@ -242,7 +245,7 @@ final class WorkerProcess {
   }
 
   private void giveUp(String why) {
-    readerFailure = why;
+    channelFailure = why;
     kill();
   }
 
@@ -252,7 +255,7 @@ final class WorkerProcess {
     WorkerSession.kill(process.pid());
     answers.drain(DRAIN_MILLIS);
     join(stderrThread, LOG_DRAIN_MILLIS);
-    String failure = readerFailure;
+    String failure = channelFailure;
     String reason = describeExit(code) + (failure == null ? "" : " after " + failure);
     listener.onExit().accept(reason, stderrTail());
   }

@@ -123,7 +123,7 @@ final class RuntimeHttpExecutor implements ItemExecutor {
     @Override
     public Map<String, String> provenance() {
       Map<String, String> fields = new LinkedHashMap<>(provenance);
-      fields.remove("cache"); // per item, not per task
+      fields.remove(ResultEnvelope.CACHE); // per item, not per task
       return fields;
     }
 

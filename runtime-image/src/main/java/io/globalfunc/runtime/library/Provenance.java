@@ -1,5 +1,6 @@
 package io.globalfunc.runtime.library;
 
+import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.naming.FunctionName;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,13 +24,7 @@ public record Provenance(String function, String commit, String hash, String wor
 
   /** The fields of a map or batch envelope. */
   public java.util.Map<String, String> envelopeFields() {
-    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-    m.put("function", function);
-    m.put("commit", commit);
-    m.put("hash", hash);
-    m.put("worker", worker);
-    m.put("cache", cache);
-    return m;
+    return ResultEnvelope.provenance(function, commit, hash, worker, cache);
   }
 
   /** The provenance of a call of {@code fn} under a lease. */
