@@ -542,7 +542,7 @@ def peers(cases, procs_list, warm, builds):
                 wait_ready(port, p)
             runtimes = [(name, p, uri) for name, p, uri, _ in runtimes]
             worker, celery_env, celery_map = start_celery(python, redis_uri, procs, work)
-            parts = (redis, worker, runtimes, celery_map, celery_env, work)
+            parts = [redis, worker, runtimes, celery_map, celery_env, work]
             try:
                 if warm:
                     # Both services are long-lived servers: the same first batch warms both (the
@@ -550,7 +550,8 @@ def peers(cases, procs_list, warm, builds):
                     # the fresh services' figure.
                     out = os.path.join(work, "warm-%d" % procs)
                     rows.extend(run_case("fresh", "add", warm, warm_in, out, procs, *parts))
-                for case in cases:
+                for i, case in enumerate(cases, 1):
+                    parts[2] = runtimes[i % len(runtimes) :] + runtimes[: i % len(runtimes)]
                     fn, n, _ = CASES[case]
                     out = os.path.join(work, "%s-%d" % (case, procs))
                     rows.extend(run_case(case, fn, n, inputs[case], out, procs, *parts))
