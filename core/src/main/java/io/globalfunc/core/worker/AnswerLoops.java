@@ -8,13 +8,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Where a pool's workers' answers are read: event loops, either the runtime's own (the HTTP
@@ -25,7 +22,7 @@ final class AnswerLoops implements AutoCloseable {
 
   private final List<EventLoop> loops = new ArrayList<>();
   private final EventLoopGroup owned;
-  private final Path socketDir;
+  private final AnswerSocketDirs socketDir;
 
   private AnswerLoops(EventLoopGroup group, boolean owned) throws IOException {
     for (EventExecutor e : group) {
@@ -33,12 +30,7 @@ final class AnswerLoops implements AutoCloseable {
     }
     this.owned = owned ? group : null;
     // Only this user may reach the sockets; each connection also proves itself with a nonce.
-    this.socketDir =
-        Files.createTempDirectory(
-            "gf-answers-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    // A JVM that exits without closing its pools still removes it (empty: sockets go once proven).
-    socketDir.toFile().deleteOnExit();
+    this.socketDir = AnswerSocketDirs.create();
   }
 
   /**
@@ -69,7 +61,7 @@ final class AnswerLoops implements AutoCloseable {
   }
 
   Path socketDir() {
-    return socketDir;
+    return socketDir.path();
   }
 
   /** The index of the loop the calling thread runs, or -1 when it runs none of them. */
@@ -85,14 +77,7 @@ final class AnswerLoops implements AutoCloseable {
   /** Removes the socket folder and stops the loops the pool owns; its workers have exited. */
   @Override
   public void close() {
-    try (Stream<Path> files = Files.list(socketDir)) {
-      for (Path f : files.toList()) {
-        Files.deleteIfExists(f);
-      }
-      Files.deleteIfExists(socketDir);
-    } catch (IOException ignored) {
-      // a folder in the temporary directory: at worst it outlives the pool
-    }
+    socketDir.close();
     if (owned != null) {
       owned.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }

@@ -46,6 +46,7 @@ final class ReleaseSource {
   private final GitLibraryReader git;
   private final PythonIntrospector introspector;
   private final Path cacheRoot;
+  private final IntrospectionCache introspected = new IntrospectionCache(64);
 
   ReleaseSource(
       KubernetesClient client,
@@ -58,7 +59,7 @@ final class ReleaseSource {
     this.cacheRoot = cacheRoot;
   }
 
-  /** Fetches, reads and introspects the release's library. */
+  /** Fetches, reads and introspects the release's library (introspected once per commit). */
   Snapshot read(FunctionRelease release) {
     FunctionReleaseSpec spec = release.getSpec();
     String url = spec.getRepository().getUrl();
@@ -74,7 +75,7 @@ final class ReleaseSource {
     return new Snapshot(
         resolved,
         library,
-        introspector.describe(library),
+        introspected.describe(library, introspector::describe),
         new RepositoryClaim(git.rootCommit(resolved), origin));
   }
 
