@@ -37,6 +37,8 @@ def test_a_worker_answers_on_its_socket_after_the_nonce_from_its_stdin(tmp_path)
     library = tmp_path / "lib"
     (library / "P").mkdir(parents=True)
     (library / "P" / "add.py").write_text("def add(a, b):\n    print('hi')\n    return a + b\n")
+    policy = "import os\n\ndef policy():\n    return os.sched_getscheduler(0)\n"
+    (library / "P" / "policy.py").write_text(policy)
     path = str(tmp_path / "answers")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
@@ -52,13 +54,17 @@ def test_a_worker_answers_on_its_socket_after_the_nonce_from_its_stdin(tmp_path)
     try:
         nonce = os.urandom(32)
         call = json.dumps({"id": 4, "p": "P", "f": "add", "a": [1, 2]}).encode()
-        proc.stdin.write(frame(nonce) + frame(call))
+        ask_policy = json.dumps({"id": 5, "p": "P", "f": "policy"}).encode()
+        proc.stdin.write(frame(nonce) + frame(call) + frame(ask_policy))
         proc.stdin.flush()
         conn, _ = server.accept()
         conn.settimeout(30)
         assert recv_exact(conn, 32) == nonce  # first, so the runtime knows whose socket it is
         assert read_answer(conn)[0] == gf_worker.STATUS_READY
         assert read_answer(conn) == (gf_worker.STATUS_OK, 4, b"3")
+        # calls run under SCHED_BATCH: a woken worker does not preempt the runtime's event loop
+        expected = str(os.SCHED_BATCH).encode()
+        assert read_answer(conn) == (gf_worker.STATUS_OK, 5, expected)
         proc.stdin.close()  # the end of its input ends the worker
         assert read_answer(conn) is None
         # it ends its own process group (itself included) on the way out
