@@ -17,6 +17,11 @@ adds (default 1,000,000; 0 for none) runs through all three on the services just
 printed as the "fresh" row: Celery's worker and gf's runtime are long-lived servers, and the
 runtime's JIT compiles its batch path on its first batch. Prints seconds and ratios against the
 Pool and Celery of the same run, and the sleep-bound efficiency against the ideal n x 50 ms / P.
+`--gf NAME=QUARKUS_RUN_JAR [JVM option ...]` (repeatable) runs several runtime builds in the same
+run (e.g. before/after a change): each its own runtime, started at the same time, on its own Redis
+database, all driven by this checkout's `gf map`; each case runs the Pool and Celery once, then
+every build, and prints a row per build. Runtimes run with runtime-image/Dockerfile's
+JAVA_OPTS_APPEND, as the image starts them.
 Celery is pip-installed into ~/.cache/globalfunc/bench-venv (requirements.txt).
 
 Agent (`--agent`): the same two batches on one runtime that consumes the stream itself (the
@@ -28,6 +33,7 @@ runtime).
 Usage: bench/batch/bench.py [--small 100000] [--sleepy 2000] [--runtimes 1,2,4]
        bench/batch/bench.py --agent [--small 100000] [--sleepy 2000]
        bench/batch/bench.py --peers [--cases add1m,add100k,nap] [--procs 2,8] [--warm 1000000]
+           [--gf NAME=QUARKUS_RUN_JAR ...]
 Needs: redis-server, a built runtime jar and gf jar (built when missing).
 """
 
@@ -35,6 +41,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -116,7 +123,26 @@ def start_redis(work):
     return proc, "redis://127.0.0.1:%d" % port
 
 
-def start_runtime(work, lib, redis_uri, workers, **extra):
+def image_java_opts():
+    """JAVA_OPTS_APPEND as runtime-image/Dockerfile sets it: the bench runs the JVM as shipped."""
+    with open(os.path.join(ROOT, "runtime-image", "Dockerfile")) as f:
+        m = re.search(r'JAVA_OPTS_APPEND="([^"]*)"', f.read())
+    return m.group(1).split() if m else []
+
+
+def gf_builds(specs):
+    """(name, runtime jar, extra JVM options) per --gf, or this checkout's runtime as "gf"."""
+    if not specs:
+        return [("gf", JAR, [])]
+    builds = []
+    for v in specs:  # NAME=JAR [JVM option ...]
+        name, rest = v.split("=", 1)
+        jar, *extra = rest.split()
+        builds.append((name, jar, extra))
+    return builds
+
+
+def start_runtime(work, lib, redis_uri, workers, jar=JAR, java_opts=(), **extra):
     port = free_port()
     env = dict(
         os.environ,
@@ -132,7 +158,7 @@ def start_runtime(work, lib, redis_uri, workers, **extra):
     if redis_uri:
         env["GF_REDIS_URI"] = redis_uri
     p = subprocess.Popen(
-        ["java", "-XX:+UseSerialGC", "-jar", JAR],
+        ["java"] + image_java_opts() + list(java_opts) + ["-jar", jar],
         env=env,
         stdout=open(os.path.join(work, "rt-%d.log" % port), "w"),
         stderr=subprocess.STDOUT,
@@ -161,6 +187,11 @@ def main():
     ap.add_argument("--cases", default="add1m,add100k,nap")
     ap.add_argument("--procs", default="2,8")
     ap.add_argument(
+        "--gf",
+        action="append",
+        help="--peers: NAME=path/to/quarkus-run.jar [JVM opts] (repeatable)",
+    )
+    ap.add_argument(
         "--warm",
         type=int,
         default=1_000_000,
@@ -174,6 +205,7 @@ def main():
             [c for c in args.cases.split(",")],
             [int(p) for p in args.procs.split(",")],
             args.warm,
+            gf_builds(args.gf),
         )
     elif args.agent:
         agent(args)
@@ -430,11 +462,11 @@ def start_celery(python, redis_uri, procs, work):
     return worker, env, celery_map
 
 
-def run_case(label, fn, n, src, out, procs, redis, worker, runtime, celery_map, celery_env, work):
-    """One batch through the Pool, Celery and gf, each end to end; a row of the table."""
-    redis_uri = "redis://127.0.0.1:%d" % redis.port
+def run_case(label, fn, n, src, out, procs, redis, worker, runtimes, celery_map, celery_env, work):
+    """One batch through the Pool, Celery and each gf build, each end to end; a row per build."""
     chunk = max(1, math.ceil(n / (4 * procs)))
-    print("load %.1f %.1f %.1f" % os.getloadavg(), flush=True)
+    load = os.getloadavg()
+    print("load %.1f %.1f %.1f" % load, flush=True)
     meter = CpuMeter()
     meter.start()
     t_pool = timed(
@@ -447,27 +479,31 @@ def run_case(label, fn, n, src, out, procs, redis, worker, runtime, celery_map, 
     meter.start()
     t_celery = timed(celery_map + [fn, src, out + ".celery", str(chunk)], cwd=HERE, env=celery_env)
     print("  celery CPU s: " + cpu_text(meter.stop()), flush=True)
-    meter = CpuMeter(redis=redis.pid, runtime=runtime.pid)
-    meter.start()
-    start = time.time()
-    gf_map(work, "Base." + fn, src, out + ".gf", redis_uri)
-    t_gf = time.time() - start
-    print(
-        "  gf CPU s (runtime: JVM, its children: Python workers; client: gf map): "
-        + cpu_text(meter.stop()),
-        flush=True,
-    )
     expected = results(out + ".pool", False)
     assert results(out + ".celery", False) == expected, "celery differs"
-    assert results(out + ".gf", True) == expected, "gf differs"
-    print(
-        "%-8s P=%d  pool %.2fs  celery %.2fs  gf %.2fs" % (label, procs, t_pool, t_celery, t_gf),
-        flush=True,
-    )
-    return (label, procs, n, chunk, t_pool, t_celery, t_gf)
+    rows = []
+    for name, runtime, redis_uri in runtimes:
+        meter = CpuMeter(redis=redis.pid, runtime=runtime.pid)
+        meter.start()
+        start = time.time()
+        gf_map(work, "Base." + fn, src, out + "." + name, redis_uri)
+        t_gf = time.time() - start
+        print(
+            "  %s CPU s (runtime: JVM, its children: Python workers; client: gf map): " % name
+            + cpu_text(meter.stop()),
+            flush=True,
+        )
+        assert results(out + "." + name, True) == expected, name + " differs"
+        print(
+            "%-8s P=%d  pool %.2fs  celery %.2fs  %s %.2fs"
+            % (label, procs, t_pool, t_celery, name, t_gf),
+            flush=True,
+        )
+        rows.append((label, procs, n, chunk, t_pool, t_celery, name, t_gf, load[0]))
+    return rows
 
 
-def peers(cases, procs_list, warm):
+def peers(cases, procs_list, warm, builds):
     python = bench_python()
     work = tempfile.mkdtemp(prefix="gf-batch-peers-")
     lib = os.path.join(work, "lib", "Base")
@@ -493,32 +529,45 @@ def peers(cases, procs_list, warm):
     rows = []
     try:
         for procs in procs_list:
-            runtime, port = start_runtime(work, os.path.join(work, "lib"), redis_uri, procs)
-            wait_ready(port, runtime)
+            runtimes = []
+            for k, (name, jar, extra) in enumerate(builds):
+                # Each build its own database (Celery has 1): runtimes of one database would
+                # share its batches.
+                uri = redis_uri if k == 0 else "%s/%d" % (redis_uri, k + 1)
+                p, port = start_runtime(
+                    work, os.path.join(work, "lib"), uri, procs, jar=jar, java_opts=extra
+                )
+                runtimes.append((name, p, uri, port))
+            for _, p, _, port in runtimes:
+                wait_ready(port, p)
+            runtimes = [(name, p, uri) for name, p, uri, _ in runtimes]
             worker, celery_env, celery_map = start_celery(python, redis_uri, procs, work)
-            parts = (redis, worker, runtime, celery_map, celery_env, work)
+            parts = [redis, worker, runtimes, celery_map, celery_env, work]
             try:
                 if warm:
                     # Both services are long-lived servers: the same first batch warms both (the
                     # runtime's JIT compiles its batch path on it); its own times are printed as
                     # the fresh services' figure.
                     out = os.path.join(work, "warm-%d" % procs)
-                    rows.append(run_case("fresh", "add", warm, warm_in, out, procs, *parts))
-                for case in cases:
+                    rows.extend(run_case("fresh", "add", warm, warm_in, out, procs, *parts))
+                for i, case in enumerate(cases, 1):
+                    parts[2] = runtimes[i % len(runtimes) :] + runtimes[: i % len(runtimes)]
                     fn, n, _ = CASES[case]
                     out = os.path.join(work, "%s-%d" % (case, procs))
-                    rows.append(run_case(case, fn, n, inputs[case], out, procs, *parts))
+                    rows.extend(run_case(case, fn, n, inputs[case], out, procs, *parts))
             finally:
                 worker.terminate()
-                runtime.terminate()
+                for _, p, _ in runtimes:
+                    p.terminate()
                 worker.wait(timeout=60)
-                runtime.wait(timeout=60)
+                for _, p, _ in runtimes:
+                    p.wait(timeout=60)
     finally:
         redis.terminate()
         shutil.rmtree(work, ignore_errors=True)
     print(
-        "\nend to end, JSONL in -> JSONL out in order; %d cores; gf = one runtime, P workers"
-        % os.cpu_count()
+        "\nend to end, JSONL in -> JSONL out in order; %d cores; gf = one runtime, P workers;"
+        " load = 1-min load average before the case" % os.cpu_count()
     )
     if warm:
         print(
@@ -528,10 +577,13 @@ def peers(cases, procs_list, warm):
     else:
         print("no warm-up: the first case runs on services just started")
     print(
-        "%-8s %2s %7s | %8s %8s %8s | %9s %11s | %s"
-        % ("case", "P", "chunk", "pool s", "celery s", "gf s", "gf/pool", "gf/celery", "ideal")
+        "%-8s %2s %7s %-8s | %8s %8s %8s | %9s %11s | %4s | %s"
+        % (
+            ("case", "P", "chunk", "build", "pool s", "celery s", "gf s")
+            + ("gf/pool", "gf/celery", "load", "ideal")
+        )
     )
-    for case, procs, n, chunk, t_pool, t_celery, t_gf in rows:
+    for case, procs, n, chunk, t_pool, t_celery, name, t_gf, load in rows:
         ideal = ""
         if case in CASES and CASES[case][0] == "nap":
             best = n * 0.05 / procs
@@ -541,8 +593,11 @@ def peers(cases, procs_list, warm):
                 100 * best / t_celery,
             )
         print(
-            "%-8s %2d %7d | %8.2f %8.2f %8.2f | %8.2fx %10.2fx | %s"
-            % (case, procs, chunk, t_pool, t_celery, t_gf, t_gf / t_pool, t_gf / t_celery, ideal)
+            "%-8s %2d %7d %-8s | %8.2f %8.2f %8.2f | %8.2fx %10.2fx | %4.1f | %s"
+            % (
+                (case, procs, chunk, name, t_pool, t_celery, t_gf)
+                + (t_gf / t_pool, t_gf / t_celery, load, ideal)
+            )
         )
 
 

@@ -3,9 +3,7 @@ package io.globalfunc.core.batch;
 import io.globalfunc.core.batch.ItemResult.Outcome;
 import io.globalfunc.core.naming.BatchKeys;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The one atomic step that finishes a task: its items' envelopes are stored and counted, dead
@@ -109,29 +107,75 @@ final class Completion {
 
   /**
    * What follows the script in EVAL: the number of keys, the keys, then the arguments. Results go
-   * to the hash of their item ({@link BatchKeys#results}).
+   * to the hash of their item ({@link BatchKeys#results}). Built in small steps, the batch's keys
+   * spelled once per batch ({@link BatchKeys#batch}): this runs once per task, and one big method
+   * here was the costliest thing the JIT compiled on a runtime's first batch.
    */
   static List<Object> arguments(BatchKeys keys, BatchTask task, List<ItemResult> results) {
-    int[] counts = new int[Outcome.values().length];
-    // By results hash number: spelling a hash's key once, not once per item, which was a third
-    // of a runtime's time on tiny items.
-    Map<Integer, List<ItemResult>> byHash = new LinkedHashMap<>();
-    for (ItemResult r : results) {
-      counts[r.outcome().ordinal()]++;
-      byHash.computeIfAbsent(r.item() / BatchKeys.RESULTS_PER_KEY, k -> new ArrayList<>()).add(r);
-    }
-    List<Integer> numbers = new ArrayList<>(byHash.keySet());
-    List<String> hashes = new ArrayList<>(numbers.size());
-    for (int n : numbers) {
-      hashes.add(keys.results(task.batchId(), n * BatchKeys.RESULTS_PER_KEY));
-    }
+    BatchKeys.Batch batch = keys.batch(task.batchId());
+    List<Hash> hashes = byHash(results);
     List<Object> args = new ArrayList<>(1 + FIXED_KEYS + 3 * hashes.size() + HEAD + 16);
     args.add(Integer.toString(FIXED_KEYS + hashes.size()));
-    args.add(keys.meta(task.batchId()));
+    args.add(batch.meta());
     args.add(keys.tasks());
-    args.add(keys.deadLetters(task.batchId()));
-    args.add(keys.progress(task.batchId()));
-    args.addAll(hashes);
+    args.add(batch.deadLetters());
+    args.add(batch.progress());
+    for (Hash h : hashes) {
+      args.add(batch.resultsHash(h.number));
+    }
+    head(args, task, counts(results), hashes.size());
+    for (Hash h : hashes) {
+      stored(args, h.results);
+    }
+    deadItems(args, results);
+    retried(args, results, hashes);
+    return args;
+  }
+
+  /** The results of one results hash, in the task's order. */
+  private record Hash(int number, List<ItemResult> results) {}
+
+  /** The results grouped by results hash, hashes in order of first appearance. */
+  private static List<Hash> byHash(List<ItemResult> results) {
+    List<Hash> hashes = new ArrayList<>(2);
+    for (ItemResult r : results) {
+      hash(hashes, r.item() / BatchKeys.RESULTS_PER_KEY).results.add(r);
+    }
+    return hashes;
+  }
+
+  /** The group of results hash {@code number}, added when new (a task spans one or two). */
+  private static Hash hash(List<Hash> hashes, int number) {
+    for (Hash h : hashes) {
+      if (h.number == number) {
+        return h;
+      }
+    }
+    Hash h = new Hash(number, new ArrayList<>());
+    hashes.add(h);
+    return h;
+  }
+
+  /** The place (1..B) of results hash {@code number} among the task's. */
+  private static int position(List<Hash> hashes, int number) {
+    for (int b = 0; b < hashes.size(); b++) {
+      if (hashes.get(b).number == number) {
+        return b + 1;
+      }
+    }
+    throw new IllegalStateException("no results hash " + number);
+  }
+
+  private static int[] counts(List<ItemResult> results) {
+    int[] counts = new int[Outcome.values().length];
+    for (ItemResult r : results) {
+      counts[r.outcome().ordinal()]++;
+    }
+    return counts;
+  }
+
+  /** group, stream id, retention, batch, fn, the 3 outcome counts, B, D and R. */
+  private static void head(List<Object> args, BatchTask task, int[] counts, int hashes) {
     args.add(BatchKeys.GROUP);
     args.add(task.streamId());
     args.add(Long.toString(BatchStore.RETENTION.toSeconds()));
@@ -140,34 +184,42 @@ final class Completion {
     args.add(Integer.toString(counts[Outcome.DONE.ordinal()]));
     args.add(Integer.toString(counts[Outcome.FAILED.ordinal()]));
     args.add(Integer.toString(counts[Outcome.DEAD.ordinal()]));
-    args.add(Integer.toString(hashes.size()));
+    args.add(Integer.toString(hashes));
     args.add(Integer.toString(counts[Outcome.DEAD.ordinal()]));
     args.add(Integer.toString(counts[Outcome.RETRY.ordinal()]));
-    for (List<ItemResult> inHash : byHash.values()) {
-      List<ItemResult> stored = new ArrayList<>(inHash.size());
-      for (ItemResult r : inHash) {
-        if (r.outcome() != Outcome.RETRY) {
-          stored.add(r);
-        }
+  }
+
+  /** One results hash's part: how many items it stores, its number of runs, then the runs. */
+  private static void stored(List<Object> args, List<ItemResult> inHash) {
+    List<ItemResult> stored = new ArrayList<>(inHash.size());
+    for (ItemResult r : inHash) {
+      if (r.outcome() != Outcome.RETRY) {
+        stored.add(r);
       }
-      List<byte[]> pairs = ResultRuns.pairs(stored);
-      args.add(Integer.toString(stored.size()));
-      args.add(Integer.toString(pairs.size() / 2));
-      args.addAll(pairs);
     }
+    List<byte[]> pairs = ResultRuns.pairs(stored);
+    args.add(Integer.toString(stored.size()));
+    args.add(Integer.toString(pairs.size() / 2));
+    args.addAll(pairs);
+  }
+
+  private static void deadItems(List<Object> args, List<ItemResult> results) {
     for (ItemResult r : results) {
       if (r.outcome() == Outcome.DEAD) {
         args.add(Integer.toString(r.item()));
       }
     }
+  }
+
+  /** Per item to retry: its results hash (1..B), item, retries and kwargs. */
+  private static void retried(List<Object> args, List<ItemResult> results, List<Hash> hashes) {
     for (ItemResult r : results) {
       if (r.outcome() == Outcome.RETRY) {
-        args.add(Integer.toString(numbers.indexOf(r.item() / BatchKeys.RESULTS_PER_KEY) + 1));
+        args.add(Integer.toString(position(hashes, r.item() / BatchKeys.RESULTS_PER_KEY)));
         args.add(Integer.toString(r.item()));
         args.add(Integer.toString(r.retries()));
         args.add(r.payload());
       }
     }
-    return args;
   }
 }

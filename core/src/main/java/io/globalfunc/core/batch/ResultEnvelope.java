@@ -14,7 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -95,6 +97,30 @@ public final class ResultEnvelope {
    * byte[])} with one copy each, or stored once for all of them ({@link ResultRuns}).
    */
   public static byte[] fields(java.util.Map<String, String> fields) {
+    List<String> key = new ArrayList<>(2 * fields.size());
+    fields.forEach(
+        (k, v) -> {
+          key.add(k);
+          key.add(v);
+        });
+    EncodedFields last = lastFields;
+    if (last == null || !last.key().equals(key)) {
+      last = new EncodedFields(key, encode(fields));
+      lastFields = last;
+    }
+    return last.bytes().clone();
+  }
+
+  /**
+   * The last fields encoded, in order: every task of a batch carries the same provenance, and
+   * encoding it through Jackson per task was a large part of what the JIT compiled on a runtime's
+   * first batch.
+   */
+  private record EncodedFields(List<String> key, byte[] bytes) {}
+
+  private static volatile EncodedFields lastFields;
+
+  private static byte[] encode(java.util.Map<String, String> fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(200);
     fields.forEach(
         (k, v) -> {

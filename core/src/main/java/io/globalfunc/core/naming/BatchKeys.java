@@ -17,34 +17,77 @@ import java.util.regex.Pattern;
  *   <li>{@link #progress}: a list of at most one element, pushed when results are stored, that the
  *       producer waits on (BLPOP) instead of polling
  * </ul>
+ *
+ * <p>The tier-1/2 prefix is spelled once, and a batch's keys once per batch ({@link #batch}): a
+ * runtime finishes thousands of tasks per batch, and spelling (escaping, validating, concatenating)
+ * five keys per task was most of what the JIT compiled on a runtime's first batch.
  */
-public record BatchKeys(String space, String branch) {
+public final class BatchKeys {
 
   /** The consumer group every runtime of a release joins. */
   public static final String GROUP = "gf-runtimes";
 
   private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
-  public BatchKeys {
+  private final String space;
+  private final String branch;
+  private final String prefix;
+  private final String tasks;
+
+  /** The batch whose keys were asked for last: tasks of one batch come in long runs. */
+  private volatile Batch last;
+
+  public BatchKeys(String space, String branch) {
     // Validates both through the owner of names.
     FunctionName.PackageBranch.of("x", branch);
     FunctionName.of(space, "x", branch, "x");
+    this.space = space;
+    this.branch = branch;
+    this.prefix = space + ".~batch_" + FunctionName.escapeBranch(branch) + ".";
+    this.tasks = prefix + "tasks";
   }
 
-  private String prefix() {
-    return space + ".~batch_" + FunctionName.escapeBranch(branch) + ".";
+  public String space() {
+    return space;
+  }
+
+  public String branch() {
+    return branch;
   }
 
   public String tasks() {
-    return prefix() + "tasks";
+    return tasks;
   }
 
   public String functions() {
-    return prefix() + "functions";
+    return prefix + "functions";
+  }
+
+  /** The keys of one batch, spelled once per batch. */
+  public Batch batch(String batchId) {
+    Batch b = last;
+    if (b == null || !b.id().equals(batchId)) {
+      String base = prefix + requireId(batchId);
+      b =
+          new Batch(
+              batchId, base + ":meta", base + ":results:", base + ":dead", base + ":progress");
+      last = b;
+    }
+    return b;
+  }
+
+  /** One batch's keys ({@link BatchKeys#batch}). */
+  public record Batch(
+      String id, String meta, String resultsBase, String deadLetters, String progress) {
+
+    /** The results hash number {@code hash} (items {@code hash * RESULTS_PER_KEY} onwards). */
+    public String resultsHash(int hash) {
+      return resultsBase + hash;
+    }
   }
 
   public String meta(String batchId) {
-    return prefix() + requireId(batchId) + ":meta";
+    return batch(batchId).meta();
   }
 
   /** Items whose results share one hash. */
@@ -55,15 +98,15 @@ public record BatchKeys(String space, String branch) {
     if (item < 0) {
       throw new IllegalArgumentException("no item " + item);
     }
-    return prefix() + requireId(batchId) + ":results:" + item / RESULTS_PER_KEY;
+    return batch(batchId).resultsHash(item / RESULTS_PER_KEY);
   }
 
   public String deadLetters(String batchId) {
-    return prefix() + requireId(batchId) + ":dead";
+    return batch(batchId).deadLetters();
   }
 
   public String progress(String batchId) {
-    return prefix() + requireId(batchId) + ":progress";
+    return batch(batchId).progress();
   }
 
   /** Batch ids are letters, digits and {@code -}: never a {@code .} that would add a tier. */
@@ -72,5 +115,20 @@ public record BatchKeys(String space, String branch) {
       throw new IllegalArgumentException("a batch id is 1-64 letters, digits or '-': " + batchId);
     }
     return batchId;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BatchKeys k && k.space.equals(space) && k.branch.equals(branch);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * space.hashCode() + branch.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "BatchKeys[space=" + space + ", branch=" + branch + "]";
   }
 }

@@ -60,4 +60,26 @@ class ResultEnvelopeTest {
     assertThat(Problem.kindOf(Problem.UNKNOWN_FUNCTION.type())).isEqualTo(FailureKind.NOT_CALLABLE);
     assertThat(Problem.kindOf("https://example.com/x")).isNull();
   }
+
+  @Test
+  void fieldsAreEncodedInTheirOrderEachTimeAndEachCopyIsTheCallersOwn() {
+    Map<String, String> ab = new java.util.LinkedHashMap<>();
+    ab.put("function", "sp.Base_main.f");
+    ab.put("worker", "w\"1");
+    ab.put("cache", null);
+    Map<String, String> ba = new java.util.LinkedHashMap<>();
+    ba.put("worker", "w\"1");
+    ba.put("function", "sp.Base_main.f");
+    String expected = ",\"function\":\"sp.Base_main.f\",\"worker\":\"w\\\"1\"";
+    byte[] first = ResultEnvelope.fields(ab);
+    assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo(expected);
+    first[1] = 'X'; // a caller's copy: the next call is not affected
+    assertThat(new String(ResultEnvelope.fields(ab), StandardCharsets.UTF_8)).isEqualTo(expected);
+    // equal maps in another order are other bytes, not the last ones again
+    assertThat(new String(ResultEnvelope.fields(ba), StandardCharsets.UTF_8))
+        .isEqualTo(",\"worker\":\"w\\\"1\",\"function\":\"sp.Base_main.f\"");
+    ab.put("worker", "w2");
+    assertThat(new String(ResultEnvelope.fields(ab), StandardCharsets.UTF_8))
+        .isEqualTo(",\"function\":\"sp.Base_main.f\",\"worker\":\"w2\"");
+  }
 }

@@ -3,11 +3,13 @@ package io.globalfunc.runtime.batch;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.naming.FunctionName;
 import io.globalfunc.core.worker.CallOutcome;
+import io.globalfunc.core.worker.JsonItem;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.library.Lease;
 import io.globalfunc.runtime.library.Provenance;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,9 +83,11 @@ final class PoolExecutor implements ItemExecutor {
 
     @Override
     public CompletableFuture<List<CallOutcome>> run(List<Item> items) {
-      return feeder(lease.library().pool())
-          .run(fn.ref(), items.stream().map(Item::kwargs).toList())
-          .outcomes();
+      List<JsonItem> kwargs = new ArrayList<>(items.size());
+      for (Item item : items) {
+        kwargs.add(item.kwargs());
+      }
+      return feeder(lease.library().pool()).run(fn.ref(), kwargs).outcomes();
     }
 
     @Override
