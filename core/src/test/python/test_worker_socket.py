@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import gf_worker
+import pytest
 
 
 def recv_exact(conn, size):
@@ -33,7 +34,13 @@ def frame(body):
     return struct.pack(">I", len(body)) + body
 
 
-def test_a_worker_answers_on_its_socket_after_the_nonce_from_its_stdin(tmp_path):
+@pytest.mark.parametrize(
+    ("scheduling", "policy_expected"),
+    [([], os.SCHED_OTHER), (["normal"], os.SCHED_OTHER), (["batch"], os.SCHED_BATCH)],
+)
+def test_a_worker_answers_on_its_socket_after_the_nonce_from_its_stdin(
+    tmp_path, scheduling, policy_expected
+):
     library = tmp_path / "lib"
     (library / "P").mkdir(parents=True)
     (library / "P" / "add.py").write_text("def add(a, b):\n    print('hi')\n    return a + b\n")
@@ -45,7 +52,7 @@ def test_a_worker_answers_on_its_socket_after_the_nonce_from_its_stdin(tmp_path)
     server.listen(1)
     server.settimeout(30)
     proc = subprocess.Popen(
-        [sys.executable, "-B", gf_worker.__file__, str(library), "0", "0", path],
+        [sys.executable, "-B", gf_worker.__file__, str(library), "0", "0", path, *scheduling],
         cwd=tmp_path,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -62,8 +69,8 @@ def test_a_worker_answers_on_its_socket_after_the_nonce_from_its_stdin(tmp_path)
         assert recv_exact(conn, 32) == nonce  # first, so the runtime knows whose socket it is
         assert read_answer(conn)[0] == gf_worker.STATUS_READY
         assert read_answer(conn) == (gf_worker.STATUS_OK, 4, b"3")
-        # calls run under SCHED_BATCH: a woken worker does not preempt the runtime's event loop
-        expected = str(os.SCHED_BATCH).encode()
+        # GF_WORKER_SCHEDULING=batch: a woken worker does not preempt the runtime's event loop
+        expected = str(policy_expected).encode()
         assert read_answer(conn) == (gf_worker.STATUS_OK, 5, expected)
         proc.stdin.close()  # the end of its input ends the worker
         assert read_answer(conn) is None

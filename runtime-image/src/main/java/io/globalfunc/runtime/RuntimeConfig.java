@@ -1,5 +1,6 @@
 package io.globalfunc.runtime;
 
+import io.globalfunc.core.worker.PoolConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -138,6 +139,13 @@ public interface RuntimeConfig {
    */
   @WithDefault("2")
   int pipelineDepth();
+
+  /**
+   * The Python workers' Linux scheduling policy ({@code GF_WORKER_SCHEDULING}: {@code normal} or
+   * {@code batch}, see {@link PoolConfig.Scheduling}).
+   */
+  @WithDefault("normal")
+  PoolConfig.Scheduling workerScheduling();
 
   /**
    * Which refs callers may name ({@code GF_REFS}): comma-separated globs over branch and tag names,

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -124,7 +125,8 @@ final class WorkerProcess {
         config.libraryDir().toAbsolutePath().toString(),
         Long.toString(config.memoryCapBytes()),
         Integer.toString(config.maxResultBytes()),
-        answerSocket.toString());
+        answerSocket.toString(),
+        config.scheduling().name().toLowerCase(Locale.ROOT));
   }
 
   long pid() {

@@ -177,11 +177,12 @@ def _lead_own_session():
 
 
 def _yield_on_wakeup():
-    """Runs this worker (and what it starts) under SCHED_BATCH: a worker woken by a frame then
-    waits for the CPU instead of preempting the runtime's event loop that wrote it, which still
-    has answers to read and HTTP answers to write. Preempted, the loop and the worker took turns
-    on one CPU while the other idled: 16 concurrent calls ran a third slower. Linux only; a
-    system without the policy runs the worker as before."""
+    """Runs this worker (and what it starts) under SCHED_BATCH (GF_WORKER_SCHEDULING=batch): a
+    worker woken by a frame then waits for the CPU instead of preempting the runtime's event loop
+    that wrote it, which still has answers to read and HTTP answers to write. Preempted, the loop
+    and the worker took turns on one CPU while the other idled: 16 concurrent calls ran a third
+    slower. Not the default: a batch worker preempts no other process either, so on a machine
+    shared with busy processes its calls wait longer. Linux only; elsewhere a no-op."""
     try:
         os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     except (AttributeError, OSError):
@@ -659,7 +660,8 @@ def _busy(thread):
 
 def main(argv):
     _lead_own_session()
-    _yield_on_wakeup()
+    if len(argv) > 5 and argv[5] == "batch":
+        _yield_on_wakeup()
     library_dir = argv[1]
     memory_cap = int(argv[2]) if len(argv) > 2 else 0
     max_result = int(argv[3]) if len(argv) > 3 else 0

@@ -87,6 +87,7 @@ final class CommitLoader {
         .withMaxBackground(batchWorkers(workers, config.batchShare()))
         .withQueueLimit(config.queueLimit())
         .withPipelineDepth(config.pipelineDepth())
+        .withScheduling(config.workerScheduling())
         .withMaxCallsPerWorker(config.maxCallsPerWorker())
         .withMemoryCapBytes(config.workerMemory())
         .withDefaultTimeout(config.timeout());
