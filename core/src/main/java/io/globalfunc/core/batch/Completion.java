@@ -146,10 +146,9 @@ final class Completion {
 
   /** The group of results hash {@code number}, added when new (a task spans one or two). */
   private static Hash hash(List<Hash> hashes, int number) {
-    for (Hash h : hashes) {
-      if (h.number == number) {
-        return h;
-      }
+    int b = indexOf(hashes, number);
+    if (b >= 0) {
+      return hashes.get(b);
     }
     Hash h = new Hash(number, new ArrayList<>());
     hashes.add(h);
@@ -158,12 +157,20 @@ final class Completion {
 
   /** The place (1..B) of results hash {@code number} among the task's. */
   private static int position(List<Hash> hashes, int number) {
+    int b = indexOf(hashes, number);
+    if (b < 0) {
+      throw new IllegalStateException("no results hash " + number);
+    }
+    return b + 1;
+  }
+
+  private static int indexOf(List<Hash> hashes, int number) {
     for (int b = 0; b < hashes.size(); b++) {
       if (hashes.get(b).number == number) {
-        return b + 1;
+        return b;
       }
     }
-    throw new IllegalStateException("no results hash " + number);
+    return -1;
   }
 
   private static int[] counts(List<ItemResult> results) {

@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,9 +36,9 @@ public final class ResultEnvelope {
       Set.of("function", "commit", "hash", "worker", CACHE);
 
   /** The provenance fields of an envelope, in the order they are written. */
-  public static java.util.Map<String, String> provenance(
+  public static Map<String, String> provenance(
       String function, String commit, String hash, String worker, String cache) {
-    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     m.put("function", function);
     m.put("commit", commit);
     m.put("hash", hash);
@@ -87,16 +89,16 @@ public final class ResultEnvelope {
    * Adds string fields (the provenance: {@code function}, {@code commit}, {@code hash}, {@code
    * worker}, {@code cache}) to an envelope; {@code null} values are left out.
    */
-  public static byte[] annotate(byte[] envelope, java.util.Map<String, String> fields) {
+  public static byte[] annotate(byte[] envelope, Map<String, String> fields) {
     return annotate(envelope, fields(fields));
   }
 
   /**
-   * The bytes {@link #annotate(byte[], java.util.Map)} adds for {@code fields}: made once for the
-   * many envelopes that share them (a task's items), then added by {@link #annotate(byte[],
-   * byte[])} with one copy each, or stored once for all of them ({@link ResultRuns}).
+   * The bytes {@link #annotate(byte[], Map)} adds for {@code fields}: made once for the many
+   * envelopes that share them (a task's items), then added by {@link #annotate(byte[], byte[])}
+   * with one copy each, or stored once for all of them ({@link ResultRuns}).
    */
-  public static byte[] fields(java.util.Map<String, String> fields) {
+  public static byte[] fields(Map<String, String> fields) {
     List<String> key = new ArrayList<>(2 * fields.size());
     fields.forEach(
         (k, v) -> {
@@ -120,7 +122,7 @@ public final class ResultEnvelope {
 
   private static volatile EncodedFields lastFields;
 
-  private static byte[] encode(java.util.Map<String, String> fields) {
+  private static byte[] encode(Map<String, String> fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(200);
     fields.forEach(
         (k, v) -> {
@@ -160,8 +162,7 @@ public final class ResultEnvelope {
   }
 
   /** As {@link #read(byte[])}, also putting the envelope's string fields into {@code fields}. */
-  public static CallOutcome read(byte[] envelope, java.util.Map<String, String> fields)
-      throws IOException {
+  public static CallOutcome read(byte[] envelope, Map<String, String> fields) throws IOException {
     try (JsonParser p = READER.getFactory().createParser(envelope)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("an envelope is a JSON object");

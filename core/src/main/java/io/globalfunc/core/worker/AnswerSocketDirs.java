@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +26,9 @@ final class AnswerSocketDirs implements AutoCloseable {
   private static final String PARTIAL = ".gf-answers-partial-";
   private static final String LOCK = ".lock";
 
+  /** Temporary folders swept by this JVM: a runtime starts a pool per warm commit, sweep once. */
+  private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+
   private final Path dir;
   private final FileChannel lockFile;
 
@@ -37,9 +42,14 @@ final class AnswerSocketDirs implements AutoCloseable {
     return create(Path.of(System.getProperty("java.io.tmpdir")));
   }
 
-  /** A new folder in {@code tmp}, after removing those of pools that no longer run. */
+  /**
+   * A new folder in {@code tmp}, after removing those of pools that no longer run (on this JVM's
+   * first pool there: folders left later are the next JVM's to remove).
+   */
   static AnswerSocketDirs create(Path tmp) throws IOException {
-    sweepAbandoned(tmp);
+    if (SWEPT.add(tmp)) {
+      sweepAbandoned(tmp);
+    }
     // Locked before it gets its final name, so a sweep never sees it unlocked while it is alive.
     Path partial =
         Files.createTempDirectory(
