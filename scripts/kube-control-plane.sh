@@ -227,8 +227,17 @@ alive() { # alive NAME: the PID in NAME.pid runs our binary
   local pidf=$RUN/$1.pid pid
   [ -f "$pidf" ] || return 1
   pid=$(cat "$pidf")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "^$BIN/$1 "
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # No pipe into `grep -q`: under pipefail, grep leaving early fails the writer with SIGPIPE.
+  local cmd
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmd == "$BIN/$1 "* ]]
+}
+
+exited() { # exited NAME: the process launch just started is gone (its PID, not its command line,
+  # which is still the script's or nohup's for a moment after the fork on a busy machine)
+  local pidf=$RUN/$1.pid
+  [ -f "$pidf" ] && ! kill -0 "$(cat "$pidf")" 2>/dev/null
 }
 
 launch() { # launch NAME ARGS...
@@ -245,7 +254,7 @@ wait_until() { # wait_until WHAT SECONDS COMMAND...
   local what=$1 limit=$2 t0=$SECONDS
   shift 2
   until "$@" >/dev/null 2>&1; do
-    if [ -f "$RUN/$what.pid" ] && ! alive "$what"; then
+    if exited "$what"; then
       tail -n 20 "$LOGS/$what.log" >&2 || true
       rm -f "$RUN/$what.pid"
       die "$what exited (log above)"
