@@ -3,7 +3,7 @@
 # without a cluster: etcd + kube-apiserver (TLS, Node,RBAC authorization, service-account keys,
 # the default admission plugins) + kube-controller-manager (garbage collection, namespace
 # deletion, the `default` ServiceAccount of every namespace). No kubelet and no scheduler: pods
-# stay Pending unless something plays the node (the tests' LocalProcessNode does).
+# stay Pending unless something plays the node: the tests' LocalProcessNode, which `node` runs.
 #
 # Binaries are built from their Go modules at pinned versions (through the Go module proxy) into
 # the tools folder on first use and reused afterwards; state (etcd data, certificates, logs,
@@ -11,7 +11,7 @@
 # while sharing the binaries. Ports are chosen free unless given, so several control planes
 # (several test runs) coexist on one machine.
 #
-# Usage: kube-control-plane.sh [build|start|stop|status|env|clean]       (default: start)
+# Usage: kube-control-plane.sh [build|start|stop|status|env|clean|node]  (default: start)
 #   build    build the missing binaries only; prints the tools' bin folder
 #   start    build if missing, make certificates once per state folder, start etcd,
 #            kube-apiserver and kube-controller-manager, wait until the `default` namespace has
@@ -21,6 +21,11 @@
 #   status   print what runs
 #   env      print `export KUBECONFIG=... PATH=...` (eval "$(kube-control-plane.sh env)")
 #   clean    stop, then delete the state folder
+#   node [NAME [NAMESPACE...]]
+#            in the foreground until Ctrl-C: the test node (test code playing scheduler and
+#            kubelet) named NAME (default m7) runs the pods bound to it, in NAMESPACEs (default
+#            all), as local processes, every image as the runtime jar of this checkout (built
+#            first, with the operator's test classes); Ctrl-C stops them and removes the node
 #
 # Environment (all optional):
 #   GF_KUBE_TOOLS   binaries and Go sources                default $HOME/.cache/globalfunc-kube
@@ -222,8 +227,17 @@ alive() { # alive NAME: the PID in NAME.pid runs our binary
   local pidf=$RUN/$1.pid pid
   [ -f "$pidf" ] || return 1
   pid=$(cat "$pidf")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "^$BIN/$1 "
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # No pipe into `grep -q`: under pipefail, grep leaving early fails the writer with SIGPIPE.
+  local cmd
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmd == "$BIN/$1 "* ]]
+}
+
+exited() { # exited NAME: the process launch just started is gone (its PID, not its command line,
+  # which is still the script's or nohup's for a moment after the fork on a busy machine)
+  local pidf=$RUN/$1.pid
+  [ -f "$pidf" ] && ! kill -0 "$(cat "$pidf")" 2>/dev/null
 }
 
 launch() { # launch NAME ARGS...
@@ -240,7 +254,7 @@ wait_until() { # wait_until WHAT SECONDS COMMAND...
   local what=$1 limit=$2 t0=$SECONDS
   shift 2
   until "$@" >/dev/null 2>&1; do
-    if [ -f "$RUN/$what.pid" ] && ! alive "$what"; then
+    if exited "$what"; then
       tail -n 20 "$LOGS/$what.log" >&2 || true
       rm -f "$RUN/$what.pid"
       die "$what exited (log above)"
@@ -349,12 +363,27 @@ status() {
   done
 }
 
+test_node() { # the test node of the operator's tests, run from this checkout
+  [ -f "$KUBECONFIG_FILE" ] || die "no control plane in $STATE: run start first"
+  local repo jar classpath
+  repo=$(cd "$(dirname "$0")/.." && pwd)
+  jar=$repo/runtime-image/target/quarkus-app/quarkus-run.jar
+  classpath=$repo/operator/target/test-node.classpath
+  log "building the runtime jar and the operator's test classes"
+  (cd "$repo" && ./mvnw -B -q -pl runtime-image -am package -DskipTests \
+    && ./mvnw -B -q -pl operator -am test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$classpath")
+  exec java -cp "$repo/operator/target/test-classes:$repo/operator/target/classes:$(cat "$classpath")" \
+    io.globalfunc.operator.kube.node.TestNodeMain "$STATE" "$jar" "${1:-m7}" "${@:2}"
+}
+
 case "${1:-start}" in
   build) build && echo "$BIN" ;;
   start) start ;;
   stop) [ -f "$STATE/ports.env" ] && stop ;;
   status) status ;;
   env) echo "export KUBECONFIG=$KUBECONFIG_FILE PATH=$BIN:\$PATH" ;;
+  node) test_node "${@:2}" ;;
   clean)
     stop
     rm -rf "$STATE"

@@ -77,7 +77,18 @@ class FunctionLibrary(ABC):
         """The catalog: every callable, with signature and docstring."""
 
     @abstractmethod
-    def map(self, name: str, items: Iterable[Mapping[str, Any]], **options: Any) -> Iterator[Any]:
+    def map(
+        self,
+        name: str,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        ordered: bool = True,
+        errors: str = "return",
+        chunk_size: int = 500,
+        max_in_flight: int | None = None,
+        progress: bool | None = None,
+        total: int | None = None,
+    ) -> Iterator[Any]:
         """Calls ``name`` once per item (keyword arguments) and yields the results."""
 
     def _catalog(self) -> dict[str, FunctionInfo] | None:

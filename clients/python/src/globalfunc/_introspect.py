@@ -5,16 +5,20 @@ exactly what a runtime serves (a test compares both catalogs)."""
 from __future__ import annotations
 
 import ast
+from typing import Any, Optional
+
+_Parameter = tuple[ast.arg, str, Optional[ast.expr]]
 
 
-def _src(node):
+def _src(node: ast.AST | None) -> str | None:
     return None if node is None else ast.unparse(node)
 
 
-def _parameters(args, drop_first=False):
-    params = []
+def _parameters(args: ast.arguments, drop_first: bool = False) -> list[dict[str, Any]]:
+    params: list[_Parameter] = []
     positional = list(args.posonlyargs) + list(args.args)
-    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += args.defaults
     for i, (arg, default) in enumerate(zip(positional, defaults)):
         kind = "POSITIONAL_ONLY" if i < len(args.posonlyargs) else "POSITIONAL_OR_KEYWORD"
         params.append((arg, kind, default))
@@ -37,8 +41,8 @@ def _parameters(args, drop_first=False):
     ]
 
 
-def describe(path, function, source):
-    out = {
+def describe(path: str, function: str, source: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "path": path,
         "callable": False,
         "kind": None,
@@ -52,7 +56,7 @@ def describe(path, function, source):
         out["error"] = "SyntaxError: %s (line %s)" % (exc.msg, exc.lineno)
         return out
     module_doc = ast.get_docstring(tree)
-    found = None
+    found: ast.stmt | None = None
     for node in tree.body:  # the last top-level binding wins, as at run time
         if (
             isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))

@@ -88,7 +88,8 @@ class Batch:
     def _page(self, start: int, limit: int) -> list[Any]:
         path = "/v1/batches/%s/results" % quote(self.id, safe="")
         params = {"from": start, "limit": limit}
-        return _json.loads(self.client._send("GET", path, params=params).content)
+        page: list[Any] = _json.loads(self.client._send("GET", path, params=params).content)
+        return page
 
     def __repr__(self) -> str:
         return "<globalfunc.Batch %s %s>" % (self.id, self.function or "")

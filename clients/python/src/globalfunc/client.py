@@ -92,7 +92,8 @@ class Client(FunctionLibrary):
 
     def describe(self, name: str) -> FunctionInfo:
         """One function's catalog entry."""
-        return _json.loads(self._send("GET", "/v1/functions/" + _named(name)).content)
+        info: FunctionInfo = _json.loads(self._send("GET", "/v1/functions/" + _named(name)).content)
+        return info
 
     def map(
         self,

@@ -44,14 +44,22 @@ class GlobalFuncError(Exception):
         """The ``Package.function`` the problem is about, when the runtime named one."""
         return self.problem.get("function")
 
-    def __reduce__(self):  # picklable, for concurrent.futures and multiprocessing users
+    def __reduce__(
+        self,
+    ) -> tuple[Any, ...]:  # picklable, for concurrent.futures and multiprocessing users
         return (
             _rebuild,
             (type(self), self.detail, self.status, self.problem, self.retry_after),
         )
 
 
-def _rebuild(cls, detail, status, problem, retry_after):
+def _rebuild(
+    cls: type[GlobalFuncError],
+    detail: str,
+    status: int,
+    problem: dict[str, Any],
+    retry_after: float | None,
+) -> GlobalFuncError:
     return cls(detail, status=status, problem=problem, retry_after=retry_after)
 
 

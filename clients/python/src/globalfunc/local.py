@@ -172,9 +172,9 @@ class LocalLibrary(FunctionLibrary):
 
     def _callable(self, name: str) -> Callable[..., Any]:
         with self._lock:
-            fn = self._resolved.get(name)
-            if fn is not None:
-                return fn
+            known = self._resolved.get(name)
+            if known is not None:
+                return known
             if name not in self._catalog_entries:
                 raise self._unknown(name)
             package, _, function = name.partition(".")
@@ -186,7 +186,7 @@ class LocalLibrary(FunctionLibrary):
                 if isinstance(exc, KeyboardInterrupt):
                     raise
                 raise _raised(name, exc) from exc
-            fn = getattr(module, function, None)
+            fn: Callable[..., Any] | None = getattr(module, function, None)
             if fn is None or not callable(fn):
                 raise self._unknown(name, "%s does not define a callable %s" % (name, function))
             self._resolved[name] = fn

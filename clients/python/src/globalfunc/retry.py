@@ -49,7 +49,7 @@ class Retry:
         return attempt < self.attempts and isinstance(error, self.on)
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        base = min(self.max_delay, self.backoff * (2 ** max(0, attempt - 1)))
+        base = min(self.max_delay, self.backoff * (2.0 ** max(0, attempt - 1)))
         wait = base * (0.5 + random.random() / 2)
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.max_delay))

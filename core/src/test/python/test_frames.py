@@ -38,6 +38,16 @@ def test_pipelined_frames_arrive_whole_and_in_order(pipe):
     os.waitpid(pid, 0)
 
 
+def test_the_busy_bit_of_a_length_is_read_apart_from_the_length(pipe):
+    r, w = pipe
+    busy = struct.pack(">I", 0x80000000 | 8) + b'{"id":1}'
+    os.write(w, busy + frame(b'{"id":2}') + busy)
+    reader = gf_worker._FrameReader(r)
+    assert (reader.next_frame(), reader.busy) == (b'{"id":1}', True)
+    assert (reader.next_frame(), reader.busy) == (b'{"id":2}', False)
+    assert (reader.next_frame(), reader.busy) == (b'{"id":1}', True)
+
+
 def test_a_frame_cut_short_is_the_end_of_the_channel(pipe):
     r, w = pipe
     os.write(w, struct.pack(">I", 10) + b"abc")

@@ -63,8 +63,19 @@ final class ServeCommand extends GfCommand {
     pb.environment()
         .put("GF_RELOAD", "true"); // every answer after a save comes from the saved code
     pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    // A development server runs whatever the folder holds: reachable from this machine only,
+    // unless the caller asks for more.
+    pb.environment().putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
     pb.environment().putIfAbsent("TZ", "UTC");
-    err().println("serving " + library + " on http://127.0.0.1:" + port + " (Ctrl-C stops)");
+    err()
+        .println(
+            "serving "
+                + library
+                + " on http://"
+                + pb.environment().get("QUARKUS_HTTP_HOST")
+                + ":"
+                + port
+                + " (Ctrl-C stops)");
     Process runtime = pb.start();
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::destroy));
     return runtime.waitFor() == 0 ? 0 : 1;

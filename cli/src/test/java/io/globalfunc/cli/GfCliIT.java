@@ -536,6 +536,8 @@ class GfCliIT {
         }
       }
       assertThat(up).as(Files.readString(log)).isTrue();
+      // A development server is reachable from this machine only.
+      assertThat(Files.readString(log)).contains("Listening on: http://127.0.0.1:" + port);
       GfProcess.Result call =
           gf.run(
               tmp,

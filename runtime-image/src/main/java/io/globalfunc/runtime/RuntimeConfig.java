@@ -141,8 +141,8 @@ public interface RuntimeConfig {
   int pipelineDepth();
 
   /**
-   * The Python workers' Linux scheduling policy ({@code GF_WORKER_SCHEDULING}: {@code normal} or
-   * {@code batch}, see {@link PoolConfig.Scheduling}).
+   * The Python workers' Linux scheduling policy ({@code GF_WORKER_SCHEDULING}: {@code normal},
+   * {@code batch} or {@code auto}, see {@link PoolConfig.Scheduling}).
    */
   @WithDefault("normal")
   PoolConfig.Scheduling workerScheduling();

@@ -134,7 +134,10 @@ public record CatalogConfig(
     if (gfHome != null) {
       return Path.of(gfHome);
     }
-    return Path.of(System.getProperty("user.home"), ".globalfunc");
+    // The caller's HOME, as a shell's ~ means it (Java's user.home ignores it): a gf daemon
+    // serves callers whose HOME differs from its own, and tests and CI set HOME to isolate.
+    String home = blankToNull(env.get("HOME"));
+    return Path.of(home != null ? home : System.getProperty("user.home"), ".globalfunc");
   }
 
   private static String pick(Map<String, String> env, String var, Properties file, String key) {

@@ -40,11 +40,15 @@ public record PoolConfig(
    * worker woken by a frame does not preempt the thread that wrote it (the runtime's event loop,
    * which still has answers to read and write), which gives many concurrent calls more throughput
    * on an otherwise idle machine; but it does not preempt anything else either, so on a machine
-   * shared with other busy processes its calls wait longer. {@code NORMAL}: the default policy.
+   * shared with other busy processes its calls wait longer. {@code AUTO}: {@code SCHED_BATCH} only
+   * while the pool has other calls queued or in flight (the runtime says so in each request, see
+   * {@link WorkerProtocol#BUSY_FLAG}), the default policy for a lone call. {@code NORMAL}: the
+   * default policy.
    */
   public enum Scheduling {
     NORMAL,
-    BATCH
+    BATCH,
+    AUTO
   }
 
   public PoolConfig {

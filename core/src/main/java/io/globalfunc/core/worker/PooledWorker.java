@@ -3,6 +3,7 @@ package io.globalfunc.core.worker;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The pool's books on one {@link WorkerProcess}: its state and the calls written to it, in the
@@ -144,6 +145,18 @@ final class PooledWorker {
   @GuardedBy("lock")
   boolean drainedForRetirement() {
     return state == State.RETIRING && inflight.isEmpty() && !writing;
+  }
+
+  /**
+   * True when, besides the call just written, calls wait in the queue ({@code queued}) or run on
+   * {@code workers}: the runtime's event loops have more to do than hand over this one.
+   */
+  static boolean othersOutstanding(List<PooledWorker> workers, int queued) {
+    int outstanding = queued;
+    for (PooledWorker w : workers) {
+      outstanding += w.inflight.size();
+    }
+    return outstanding > 1;
   }
 
   @GuardedBy("lock")

@@ -199,14 +199,14 @@ public final class WorkerPool implements AutoCloseable {
   @GuardedBy("lock")
   private void sendLocked(PooledWorker w, PendingCall p) {
     w.add(p);
+    WorkerProtocol.markBusy(p.frame(), PooledWorker.othersOutstanding(workers, queues.size()));
     if (config.maxCallsPerWorker() > 0 && w.sent >= config.maxCallsPerWorker()) {
       retireLocked(w);
     }
     if (p.frame().length <= WorkerProcess.INLINE_FRAME_LIMIT) {
       w.process.write(p.frame());
     } else {
-      // A large frame could block on a full pipe: write it off the caller's thread, and write
-      // nothing else to this worker until it is through so frames stay in order.
+      // A large frame may block on a full pipe: write it off-thread, the next ones after it.
       w.writing = true;
       w.process.writeInBackground(
           p.frame(),

@@ -18,7 +18,8 @@ import java.util.Arrays;
 /**
  * The framing between the runtime and {@code gf_worker.py} (its Python twin): a 4-byte big-endian
  * length, then a JSON request (a call, or a chunk of items of one function); answers carry a status
- * byte and the call id before their payload. The one owner of this wire format on the Java side.
+ * byte and the call id before their payload. A request's length may carry {@link #BUSY_FLAG}. The
+ * one owner of this wire format on the Java side.
  */
 final class WorkerProtocol {
 
@@ -36,6 +37,14 @@ final class WorkerProtocol {
 
   /** Set on an answer's status: the worker retires after it and runs nothing written after. */
   static final int RETIRE_FLAG = 0x80;
+
+  /**
+   * Set on the first byte of a request's length (no request is 2 GiB long): when it was written,
+   * the pool had other calls queued or in flight, so this worker is fed back to back. A worker
+   * under {@link PoolConfig.Scheduling#AUTO} then waits for the CPU when woken instead of
+   * preempting the runtime's event loop, and preempts again once a request comes without it.
+   */
+  static final int BUSY_FLAG = 0x80;
 
   /** A pseudo status for an answer longer than the runtime accepts: its bytes were skipped. */
   static final int STATUS_OVERSIZED = -1;
@@ -107,6 +116,11 @@ final class WorkerProtocol {
     frame[at++] = '}';
     setLength(frame);
     return frame;
+  }
+
+  /** Sets or clears {@link #BUSY_FLAG} on an encoded request, just before it is written. */
+  static void markBusy(byte[] frame, boolean busy) {
+    frame[0] = (byte) (busy ? frame[0] | BUSY_FLAG : frame[0] & ~BUSY_FLAG);
   }
 
   private static int put(byte[] into, int at, byte[] bytes) {

@@ -6,7 +6,8 @@ every frame is a 4-byte big-endian length followed by that many bytes.
 * requests  (Java -> worker): UTF-8 JSON, the call id first: a call
   {"id": int, "p": package, "f": function, "a": [positional] | null, "k": {keyword} | null}
   or a chunk {"id": int, "p": package, "f": function, "c": [item, ...]} whose items are each
-  a keyword object or a positional array, run one after the other.
+  a keyword object or a positional array, run one after the other. The top bit of a request's
+  length (BUSY) says the runtime had other calls queued or in flight when it wrote it.
 * responses (worker -> Java): 1 status byte, 8-byte big-endian call id, payload.
   status 0: payload is the JSON result; status 1: payload is a JSON error object
   {"kind", "type", "message", "traceback"}; status 2: the ready handshake (id 0);
@@ -54,6 +55,7 @@ PROGRESS_INTERVAL = 0.02
 PROGRESS_BYTES = 1 << 20
 
 _HEADER = struct.Struct(">I")
+_BUSY = 0x80000000  # on a request's length, see the protocol above
 _RESPONSE_HEAD = struct.Struct(">IBQ")
 _CHUNK_HEAD = struct.Struct(">II")
 _ITEM_HEAD = struct.Struct(">BI")
@@ -113,6 +115,7 @@ class _FrameReader:
         self._fd = fd
         self._buf = bytearray()
         self._pos = 0
+        self.busy = False  # the BUSY bit of the last frame's length
 
     def _fill(self, need):
         while len(self._buf) - self._pos < need:
@@ -129,6 +132,8 @@ class _FrameReader:
         if not self._fill(4):
             return None
         (length,) = _HEADER.unpack_from(self._buf, self._pos)
+        self.busy = length >= _BUSY
+        length &= ~_BUSY
         if not self._fill(4 + length):
             return None
         start = self._pos + 4
@@ -183,10 +188,40 @@ def _yield_on_wakeup():
     and the worker took turns on one CPU while the other idled: 16 concurrent calls ran a third
     slower. Not the default: a batch worker preempts no other process either, so on a machine
     shared with busy processes its calls wait longer. Linux only; elsewhere a no-op."""
+    _set_batch_policy(True)
+
+
+def _set_batch_policy(batch):
+    """SCHED_BATCH for this thread, or the default policy back; False where it cannot be set
+    (not Linux, or a function moved the worker to SCHED_IDLE, which only privilege leaves)."""
     try:
-        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+        policy = os.SCHED_BATCH if batch else os.SCHED_OTHER
+        os.sched_setscheduler(0, policy, os.sched_param(0))
+        return True
     except (AttributeError, OSError):
-        pass
+        return False
+
+
+class _BusyFollower:
+    """GF_WORKER_SCHEDULING=auto: SCHED_BATCH while the runtime says, in each request, that it has
+    other calls queued or in flight, the default policy when a request comes without that.
+
+    Fed back to back, a worker woken by its next frame would preempt the event loop that wrote it,
+    which still has other answers to read and write (the loop and the worker then take turns on
+    one CPU while the other idles); a lone call, though, is best served by the wake-up preemption
+    that gets it running at once. Only a change costs a system call. A policy a function sets
+    stays until the next change; one the worker cannot leave (SCHED_IDLE) only costs speed.
+    """
+
+    __slots__ = ("batch",)
+
+    def __init__(self):
+        self.batch = False
+
+    def follow(self, busy):
+        if busy is not self.batch:
+            self.batch = busy
+            _set_batch_policy(busy)
 
 
 def _end_own_group():
@@ -660,8 +695,10 @@ def _busy(thread):
 
 def main(argv):
     _lead_own_session()
-    if len(argv) > 5 and argv[5] == "batch":
+    scheduling = argv[5] if len(argv) > 5 else "normal"
+    if scheduling == "batch":
         _yield_on_wakeup()
+    follower = _BusyFollower() if scheduling == "auto" else None
     library_dir = argv[1]
     memory_cap = int(argv[2]) if len(argv) > 2 else 0
     max_result = int(argv[3]) if len(argv) > 3 else 0
@@ -689,6 +726,8 @@ def main(argv):
         if body is None:  # the runtime closed the channel (or is gone): a clean retirement
             _end_own_group()
             return 0
+        if follower is not None:
+            follower.follow(frames.busy)
         call_id, request, unreadable = _parse(body)
         out_stream.call_id = err_stream.call_id = call_id
         if unreadable is not None:

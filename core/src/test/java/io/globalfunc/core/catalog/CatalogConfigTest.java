@@ -24,6 +24,18 @@ class CatalogConfigTest {
   }
 
   @Test
+  void withoutGfHomeTheHomeIsTheCallersHomeNotTheJvmsUserHome() {
+    CatalogConfig c = CatalogConfig.load(Map.of("HOME", home.toString()));
+    assertThat(c.home()).isEqualTo(home.resolve(".globalfunc"));
+    CatalogConfig blank = CatalogConfig.load(Map.of("HOME", " "));
+    assertThat(blank.home()).isEqualTo(Path.of(System.getProperty("user.home"), ".globalfunc"));
+    CatalogConfig own =
+        CatalogConfig.load(
+            Map.of("HOME", home.toString(), "GF_HOME", home.resolve("gf").toString()));
+    assertThat(own.home()).isEqualTo(home.resolve("gf"));
+  }
+
+  @Test
   void readsTheFileAndTheEnvironmentWins() throws Exception {
     Files.writeString(
         home.resolve("config.properties"),

@@ -56,4 +56,18 @@ class WorkerProtocolTest {
     assertThatThrownBy(() -> new ChunkRequest(f, List.of(), null, false))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theBusyFlagRidesOnTheLengthAndLeavesTheLengthIntact() throws IOException {
+    byte[] frame =
+        WorkerProtocol.encode(
+            9, new ChunkRequest(new FunctionRef("B", "g"), List.of(item("{}")), null, false));
+    int length = ByteBuffer.wrap(frame).getInt();
+    WorkerProtocol.markBusy(frame, true);
+    assertThat(ByteBuffer.wrap(frame).getInt()).isEqualTo(length | 0x8000_0000);
+    WorkerProtocol.markBusy(frame, true); // a frame written again keeps one flag
+    assertThat(ByteBuffer.wrap(frame).getInt()).isEqualTo(length | 0x8000_0000);
+    WorkerProtocol.markBusy(frame, false);
+    assertThat(ByteBuffer.wrap(frame).getInt()).isEqualTo(length);
+  }
 }

@@ -56,6 +56,14 @@ public final class KubeControlPlane {
     }
   }
 
+  /**
+   * A control plane that {@code scripts/kube-control-plane.sh start} already runs from {@code
+   * state}; stopping it stays the script's job.
+   */
+  public static KubeControlPlane attach(Path state) {
+    return new KubeControlPlane(state, toolsBin());
+  }
+
   /** The admin (system:masters) client configuration. */
   public Config config() {
     return config;

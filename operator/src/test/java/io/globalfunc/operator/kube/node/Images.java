@@ -18,6 +18,7 @@ public final class Images {
 
   private final Map<String, Map<String, List<String>>> entrypoints = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+  private String otherwise;
 
   /** The JVM running the tests, so a jar runs on the same Java. */
   public static String java() {
@@ -33,6 +34,15 @@ public final class Images {
     return entrypoint(repository, "", List.of(java(), "-jar", jar.toString()));
   }
 
+  /**
+   * Runs every image this node was not told about as {@code java -jar jar} (every GlobalFunc worker
+   * image is the runtime with a Python), whatever its registry and name.
+   */
+  public Images otherwise(Path jar) {
+    otherwise = "*";
+    return jar(otherwise, jar);
+  }
+
   /** The image's own environment ({@code ENV} of its Dockerfile); the container's overrides it. */
   public Images environment(String repository, Map<String, String> env) {
     environments.computeIfAbsent(repository, r -> new LinkedHashMap<>()).putAll(env);
@@ -41,7 +51,7 @@ public final class Images {
 
   /** The image environment of {@code container}'s image. */
   public Map<String, String> environment(Container container) {
-    return environments.getOrDefault(repository(container.getImage()), Map.of());
+    return environments.getOrDefault(known(container.getImage()), Map.of());
   }
 
   /** Maps {@code repository}'s entrypoint {@code command} ("" = the image default) to argv. */
@@ -52,7 +62,7 @@ public final class Images {
 
   /** The argv of {@code container}, or empty when the node does not know its image/command. */
   public Optional<List<String>> argv(Container container) {
-    Map<String, List<String>> image = entrypoints.get(repository(container.getImage()));
+    Map<String, List<String>> image = entrypoints.get(known(container.getImage()));
     if (image == null) {
       return Optional.empty();
     }
@@ -64,6 +74,12 @@ public final class Images {
     List<String> argv = new ArrayList<>(base);
     argv.addAll(Optional.ofNullable(container.getArgs()).orElse(List.of()));
     return Optional.of(argv);
+  }
+
+  /** The repository {@code image} runs as: its own when mapped, else the fallback (or none). */
+  private String known(String image) {
+    String repository = repository(image);
+    return entrypoints.containsKey(repository) || otherwise == null ? repository : otherwise;
   }
 
   /** {@code registry:port/name:tag} without its tag (or digest). */

@@ -325,7 +325,11 @@ public final class LocalProcessNode implements AutoCloseable {
   /** Stops every pod at once (SIGKILL after 5 s), removes the Node. */
   @Override
   public void close() {
-    Runtime.getRuntime().removeShutdownHook(reaper);
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // Closed from a shutdown hook (TestNodeMain on Ctrl-C): the reaper runs beside it.
+    }
     loop.shutdownNow();
     pods.values().forEach(p -> p.stop(Duration.ofSeconds(5)));
     podThreads.shutdown();
