@@ -154,3 +154,15 @@ def test_unavailable_is_retried_until_python_starts(hostile, gated_python):
         flag.unlink(missing_ok=True)
     unavailable = [d for cls, d in seen if cls is globalfunc.Unavailable]
     assert unavailable and min(unavailable) >= 1.0
+
+
+def test_an_unreachable_runtime_costs_a_call_its_own_retries_once_and_dir_no_wait():
+    notes = []
+    retry = globalfunc.Retry(attempts=3, backoff=0.05, on_retry=lambda e, a, d: notes.append(a))
+    # Port 1 on loopback: nothing listens there, every connection is refused.
+    with globalfunc.connect("http://127.0.0.1:1", retry=retry) as gf:
+        assert "Base" not in dir(gf)  # tab completion: the catalog is tried once, not retried
+        assert notes == []
+        with pytest.raises(globalfunc.NoEndpoints):
+            gf.Util.mean(values=[1, 2])  # the catalog lookup once, then the call's retries
+        assert notes == [1, 2]

@@ -95,9 +95,14 @@ class FunctionLibrary(ABC):
         """The catalog by name, or None when it cannot be read (attribute access then trusts
         the name and lets the call answer)."""
         try:
-            return {f["name"]: f for f in self.functions()}
+            return {f["name"]: f for f in self._lookup_functions()}
         except Exception:
             return None
+
+    def _lookup_functions(self) -> list[FunctionInfo]:
+        """The catalog as attribute access, ``dir`` and tab completion read it: what
+        :meth:`functions` returns, unless reading it can be slow (a remote library)."""
+        return self.functions()
 
     def packages(self) -> list[str]:
         return sorted({f["package"] for f in self.functions()})

@@ -85,9 +85,19 @@ class Client(FunctionLibrary):
 
     def functions(self) -> list[FunctionInfo]:
         """Every callable served (``GET /v1/functions``), cached; :meth:`refresh` re-reads it."""
+        return self._read_catalog(self.retry)
+
+    def _lookup_functions(self) -> list[FunctionInfo]:
+        # One try: a catalog that cannot be read only means attribute access trusts the name, and
+        # the call then retries as configured. Retried here too, an unreachable fleet cost the
+        # back-off twice per call, and froze tab completion and dir() for as long.
+        return self._read_catalog(NO_RETRY)
+
+    def _read_catalog(self, retry: Retry) -> list[FunctionInfo]:
         with self._catalog_lock:
             if self._catalog_cache is None:
-                self._catalog_cache = _json.loads(self._send("GET", "/v1/functions").content)
+                response = self._send("GET", "/v1/functions", retry=retry)
+                self._catalog_cache = _json.loads(response.content)
             return list(self._catalog_cache)
 
     def describe(self, name: str) -> FunctionInfo:
