@@ -1,5 +1,6 @@
 package io.globalfunc.cli;
 
+import io.globalfunc.core.catalog.CatalogConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,7 @@ final class DaemonPaths {
     if (runtime != null && !runtime.isBlank()) {
       return Path.of(runtime, "globalfunc");
     }
-    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
-    return Path.of(home, ".cache", "globalfunc", "daemon");
+    return CatalogConfig.userHome(env).resolve(Path.of(".cache", "globalfunc", "daemon"));
   }
 
   /** The sockets in the folder (daemons alive or stale), none when it does not exist. */

@@ -134,10 +134,17 @@ public record CatalogConfig(
     if (gfHome != null) {
       return Path.of(gfHome);
     }
-    // The caller's HOME, as a shell's ~ means it (Java's user.home ignores it): a gf daemon
-    // serves callers whose HOME differs from its own, and tests and CI set HOME to isolate.
+    return userHome(env).resolve(".globalfunc");
+  }
+
+  /**
+   * The caller's home folder: {@code HOME} as a shell's {@code ~} means it (Java's {@code
+   * user.home} ignores it), else {@code user.home}. A gf daemon serves callers whose HOME differs
+   * from its own, and tests and CI set HOME to isolate a run.
+   */
+  public static Path userHome(Map<String, String> env) {
     String home = blankToNull(env.get("HOME"));
-    return Path.of(home != null ? home : System.getProperty("user.home"), ".globalfunc");
+    return Path.of(home != null ? home : System.getProperty("user.home"));
   }
 
   private static String pick(Map<String, String> env, String var, Properties file, String key) {

@@ -181,25 +181,19 @@ def _lead_own_session():
         pass
 
 
-def _yield_on_wakeup():
-    """Runs this worker (and what it starts) under SCHED_BATCH (GF_WORKER_SCHEDULING=batch): a
-    worker woken by a frame then waits for the CPU instead of preempting the runtime's event loop
-    that wrote it, which still has answers to read and HTTP answers to write. Preempted, the loop
-    and the worker took turns on one CPU while the other idled: 16 concurrent calls ran a third
-    slower. Not the default: a batch worker preempts no other process either, so on a machine
-    shared with busy processes its calls wait longer. Linux only; elsewhere a no-op."""
-    _set_batch_policy(True)
-
-
 def _set_batch_policy(batch):
-    """SCHED_BATCH for this thread, or the default policy back; False where it cannot be set
-    (not Linux, or a function moved the worker to SCHED_IDLE, which only privilege leaves)."""
+    """SCHED_BATCH for this worker (and what it starts), or the default policy back. Under
+    SCHED_BATCH a worker woken by a frame waits for the CPU instead of preempting the runtime's
+    event loop that wrote it, which still has answers to read and HTTP answers to write; preempted,
+    the loop and the worker took turns on one CPU while the other idled (16 concurrent calls ran a
+    third slower). But it preempts no other process either, so on a machine shared with busy
+    processes its calls wait longer. A no-op where the policy cannot be set (not Linux, or a
+    function moved the worker to SCHED_IDLE, which only privilege leaves)."""
     try:
         policy = os.SCHED_BATCH if batch else os.SCHED_OTHER
         os.sched_setscheduler(0, policy, os.sched_param(0))
-        return True
     except (AttributeError, OSError):
-        return False
+        pass
 
 
 class _BusyFollower:
@@ -696,8 +690,8 @@ def _busy(thread):
 def main(argv):
     _lead_own_session()
     scheduling = argv[5] if len(argv) > 5 else "normal"
-    if scheduling == "batch":
-        _yield_on_wakeup()
+    if scheduling == "batch":  # GF_WORKER_SCHEDULING=batch: always
+        _set_batch_policy(True)
     follower = _BusyFollower() if scheduling == "auto" else None
     library_dir = argv[1]
     memory_cap = int(argv[2]) if len(argv) > 2 else 0
