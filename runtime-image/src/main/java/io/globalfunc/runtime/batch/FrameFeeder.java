@@ -36,6 +36,11 @@ final class FrameFeeder {
 
   private int running;
 
+  /** The function and size of the last {@link #run}: what the next task is taken to be like. */
+  private String lastFunction;
+
+  private int lastSize;
+
   FrameFeeder(WorkerPool pool, ChunkSizer sizer, int slots, boolean background) {
     this.pool = pool;
     this.sizer = sizer;
@@ -90,6 +95,8 @@ final class FrameFeeder {
         waiting.addLast(new Item(g, i, items.get(i), false));
       }
       counted(ref, items.size());
+      lastFunction = ref.callName();
+      lastSize = items.size();
     }
     pump();
     return g;
@@ -203,7 +210,13 @@ final class FrameFeeder {
         unknown = true;
       }
     }
-    return new ReadAhead.Backlog(waiting.size(), running, nanos, unknown);
+    long task = 0;
+    if (lastFunction != null) {
+      OptionalDouble perItem = sizer.nanosPerItem(lastFunction);
+      unknown |= perItem.isEmpty();
+      task = (long) (perItem.orElse(0) * lastSize);
+    }
+    return new ReadAhead.Backlog(waiting.size(), running, nanos, unknown, task);
   }
 
   private void counted(FunctionRef ref, int delta) {
