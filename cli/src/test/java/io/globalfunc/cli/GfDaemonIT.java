@@ -161,6 +161,28 @@ class GfDaemonIT {
     return number(status(socket), "(\\d+) commands served");
   }
 
+  /**
+   * bin/gf with {@code args}, with the daemon, as a terminal's foreground job: a build started in
+   * the background (nohup ... &) ignores SIGINT, and every process it starts inherits that, so
+   * Ctrl-C is made default again.
+   */
+  static Process startInTerminal(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    command.addAll(cmd(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+    pb.environment().put("GF_HOME", tmp.resolve("home").toString());
+    pb.environment().put("GF_DAEMON_DIR", daemons.toString());
+    pb.environment().remove("GF_DAEMON");
+    return pb.start();
+  }
+
+  /** Ctrl-C at the terminal: SIGINT to the daemon's client that bin/gf became. */
+  static void pressCtrlC(Process gf) throws Exception {
+    ProcessHandle client =
+        gf.toHandle().children().findFirst().orElseThrow(() -> new AssertionError("no client"));
+    new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor();
+  }
+
   static long number(String status, String regex) {
     Matcher m = Pattern.compile(regex).matcher(String.valueOf(status));
     assertThat(m.find()).as(status).isTrue();
@@ -294,35 +316,28 @@ class GfDaemonIT {
       store.announce(Set.of("Util.mean"), Duration.ofMinutes(5));
       Files.writeString(repo.resolve("idle.jsonl"), "{\"values\": [1]}\n{\"values\": [3]}\n");
       Path socket = warmDaemon();
-      List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
-      command.addAll(
-          cmd(
-              "map",
-              "Util.mean",
-              "--input",
-              "idle.jsonl",
-              "--output",
-              "idle.out",
-              "--redis",
-              redis.uri(),
-              "--space",
-              "sp_Idle",
-              "--branch",
-              "local"));
-      ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
-      pb.environment().put("GF_HOME", tmp.resolve("home").toString());
-      pb.environment().put("GF_DAEMON_DIR", daemons.toString());
-      pb.environment().remove("GF_DAEMON");
-      Process p = pb.start();
+      String[] idleMap = {
+        "map",
+        "Util.mean",
+        "--input",
+        "idle.jsonl",
+        "--output",
+        "idle.out",
+        "--redis",
+        redis.uri(),
+        "--space",
+        "sp_Idle",
+        "--branch",
+        "local"
+      };
+      Process p = startInTerminal(idleMap);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (store.queued() == 0 && System.nanoTime() < deadline) {
         GfDaemon.sleep(Duration.ofMillis(50));
       }
       assertThat(store.queued()).as("the batch was queued").isPositive();
       assertThat(number(status(socket), "(\\d+) running")).isEqualTo(1);
-      ProcessHandle client =
-          p.toHandle().children().findFirst().orElseThrow(() -> new AssertionError("no client"));
-      new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor();
+      pressCtrlC(p);
       assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isEqualTo(130);
       deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -333,23 +348,7 @@ class GfDaemonIT {
       // Only the wait stopped: the batch is still queued, and a rerun resumes it.
       assertThat(store.queued()).isPositive();
       Path log = tmp.resolve("resume.log");
-      Process rerun =
-          gf().env("GF_DAEMON", "0")
-              .start(
-                  repo,
-                  log,
-                  "map",
-                  "Util.mean",
-                  "--input",
-                  "idle.jsonl",
-                  "--output",
-                  "idle.out",
-                  "--redis",
-                  redis.uri(),
-                  "--space",
-                  "sp_Idle",
-                  "--branch",
-                  "local");
+      Process rerun = gf().env("GF_DAEMON", "0").start(repo, log, idleMap);
       try {
         deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!Files.readString(log).contains("resuming batch") && System.nanoTime() < deadline) {
@@ -365,22 +364,12 @@ class GfDaemonIT {
   @Test
   void ctrlCCancelsTheCommandInTheDaemon() throws Exception {
     Path socket = warmDaemon();
-    // As a terminal's foreground job: a build started in the background (nohup ... &) ignores
-    // SIGINT, and every process it starts inherits that, so Ctrl-C must be made default again.
-    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
-    command.addAll(cmd("call", "Util.mean", "values:=[1]", "note=slow", "--url", url));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
-    pb.environment().put("GF_HOME", tmp.resolve("home").toString());
-    pb.environment().put("GF_DAEMON_DIR", daemons.toString());
-    pb.environment().remove("GF_DAEMON");
-    Process p = pb.start();
+    Process p = startInTerminal("call", "Util.mean", "values:=[1]", "note=slow", "--url", url);
     assertThat(slowCallArrived.await(60, TimeUnit.SECONDS)).isTrue();
     // A slow call meanwhile does not hold up others.
     assertThat(gf().exec(repo, cmd("branch")).out()).isEqualTo("master\n");
     assertThat(number(status(socket), "(\\d+) running")).isEqualTo(1);
-    ProcessHandle client =
-        p.toHandle().children().findFirst().orElseThrow(() -> new AssertionError("no client"));
-    new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor();
+    pressCtrlC(p);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(130);
     // The request was aborted in the daemon well before the runtime's 20 s answer.
