@@ -50,6 +50,8 @@ class BatchAgentIT {
     files.put(
         "Exact/values.py",
         "def values(x=0):\n    return {\"f\": 1.0, \"big\": 10**30 + x, \"s\": \"\\u4e2d\"}\n");
+    files.put(
+        "Util/nap.py", "import time\n\n\ndef nap(s=0.15):\n    time.sleep(s)\n    return s\n");
     Path lib = TestLibraries.write(tmp.resolve("lib"), files);
     Path secret = tmp.resolve("secret/redis-uri");
     Files.createDirectories(secret.getParent());
@@ -92,6 +94,33 @@ class BatchAgentIT {
 
   private static BatchProducer producer(BatchStore store, Duration stall) {
     return new BatchProducer(store, Duration.ofMillis(50), stall);
+  }
+
+  @Test
+  void agentsReadSlowItemsAheadBySecondsOfTheirRuntimesPaceNotByTheirEightPermits()
+      throws Exception {
+    try (BatchStore store = store()) {
+      waitForAnnounced(store, "Util.nap");
+      List<byte[]> items = new ArrayList<>();
+      for (int i = 0; i < 96; i++) {
+        items.add("{\"s\":0.15}".getBytes(StandardCharsets.UTF_8));
+      }
+      String id = store.create("Util.nap", items.size());
+      store.add(id, "Util.nap", 0, items, 4); // 24 tasks of 0.6 s; two pods of 8 permits each
+      int most = 0;
+      long end = System.nanoTime() + 2_500_000_000L;
+      while (System.nanoTime() < end) {
+        most = Math.max(most, store.pending(Duration.ZERO, 100).size());
+        Thread.sleep(50);
+      }
+      // About a second of tasks per pod (four at most), not the sixteen the permits allow.
+      assertThat(most).isBetween(2, 10);
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!store.status(id).orElseThrow().complete()) {
+        assertThat(System.nanoTime()).as("the batch finished in 60 s").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    }
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The batch agent's executor: runs a task's items on the pod's runtime container with one {@code
@@ -50,6 +51,20 @@ final class RuntimeHttpExecutor implements ItemExecutor {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2))
           .build();
+
+  /** How fast the runtime has been answering each function's tasks. */
+  private final Map<String, Throughput> rates = new ConcurrentHashMap<>();
+
+  /** Items and tasks sent to the runtime and not answered yet. */
+  private final AtomicInteger itemsOut = new AtomicInteger();
+
+  private final AtomicInteger tasksOut = new AtomicInteger();
+
+  /** The function and size of the last task sent: what the next is taken to be like. */
+  private volatile String lastFunction;
+
+  private volatile int lastTask;
+
   private volatile boolean up;
   private volatile long checkedAt = System.nanoTime() - RECHECK.toNanos();
   private volatile Set<String> names = Set.of();
@@ -109,9 +124,11 @@ final class RuntimeHttpExecutor implements ItemExecutor {
               .header(BatchRoutes.PRIORITY_HEADER, BatchRoutes.BACKGROUND)
               .POST(HttpRequest.BodyPublishers.ofByteArray(array(items)))
               .build();
+      Throughput rate = sent(call.packFunc(), items.size());
       return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
           .handle(
               (response, error) -> {
+                answered(rate, items.size());
                 if (error != null) {
                   up = false; // look again before reading more
                   return all(items.size(), unreachable(error));
@@ -129,6 +146,41 @@ final class RuntimeHttpExecutor implements ItemExecutor {
 
     @Override
     public void close() {}
+  }
+
+  private Throughput sent(String function, int items) {
+    Throughput rate = rates.computeIfAbsent(function, f -> new Throughput());
+    rate.started(System.nanoTime());
+    itemsOut.addAndGet(items);
+    tasksOut.incrementAndGet();
+    lastFunction = function;
+    lastTask = items;
+    return rate;
+  }
+
+  private void answered(Throughput rate, int items) {
+    rate.finished(items, System.nanoTime());
+    itemsOut.addAndGet(-items);
+    tasksOut.decrementAndGet();
+  }
+
+  /**
+   * Reads ahead by run time as a runtime does ({@link ReadAhead}), judged by how fast the pod's
+   * runtime has been answering the last function sent: the agent cannot see its runtime's queue,
+   * only its throughput.
+   */
+  @Override
+  public int tasksToRead(int free) {
+    String function = lastFunction;
+    Throughput rate = function == null ? null : rates.get(function);
+    int items = itemsOut.get();
+    long held = rate == null ? -1 : rate.nanosFor(items);
+    long task = rate == null ? -1 : rate.nanosFor(lastTask);
+    boolean unknown = held < 0;
+    return ReadAhead.tasks(
+        free,
+        new ReadAhead.Backlog(items, tasksOut.get(), Math.max(0, held), unknown, Math.max(0, task)),
+        1);
   }
 
   /** The items as one JSON array of the bytes their callers sent (never re-encoded). */
