@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,8 @@ class BatchEdgesIT {
     redis = RedisServer.start();
     Map<String, String> files = new HashMap<>(TestLibraries.batchFunctions());
     files.put("Util/code_points.py", "def code_points(s=''):\n    return [ord(c) for c in s]\n");
+    files.put(
+        "Util/nap.py", "import time\n\n\ndef nap(s=0.15):\n    time.sleep(s)\n    return s\n");
     Path lib = TestLibraries.write(tmp.resolve("lib"), files);
     Map<String, String> env =
         new HashMap<>(RuntimeProcesses.batchEnv(lib, redis.uri(), tmp.resolve("work")));
@@ -105,6 +108,28 @@ class BatchEdgesIT {
           next, "Base.square", 0, List.of(bytes("{\"x\":2}"), bytes("{\"x\":3}"), bytes("{}")), 2);
       JsonNode[] later = await(store, next, 3);
       assertThat(later[1].path("result").asInt()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void slowItemsAreReadAheadASecondsWorthAndLeftInTheStreamForOtherRuntimes() throws Exception {
+    try (BatchStore store = store()) {
+      List<byte[]> items = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        items.add(bytes("{\"s\":0.15}"));
+      }
+      String id = store.create("Util.nap", items.size());
+      store.add(id, "Util.nap", 0, items, 4); // 6 tasks of 0.6 s, fewer than the 8 permits
+      int most = 0;
+      long end = System.nanoTime() + 2_500_000_000L;
+      while (System.nanoTime() < end) {
+        most = Math.max(most, store.pending(Duration.ZERO, 100).size());
+        Thread.sleep(50);
+      }
+      // One worker: the task running, and about a second of tasks ahead; not all six at once.
+      assertThat(most).isBetween(1, 4);
+      JsonNode[] results = await(store, id, items.size());
+      assertThat(results[23].path("result").asDouble()).isEqualTo(0.15);
     }
   }
 

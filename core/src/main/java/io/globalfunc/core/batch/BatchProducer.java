@@ -15,7 +15,9 @@ import org.jboss.logging.Logger;
 public final class BatchProducer {
 
   private static final Logger LOG = Logger.getLogger(BatchProducer.class);
-  private static final int CHUNK = 1000;
+
+  /** Items queued per Redis round trip: whole results hashes, so entries start on a hash. */
+  private static final int CHUNK = 4 * BatchKeys.RESULTS_PER_KEY;
 
   /** Results hashes read per look. */
   private static final int WINDOW = 4;

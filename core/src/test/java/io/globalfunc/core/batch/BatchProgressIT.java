@@ -256,6 +256,36 @@ class BatchProgressIT {
     return new String(b, StandardCharsets.UTF_8);
   }
 
+  @Test
+  void aBigBatchIsQueuedAsOneTaskPerResultsHash() {
+    int per = BatchKeys.RESULTS_PER_KEY;
+    int total = 64 * per + 100; // big enough for full entries, and a short last one
+    List<byte[]> items = new ArrayList<>(total);
+    for (int i = 0; i < total; i++) {
+      items.add(b("{}"));
+    }
+    BatchKeys keys = new BatchKeys("sp", "aligned");
+    try (BatchStore own = BatchStore.connect(null, redis.uri(), keys)) {
+      own.ensureGroup();
+      new BatchProducer(own, Duration.ofSeconds(1), Duration.ofSeconds(30)).submit("Base.f", items);
+      int seen = 0;
+      for (List<BatchTask> read = own.read("c1", 100, Duration.ofSeconds(1));
+          !read.isEmpty();
+          read = own.read("c1", 100, Duration.ofMillis(100))) {
+        for (BatchTask t : read) {
+          int first = t.item(0);
+          int last = t.item(t.items().size() - 1);
+          // Each task's results fill one hash: stored in one step, read once by the producer.
+          assertThat(first % per).as("task from item %d", first).isZero();
+          assertThat(last / per).as("task from item %d", first).isEqualTo(first / per);
+          assertThat(t.items()).hasSize(Math.min(per, total - first));
+          seen += t.items().size();
+        }
+      }
+      assertThat(seen).isEqualTo(total);
+    }
+  }
+
   private static List<String> texts(List<byte[]> bs) {
     return bs.stream().map(x -> x == null ? null : text(x)).toList();
   }

@@ -46,6 +46,9 @@ public class BatchConsumer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READ_BLOCK = Duration.ofMillis(1000);
 
+  /** How often a consumer holding enough work ({@link ReadAhead}) looks again. */
+  private static final long READ_AHEAD_POLL_MS = 20;
+
   private final RuntimeConfig config;
   private final ServedLibrary library;
   private final Vertx vertx;
@@ -164,7 +167,12 @@ public class BatchConsumer {
           sleep(200); // no Python worker to run items on: leave them to other runtimes
           continue;
         }
-        for (BatchTask t : store.read(consumer, Math.min(free, 256), READ_BLOCK)) {
+        int want = Math.min(executor.tasksToRead(free), 256);
+        if (want == 0) {
+          sleep(READ_AHEAD_POLL_MS); // enough work held: the rest is for other runtimes for now
+          continue;
+        }
+        for (BatchTask t : store.read(consumer, want, READ_BLOCK)) {
           process(t);
         }
         if (lastError != null) {
@@ -220,7 +228,7 @@ public class BatchConsumer {
             t, List.of(ItemResult.of(t.from(), Outcome.DEAD, neverFinished(t, deliveries))));
       }
     }
-    int free = permits.availablePermits();
+    int free = executor.tasksToRead(permits.availablePermits());
     if (free > 0) {
       List<BatchTask> claimed = store.reclaim(consumer, reclaimIdle(), free);
       if (!claimed.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.globalfunc.runtime.batch;
 
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,6 +61,12 @@ final class ChunkSizer {
             : size(function, TARGET_NANOS, MAX_ITEMS);
     int share = (int) ((waiting + (long) slots - 1) / Math.max(1, slots));
     return Math.max(1, Math.min(own, share));
+  }
+
+  /** The function's measured run time per item, empty until a frame of it was recorded. */
+  OptionalDouble nanosPerItem(String function) {
+    Double perItem = nanosPerItem.get(function);
+    return perItem == null ? OptionalDouble.empty() : OptionalDouble.of(perItem);
   }
 
   /** Records that {@code items} items of {@code function} took {@code nanos} in one frame. */

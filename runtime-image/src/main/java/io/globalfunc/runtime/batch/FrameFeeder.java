@@ -9,7 +9,10 @@ import io.globalfunc.core.worker.WorkerPool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,7 +30,16 @@ final class FrameFeeder {
   private final int slots;
   private final boolean background;
   private final Deque<Item> waiting = new ArrayDeque<>();
+
+  /** Items in {@link #waiting} per function ({@link FunctionRef#callName}), for the backlog. */
+  private final Map<String, Integer> waitingPerFunction = new HashMap<>();
+
   private int running;
+
+  /** The function and size of the last {@link #run}: what the next task is taken to be like. */
+  private String lastFunction;
+
+  private int lastSize;
 
   FrameFeeder(WorkerPool pool, ChunkSizer sizer, int slots, boolean background) {
     this.pool = pool;
@@ -82,6 +94,9 @@ final class FrameFeeder {
       for (int i = 0; i < items.size(); i++) {
         waiting.addLast(new Item(g, i, items.get(i), false));
       }
+      counted(ref, items.size());
+      lastFunction = ref.callName();
+      lastSize = items.size();
     }
     pump();
     return g;
@@ -92,7 +107,7 @@ final class FrameFeeder {
       List<Item> frame;
       synchronized (this) {
         while (!waiting.isEmpty() && waiting.peekFirst().group().cancelled) {
-          waiting.pollFirst();
+          counted(waiting.pollFirst().group().ref, -1);
         }
         if (running >= slots || waiting.isEmpty()) {
           return;
@@ -114,6 +129,7 @@ final class FrameFeeder {
     List<Item> frame = new ArrayList<>();
     frame.add(first);
     if (first.alone()) {
+      counted(first.group().ref, -1);
       return frame;
     }
     int size = sizer.size(first.group().ref.callName(), queued, slots, background);
@@ -124,6 +140,7 @@ final class FrameFeeder {
         && waiting.peekFirst().group().ref.equals(first.group().ref)) {
       frame.add(waiting.pollFirst());
     }
+    counted(first.group().ref, -frame.size());
     return frame;
   }
 
@@ -171,8 +188,39 @@ final class FrameFeeder {
       for (int k = again.size() - 1; k >= 0; k--) {
         waiting.addFirst(again.get(k));
       }
+      if (!again.isEmpty()) {
+        counted(again.get(0).group().ref, again.size());
+      }
     }
     pump();
+  }
+
+  /**
+   * What this feeder holds: the items waiting, the frames running, and how long the waiting items
+   * of measured functions should take ({@link ReadAhead}).
+   */
+  synchronized ReadAhead.Backlog backlog() {
+    long nanos = 0;
+    boolean unknown = false;
+    for (Map.Entry<String, Integer> e : waitingPerFunction.entrySet()) {
+      OptionalDouble perItem = sizer.nanosPerItem(e.getKey());
+      if (perItem.isPresent()) {
+        nanos += (long) (perItem.getAsDouble() * e.getValue());
+      } else {
+        unknown = true;
+      }
+    }
+    long task = 0;
+    if (lastFunction != null) {
+      OptionalDouble perItem = sizer.nanosPerItem(lastFunction);
+      unknown |= perItem.isEmpty();
+      task = (long) (perItem.orElse(0) * lastSize);
+    }
+    return new ReadAhead.Backlog(waiting.size(), running, nanos, unknown, task);
+  }
+
+  private void counted(FunctionRef ref, int delta) {
+    waitingPerFunction.merge(ref.callName(), delta, (a, b) -> a + b == 0 ? null : a + b);
   }
 
   private static CallOutcome unencodable() {

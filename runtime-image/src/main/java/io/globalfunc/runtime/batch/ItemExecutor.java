@@ -54,4 +54,12 @@ interface ItemExecutor {
 
   /** Stream tasks the consumer may hold at once (read ahead of running them). */
   int tasksAtOnce();
+
+  /**
+   * Of {@code free} permits, how many tasks to read now; every one unless the executor knows what
+   * it holds ({@link ReadAhead}).
+   */
+  default int tasksToRead(int free) {
+    return free;
+  }
 }

@@ -117,6 +117,18 @@ final class PoolExecutor implements ItemExecutor {
   }
 
   @Override
+  public int tasksToRead(int free) {
+    WorkerPool pool = library.pool();
+    ReadAhead.Backlog held = ReadAhead.Backlog.IDLE;
+    synchronized (this) {
+      for (FrameFeeder f : feeders.values()) {
+        held = held.plus(f.backlog());
+      }
+    }
+    return ReadAhead.tasks(free, held, pool == null ? 1 : pool.config().maxBackground());
+  }
+
+  @Override
   public int tasksAtOnce() {
     return Math.max(1, library.pool().config().maxBackground()) * PREFETCH_PER_WORKER;
   }
