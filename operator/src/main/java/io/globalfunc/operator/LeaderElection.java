@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -51,6 +52,7 @@ public class LeaderElection {
 
   private volatile boolean stopping;
   private volatile boolean lost;
+  private final AtomicBoolean exiting = new AtomicBoolean();
 
   @Inject ApiServer apiServer;
 
@@ -100,7 +102,7 @@ public class LeaderElection {
       return;
     }
     lost = true;
-    if (!apiServer.reachable()) {
+    if (!apiServer.answersNow()) {
       LOG.warnf(
           "lost lease %s as %s while the API server is unreachable; writing nothing to Kubernetes"
               + " and keeping worker endpoints registered until it answers, then exiting to"
@@ -108,7 +110,6 @@ public class LeaderElection {
           leaseName, identity());
       return;
     }
-    LOG.errorf("lost lease %s as %s; exiting to restart as a standby", leaseName, identity());
     exit();
   }
 
@@ -120,12 +121,15 @@ public class LeaderElection {
   /** The API server answers again: a replica that lost the Lease meanwhile exits now. */
   public void apiServerBack() {
     if (lost && !stopping) {
-      LOG.errorf("lost lease %s as %s; exiting to restart as a standby", leaseName, identity());
       exit();
     }
   }
 
-  private static void exit() {
+  private void exit() {
+    if (!exiting.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.errorf("lost lease %s as %s; exiting to restart as a standby", leaseName, identity());
     // From another thread: the caller's thread must not wait for the shutdown it starts.
     Thread exit = new Thread(() -> System.exit(1), "gf-lost-lease");
     exit.start();

@@ -150,8 +150,13 @@ public class ApiServer {
     }
   }
 
+  /** Asks the server now (at most the check's timeout), rather than trusting the last check. */
+  public boolean answersNow() {
+    return check();
+  }
+
   /** One check; logs a change of state (the first check is {@link #awaitAtStart}'s to tell). */
-  private boolean check() {
+  private synchronized boolean check() {
     Optional<String> problem = ask();
     boolean now = problem.isEmpty();
     State before = state.get();

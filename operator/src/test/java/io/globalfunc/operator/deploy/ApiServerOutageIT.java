@@ -203,6 +203,53 @@ class ApiServerOutageIT {
   }
 
   /**
+   * With leader election (the chart's default) the outage outlasts the renew deadline: the leader
+   * loses its Lease, keeps the endpoints registered (writing nothing to Kubernetes), exits 1 once
+   * the server answers, and its restart (what Kubernetes would do) leads and reconciles again.
+   */
+  @Test
+  @Order(3)
+  void aLeaderThatLostItsLeaseToTheOutageKeepsTheRegistryAndRestartsWhenTheServerIsBack()
+      throws Exception {
+    Map<String, String> elected = new java.util.HashMap<>(SETTINGS);
+    elected.putAll(
+        Map.of(
+            "GF_OPERATOR_LEADER_ELECTION_ENABLED", "true",
+            "GF_OPERATOR_LEADER_ELECTION_NAMESPACE", ns,
+            "GF_OPERATOR_LEADER_ELECTION_LEASE_NAME", "gf-apidown",
+            "GF_OPERATOR_LEADER_ELECTION_LEASE_DURATION", "6s",
+            "GF_OPERATOR_LEADER_ELECTION_RENEW_DEADLINE", "4s",
+            "GF_OPERATOR_LEADER_ELECTION_RETRY_PERIOD", "1s"));
+    List<String> pods = registeredPods();
+    assertThat(pods).hasSize(2);
+    try (OperatorProcess leader = OperatorProcess.start(kube, redis.uri(), ns, elected)) {
+      await().atMost(LONG).until(() -> leader.log().contains("leading as"));
+      await().atMost(LONG).until(() -> leader.health("ready").up());
+      kube.killApiServer();
+      long down = System.nanoTime();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> leader.log().contains("while the API server is unreachable"));
+      while (System.nanoTime() - down < OUTAGE.toNanos()) {
+        assertThat(leader.alive()).isTrue();
+        assertThat(registeredPods()).isEqualTo(pods);
+        Thread.sleep(1000);
+      }
+      kube.startApiServer();
+      assertThat(leader.exitWithin(Duration.ofSeconds(60))).contains(1);
+      assertThat(leader.log()).contains("exiting to restart as a standby");
+    }
+    try (OperatorProcess restarted = OperatorProcess.start(kube, redis.uri(), ns, elected)) {
+      await().atMost(LONG).until(() -> restarted.log().contains("leading as"));
+      await().atMost(LONG).until(() -> restarted.health("ready").up());
+      assertThat(registeredPods()).isEqualTo(pods);
+      GlobalFuncWorker worker =
+          awaitWorker(w -> Objects.equals(w.getStatus().getObservedGeneration(), generation(w)));
+      assertThat(Conditions.isTrue(worker.getStatus().getConditions(), Conditions.READY)).isTrue();
+    }
+  }
+
+  /**
    * The operator says once that the server is unreachable; a reconcile that was already past its
    * check may fail with a logged stack trace (the SDK's, once per reconcile in flight), but nothing
    * fails after that, and the outage's whole log stays short.
