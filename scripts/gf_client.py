@@ -22,10 +22,20 @@ def frame(kind, data):
     return kind + struct.pack(">I", len(data)) + data
 
 
+def caller_env():
+    """The environment sent: the caller's, plus GF_PROGRESS=1 when a fresh gf would draw progress
+    (its stdin and stdout a terminal, what Java's System.console() means), since the daemon has
+    no terminal to ask."""
+    env = dict(os.environb)
+    if b"GF_PROGRESS" not in env and os.isatty(0) and os.isatty(1):
+        env[b"GF_PROGRESS"] = b"1"
+    return env
+
+
 def request(args):
     parts = [frame(b"C", os.getcwdb())]
     parts += [frame(b"A", os.fsencode(a)) for a in args]
-    parts += [frame(b"E", k + b"=" + v) for k, v in os.environb.items()]
+    parts += [frame(b"E", k + b"=" + v) for k, v in caller_env().items()]
     parts.append(frame(b"R", b""))
     return b"".join(parts)
 

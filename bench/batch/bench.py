@@ -24,6 +24,10 @@ every build, and prints a row per build. Runtimes run with runtime-image/Dockerf
 JAVA_OPTS_APPEND, as the image starts them.
 Celery is pip-installed into ~/.cache/globalfunc/bench-venv (requirements.txt).
 
+`gf map --redis` runs as a user's does: the first gf command of the bench starts a gf daemon (in
+the bench's own folder) and later maps run in it (its CPU is printed as gf_daemon; the fresh row's
+map runs in a fresh JVM); `--no-daemon` runs every map in a fresh JVM.
+
 Agent (`--agent`): the same two batches on one runtime that consumes the stream itself (the
 baseline) and on one worker-pod pair, a runtime without Redis plus a batch agent
 (GF_BATCH_AGENT=true, the Redis URI from GF_REDIS_URI_FILE) running each task on it over HTTP;
@@ -166,14 +170,50 @@ def start_runtime(work, lib, redis_uri, workers, jar=JAR, java_opts=(), **extra)
     return p, port
 
 
+# gf map --redis runs in the user's gf daemon (a warm JVM bin/gf starts on the first gf command),
+# as a user's would; --no-daemon runs every map in a fresh JVM (GF_DAEMON=0).
+USE_DAEMON = True
+
+
+def daemon_folder(work):
+    return os.path.join(work, "daemon")
+
+
 def gf_map(work, fn, src, dst, redis_uri):
+    env = dict(os.environ, GF_HOME=os.path.join(work, "gfhome"), GF_DAEMON_DIR=daemon_folder(work))
+    env["GF_DAEMON"] = "1" if USE_DAEMON else "0"
     subprocess.run(
         [GF, "map", fn, "--input", src, "--output", dst, "--redis", redis_uri, "--branch", "local"],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=dict(os.environ, GF_HOME=os.path.join(work, "gfhome")),
+        env=env,
     )
+
+
+def daemon_pids(work):
+    """The gf daemons of this bench (their socket is in its daemon folder)."""
+    folder = daemon_folder(work).encode()
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % name, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"io.globalfunc.cli.GfDaemon" in argv and any(a.startswith(folder) for a in argv):
+            pids.append(int(name))
+    return pids
+
+
+def stop_daemons(work):
+    for pid in daemon_pids(work):
+        try:
+            os.kill(pid, 15)
+        except OSError:
+            pass
 
 
 def main():
@@ -198,7 +238,14 @@ def main():
         help="--peers: adds run through all three first, timed as the fresh services' figure"
         " (0: none)",
     )
+    ap.add_argument(
+        "--no-daemon",
+        action="store_true",
+        help="run every gf map in a fresh JVM (GF_DAEMON=0) instead of the gf daemon",
+    )
     args = ap.parse_args()
+    global USE_DAEMON
+    USE_DAEMON = not args.no_daemon
     build_jars()
     if args.peers:
         peers(
@@ -292,6 +339,7 @@ def agent(args):
             rows[mode] = run_batches(work, redis_uri, small_in, sleepy_in, args, mode)
             stop(started)
     finally:
+        stop_daemons(work)
         redis.terminate()
         shutil.rmtree(work, ignore_errors=True)
     print(
@@ -332,6 +380,7 @@ def scaling(args):
             rows.append((n, run_batches(work, redis_uri, small_in, sleepy_in, args, str(n))))
             stop([p for p, _ in runtimes])
     finally:
+        stop_daemons(work)
         redis.terminate()
         shutil.rmtree(work, ignore_errors=True)
 
@@ -405,11 +454,12 @@ def tree_cpu(pid):
 
 
 class CpuMeter:
-    """CPU seconds each named process tree (and this script's finished children) spent between
-    start() and stop()."""
+    """CPU seconds each named process tree (and this script's finished children, and the gf
+    daemons of `daemons`, the bench's work folder) spent between start() and stop()."""
 
-    def __init__(self, **pids):
+    def __init__(self, daemons=None, **pids):
         self.pids = pids
+        self.daemons = daemons
 
     def _now(self):
         own = os.times()
@@ -418,6 +468,8 @@ class CpuMeter:
             now[name] = _stat(pid)[1]
             now[name + "_children"] = tree_cpu(pid) - now[name]
         now["client"] = own.children_user + own.children_system
+        if self.daemons:
+            now["gf_daemon"] = sum(_stat(pid)[1] for pid in daemon_pids(self.daemons))
         return now
 
     def start(self):
@@ -483,13 +535,15 @@ def run_case(label, fn, n, src, out, procs, redis, worker, runtimes, celery_map,
     assert results(out + ".celery", False) == expected, "celery differs"
     rows = []
     for name, runtime, redis_uri in runtimes:
-        meter = CpuMeter(redis=redis.pid, runtime=runtime.pid)
+        meter = CpuMeter(daemons=work, redis=redis.pid, runtime=runtime.pid)
         meter.start()
         start = time.time()
         gf_map(work, "Base." + fn, src, out + "." + name, redis_uri)
         t_gf = time.time() - start
         print(
-            "  %s CPU s (runtime: JVM, its children: Python workers; client: gf map): " % name
+            "  %s CPU s (runtime: JVM, its children: Python workers; client: bin/gf, and gf map"
+            " when it ran fresh; gf_daemon: gf map in the daemon): "
+            % name
             + cpu_text(meter.stop()),
             flush=True,
         )
@@ -563,6 +617,7 @@ def peers(cases, procs_list, warm, builds):
                 for _, p, _ in runtimes:
                     p.wait(timeout=60)
     finally:
+        stop_daemons(work)
         redis.terminate()
         shutil.rmtree(work, ignore_errors=True)
     print(

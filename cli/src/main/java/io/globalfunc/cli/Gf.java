@@ -134,6 +134,9 @@ public final class Gf implements Runnable {
     return switch (commandName(args)) {
       case "", "branch", "list", "search", "describe", "help" -> true;
       case "call" -> Arrays.stream(args).anyMatch(a -> a.equals("--url") || a.startsWith("--url="));
+      // A durable batch is mostly waiting on Redis; a warm JVM spares it start-up and the JIT.
+      case "map" ->
+          Arrays.stream(args).anyMatch(a -> a.equals("--redis") || a.startsWith("--redis="));
       default -> false;
     };
   }

@@ -54,6 +54,15 @@ abstract class GfCommand implements Callable<Integer> {
     return python != null ? python : "python3";
   }
 
+  /**
+   * A progress bar on stderr: drawn when gf's stdin and stdout are a terminal (a daemon's client
+   * says so with {@code GF_PROGRESS=1}) or {@code GF_PROGRESS=1} asks for it.
+   */
+  ProgressBar progressBar(String label) {
+    return new ProgressBar(
+        err(), label, System.console() != null || "1".equals(env("GF_PROGRESS")));
+  }
+
   Workspace workspace() {
     return Workspace.find(gf.cwd(), env("GF_LIBRARY"));
   }

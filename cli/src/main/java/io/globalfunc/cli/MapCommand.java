@@ -114,8 +114,15 @@ final class MapCommand extends GfCommand {
    */
   record Input(List<byte[]> items, int[] itemLine, String[] lineProblem) {}
 
+  /** {@link #input} and {@link #output} from the caller's folder (a daemon has its own). */
+  private Path inFile;
+
+  private Path outFile;
+
   @Override
   public Integer call() throws Exception {
+    inFile = gf.cwd().resolve(input);
+    outFile = gf.cwd().resolve(output);
     if ((url == null) == (redis == null)) {
       throw usage("give exactly one of --url URL or --redis URI");
     }
@@ -126,7 +133,7 @@ final class MapCommand extends GfCommand {
     if (ref == null) {
       throw usage("not a function name: " + function + " (expected Package.function)");
     }
-    if (!Files.isRegularFile(input)) {
+    if (!Files.isRegularFile(inFile)) {
       throw new GfException("no input file " + input);
     }
     // Redis is reached while the input is read: both take a good part of a second.
@@ -151,9 +158,9 @@ final class MapCommand extends GfCommand {
   private Integer run(FunctionRef ref, CompletableFuture<MapQueue> queue) throws Exception {
     Input in = read();
     int lines = in.lineProblem().length;
-    MapOutput.Existing existing = MapOutput.Existing.of(output);
+    MapOutput.Existing existing = MapOutput.Existing.of(outFile);
     int written = existing.lines();
-    MapState state = MapState.load(output, function, lines, written, err());
+    MapState state = MapState.load(outFile, function, lines, written, err());
     if (state == null && written > 0) {
       if (written == lines && existing.allEnvelopes()) {
         return summary(
@@ -167,17 +174,17 @@ final class MapCommand extends GfCommand {
     }
     // Probing the runtime first means a mistyped function leaves no state behind.
     HttpClient client = url != null ? probe(ref) : null;
-    ProgressBar bar = new ProgressBar(err(), "map " + function);
+    ProgressBar bar = progressBar("map " + function);
     long failed;
     try (OutputStream w =
         new BufferedOutputStream(
-            Files.newOutputStream(output, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+            Files.newOutputStream(outFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
             1 << 16)) {
       MapOutput writer = new MapOutput(w, in, written, existing.failed(), bar);
       writer.flushMalformed();
       if (url != null) {
         if (state == null) {
-          state = MapState.create(output, function, lines, null);
+          state = MapState.create(outFile, function, lines, null);
         }
         viaUrl(client, ref, in, writer);
       } else {
@@ -185,7 +192,7 @@ final class MapCommand extends GfCommand {
       }
       failed = writer.failed();
     }
-    MapState.delete(output);
+    MapState.delete(outFile);
     return summary(lines, "", failed);
   }
 
@@ -210,7 +217,7 @@ final class MapCommand extends GfCommand {
   }
 
   private Input read() throws IOException {
-    Slices raw = MapLines.split(Files.readAllBytes(input));
+    Slices raw = MapLines.split(Files.readAllBytes(inFile));
     int[] itemLine = new int[raw.size()];
     int items = 0;
     String[] problems = new String[raw.size()];
@@ -333,7 +340,8 @@ final class MapCommand extends GfCommand {
     String br = queue.branch();
     BatchStore store = queue.store();
     BatchProducer producer =
-        new BatchProducer(store, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        new BatchProducer(store, Duration.ofSeconds(1), Duration.ofSeconds(30))
+            .warnings(w -> err().println("gf: " + w));
     String batch = state == null ? null : state.batch();
     if (batch == null || store.status(batch).isEmpty() && writer.itemsDone() == 0) {
       List<String> served;
@@ -356,19 +364,22 @@ final class MapCommand extends GfCommand {
             "no function " + function + " is served on branch " + br + " in space " + sp);
       }
       batch = producer.submit(task(ref), in.items());
-      MapState.create(output, function, in.lineProblem().length, batch);
+      MapState.create(outFile, function, in.lineProblem().length, batch);
       err().println("gf: batch " + batch + " queued (" + in.items().size() + " items)");
     } else {
       err().println("gf: resuming batch " + batch + " at item " + writer.itemsDone());
     }
-    producer.await(
-        batch,
-        task(ref),
-        in.items(),
-        writer.itemsDone(),
-        provenance,
-        writer::item,
-        (d, t) -> writer.flush());
+    // Ctrl-C in a daemon's client: stop waiting (a fresh gf just dies); a rerun resumes.
+    try (Cancel.Registration r = gf.invocation.cancel().onCancel(producer::stop)) {
+      producer.await(
+          batch,
+          task(ref),
+          in.items(),
+          writer.itemsDone(),
+          provenance,
+          writer::item,
+          (d, t) -> writer.flush());
+    }
   }
 
   /** The name each task of a durable batch carries: {@code Package@ref.function} with --ref. */

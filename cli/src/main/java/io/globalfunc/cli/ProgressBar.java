@@ -4,8 +4,9 @@ import io.globalfunc.core.catalog.SaveListener;
 import java.io.PrintWriter;
 
 /**
- * A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal (so
- * logs and scripts get no carriage returns) unless {@code GF_PROGRESS=1}.
+ * A one-line progress bar on stderr, redrawn in place; silent unless {@code enabled} (gf on a
+ * terminal, or {@code GF_PROGRESS=1}: {@link GfCommand#progressBar}), so logs and scripts get no
+ * carriage returns.
  */
 final class ProgressBar implements SaveListener {
 
@@ -15,10 +16,10 @@ final class ProgressBar implements SaveListener {
   private final boolean enabled;
   private int lastPercent = -1;
 
-  ProgressBar(PrintWriter err, String label) {
+  ProgressBar(PrintWriter err, String label, boolean enabled) {
     this.err = err;
     this.label = label;
-    this.enabled = System.console() != null || "1".equals(System.getenv("GF_PROGRESS"));
+    this.enabled = enabled;
   }
 
   @Override

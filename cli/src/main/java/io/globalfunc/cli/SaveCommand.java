@@ -61,10 +61,7 @@ final class SaveCommand extends GfCommand {
           notes.addAll(WorkingTreeNotes.of(ws));
           report =
               catalog.saveRelease(
-                  repository,
-                  library,
-                  infos,
-                  json ? (d, t) -> {} : new ProgressBar(err(), "saving"));
+                  repository, library, infos, json ? (d, t) -> {} : progressBar("saving"));
         } else {
           Set<FunctionRef> refs = new LinkedHashSet<>();
           for (String n : names) {

@@ -20,6 +20,10 @@ class DaemonRoutingTest {
     assertThat(Gf.servedByDaemon("call", "Util.mean", "--url=http://x")).isTrue();
     assertThat(Gf.servedByDaemon("call", "Util.mean", "x=1")).isFalse(); // --local: Python
     assertThat(Gf.servedByDaemon("-C", "list", "save", "--all")).isFalse(); // -C's value
+    assertThat(Gf.servedByDaemon("map", "Util.mean", "--input", "i", "--redis", "redis://r"))
+        .isTrue(); // a durable batch: waiting on Redis
+    assertThat(Gf.servedByDaemon("map", "Util.mean", "--redis=redis://r")).isTrue();
+    assertThat(Gf.servedByDaemon("map", "Util.mean", "--url", "http://x")).isFalse();
     for (String fresh : new String[] {"save", "scan", "gen", "init", "commit", "map", "serve"}) {
       assertThat(Gf.servedByDaemon(fresh)).as(fresh).isFalse();
     }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.globalfunc.core.batch.BatchStore;
+import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.testing.RedisServer;
+import io.globalfunc.core.testing.RuntimeProcesses;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +161,28 @@ class GfDaemonIT {
     return number(status(socket), "(\\d+) commands served");
   }
 
+  /**
+   * bin/gf with {@code args}, with the daemon, as a terminal's foreground job: a build started in
+   * the background (nohup ... &) ignores SIGINT, and every process it starts inherits that, so
+   * Ctrl-C is made default again.
+   */
+  static Process startInTerminal(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    command.addAll(cmd(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+    pb.environment().put("GF_HOME", tmp.resolve("home").toString());
+    pb.environment().put("GF_DAEMON_DIR", daemons.toString());
+    pb.environment().remove("GF_DAEMON");
+    return pb.start();
+  }
+
+  /** Ctrl-C at the terminal: SIGINT to the daemon's client that bin/gf became. */
+  static void pressCtrlC(Process gf) throws Exception {
+    ProcessHandle client =
+        gf.toHandle().children().findFirst().orElseThrow(() -> new AssertionError("no client"));
+    new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor();
+  }
+
   static long number(String status, String regex) {
     Matcher m = Pattern.compile(regex).matcher(String.valueOf(status));
     assertThat(m.find()).as(status).isTrue();
@@ -249,24 +276,100 @@ class GfDaemonIT {
   }
 
   @Test
+  void aDurableMapRunsInTheDaemonFromTheCallersFolderAndWritesWhatAFreshGfWrites()
+      throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        RuntimeProcesses runtimes = new RuntimeProcesses()) {
+      runtimes.start(tmp, RuntimeProcesses.batchEnv(repo, redis.uri(), tmp.resolve("rt-work")));
+      StringBuilder items = new StringBuilder();
+      for (int i = 0; i < 3000; i++) {
+        items.append("{\"values\": [").append(i).append(", 1]}\n");
+      }
+      Files.writeString(repo.resolve("items.jsonl"), items.toString());
+      Path socket = warmDaemon();
+      long before = served(socket);
+      List<String> map = List.of("--input", "items.jsonl", "--redis", redis.uri());
+      GfProcess.Result warm = gf().exec(repo, mapCmd(map, "daemon.jsonl"));
+      assertThat(warm.exit()).as(warm.toString()).isZero();
+      assertThat(warm.out()).isEqualTo("3000 results in daemon.jsonl\n");
+      assertThat(served(socket)).isEqualTo(before + 1); // it ran in the daemon
+      GfProcess.Result fresh = gf().env("GF_DAEMON", "0").exec(repo, mapCmd(map, "fresh.jsonl"));
+      assertThat(fresh.exit()).as(fresh.toString()).isZero();
+      List<String> got = Files.readAllLines(repo.resolve("daemon.jsonl"));
+      assertThat(got).hasSize(3000).isEqualTo(Files.readAllLines(repo.resolve("fresh.jsonl")));
+      assertThat(got.get(2999)).isEqualTo("{\"ok\":true,\"result\":1500.0}");
+    }
+  }
+
+  private static List<String> mapCmd(List<String> common, String output) {
+    List<String> args = new ArrayList<>(List.of("map", "Util.mean", "--output", output));
+    args.addAll(common); // the release's branch: the folder's (master)
+    return cmd(args.toArray(String[]::new));
+  }
+
+  @Test
+  void ctrlCStopsADurableMapInTheDaemonAndARerunResumesIt() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        BatchStore store =
+            BatchStore.connect(null, redis.uri(), new BatchKeys("sp_Idle", "local"))) {
+      // A release that says it serves Util.mean but runs nothing: the map waits for results.
+      store.announce(Set.of("Util.mean"), Duration.ofMinutes(5));
+      Files.writeString(repo.resolve("idle.jsonl"), "{\"values\": [1]}\n{\"values\": [3]}\n");
+      Path socket = warmDaemon();
+      String[] idleMap = {
+        "map",
+        "Util.mean",
+        "--input",
+        "idle.jsonl",
+        "--output",
+        "idle.out",
+        "--redis",
+        redis.uri(),
+        "--space",
+        "sp_Idle",
+        "--branch",
+        "local"
+      };
+      Process p = startInTerminal(idleMap);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (store.queued() == 0 && System.nanoTime() < deadline) {
+        GfDaemon.sleep(Duration.ofMillis(50));
+      }
+      assertThat(store.queued()).as("the batch was queued").isPositive();
+      assertThat(number(status(socket), "(\\d+) running")).isEqualTo(1);
+      pressCtrlC(p);
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(130);
+      deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (number(status(socket), "(\\d+) running") > 0 && System.nanoTime() < deadline) {
+        GfDaemon.sleep(Duration.ofMillis(50));
+      }
+      assertThat(number(status(socket), "(\\d+) running")).as("the wait stopped").isZero();
+      // Only the wait stopped: the batch is still queued, and a rerun resumes it.
+      assertThat(store.queued()).isPositive();
+      Path log = tmp.resolve("resume.log");
+      Process rerun = gf().env("GF_DAEMON", "0").start(repo, log, idleMap);
+      try {
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.readString(log).contains("resuming batch") && System.nanoTime() < deadline) {
+          GfDaemon.sleep(Duration.ofMillis(100));
+        }
+        assertThat(Files.readString(log)).contains("gf: resuming batch");
+      } finally {
+        rerun.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  @Test
   void ctrlCCancelsTheCommandInTheDaemon() throws Exception {
     Path socket = warmDaemon();
-    // As a terminal's foreground job: a build started in the background (nohup ... &) ignores
-    // SIGINT, and every process it starts inherits that, so Ctrl-C must be made default again.
-    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
-    command.addAll(cmd("call", "Util.mean", "values:=[1]", "note=slow", "--url", url));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
-    pb.environment().put("GF_HOME", tmp.resolve("home").toString());
-    pb.environment().put("GF_DAEMON_DIR", daemons.toString());
-    pb.environment().remove("GF_DAEMON");
-    Process p = pb.start();
+    Process p = startInTerminal("call", "Util.mean", "values:=[1]", "note=slow", "--url", url);
     assertThat(slowCallArrived.await(60, TimeUnit.SECONDS)).isTrue();
     // A slow call meanwhile does not hold up others.
     assertThat(gf().exec(repo, cmd("branch")).out()).isEqualTo("master\n");
     assertThat(number(status(socket), "(\\d+) running")).isEqualTo(1);
-    ProcessHandle client =
-        p.toHandle().children().findFirst().orElseThrow(() -> new AssertionError("no client"));
-    new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor();
+    pressCtrlC(p);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(130);
     // The request was aborted in the daemon well before the runtime's 20 s answer.

@@ -4,6 +4,8 @@ import io.globalfunc.core.naming.BatchKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +27,8 @@ public final class BatchProducer {
   private final BatchStore store;
   private final Duration poll;
   private final Duration stall;
+  private volatile Consumer<String> warnings = LOG::warn;
+  private volatile boolean stopped;
 
   /**
    * Receives results in input order: each envelope's bytes, as asked (with or without provenance).
@@ -47,6 +51,20 @@ public final class BatchProducer {
     this.store = store;
     this.poll = poll;
     this.stall = stall;
+  }
+
+  /** Sends what goes wrong on the way (Redis away, items lost) to {@code w}, not the log. */
+  public BatchProducer warnings(Consumer<String> w) {
+    this.warnings = w;
+    return this;
+  }
+
+  /**
+   * Makes a running {@link #await} give up within about {@code poll}, with a {@link
+   * CancellationException}; the batch goes on, and can be awaited again.
+   */
+  public void stop() {
+    stopped = true;
   }
 
   /**
@@ -105,6 +123,7 @@ public final class BatchProducer {
     int total = items.size();
     long lastProgress = System.nanoTime();
     while (delivered < total) {
+      stopIfAsked();
       // Whole results hashes: each is read with one HGETALL.
       int windowEnd =
           Math.min(
@@ -113,7 +132,7 @@ public final class BatchProducer {
       try {
         results = store.resultBytes(id, delivered, windowEnd - delivered, provenance);
       } catch (BatchStoreException e) {
-        LOG.warnf("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
+        warn("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
         sleep(poll.multipliedBy(5));
         continue;
       }
@@ -134,14 +153,14 @@ public final class BatchProducer {
         try {
           resendLost(id, function, items, delivered);
         } catch (BatchStoreException e) {
-          LOG.warnf("Redis unavailable while checking batch %s: %s", id, e.getMessage());
+          warn("Redis unavailable while checking batch %s: %s", id, e.getMessage());
         }
         lastProgress = System.nanoTime();
       }
       try {
         store.awaitProgress(id, poll);
       } catch (BatchStoreException e) {
-        LOG.warnf("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
+        warn("Redis unavailable while waiting for batch %s: %s", id, e.getMessage());
         sleep(poll);
       }
     }
@@ -171,14 +190,29 @@ public final class BatchProducer {
     if (count == 0) {
       return;
     }
-    LOG.warnf("batch %s: %d items were lost by Redis; sending them again", id, count);
+    warn("batch %s: %d items were lost by Redis; sending them again", id, count);
     if (batchLost) {
       store.create(id, function, total);
     }
     queue(id, function, items, delivered, missing);
   }
 
-  private static void sleep(Duration d) throws InterruptedException {
-    Thread.sleep(d.toMillis());
+  private void warn(String format, Object... args) {
+    warnings.accept(String.format(format, args));
+  }
+
+  private void stopIfAsked() {
+    if (stopped) {
+      throw new CancellationException("stopped");
+    }
+  }
+
+  /** Sleeps {@code d}, in steps that notice {@link #stop}. */
+  private void sleep(Duration d) throws InterruptedException {
+    long end = System.nanoTime() + d.toNanos();
+    for (long left = d.toNanos(); left > 0; left = end - System.nanoTime()) {
+      stopIfAsked();
+      Thread.sleep(Math.max(1, Math.min(100, left / 1_000_000)));
+    }
   }
 }
