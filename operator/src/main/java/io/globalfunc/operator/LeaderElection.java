@@ -4,11 +4,14 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.globalfunc.operator.common.ApiServer;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -17,7 +20,10 @@ import org.jboss.logging.Logger;
  * SDK's own election): every replica starts its informers, only the Lease holder reconciles. A
  * replica that stops gracefully hands the Lease back, so the standby takes over at its next retry
  * instead of waiting for the Lease to expire; a crashed one is replaced once it expires; one that
- * lost the Lease while running exits.
+ * lost the Lease while running exits: at once when the API server answers (another replica may
+ * lead), or, when it lost the Lease because the server is unreachable, as soon as the server
+ * answers again; until then it writes nothing to Kubernetes and keeps the endpoint registry fresh
+ * from its caches, so an outage longer than the endpoints' TTL does not empty the registry.
  */
 @ApplicationScoped
 public class LeaderElection {
@@ -45,6 +51,10 @@ public class LeaderElection {
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
 
   private volatile boolean stopping;
+  private volatile boolean lost;
+  private final AtomicBoolean exiting = new AtomicBoolean();
+
+  @Inject ApiServer apiServer;
 
   @ConfigProperty(name = "gf.operator.leader-election.lease-duration", defaultValue = "15s")
   Duration leaseDuration;
@@ -91,8 +101,36 @@ public class LeaderElection {
     if (stopping) {
       return;
     }
+    lost = true;
+    if (!apiServer.answersNow()) {
+      LOG.warnf(
+          "lost lease %s as %s while the API server is unreachable; writing nothing to Kubernetes"
+              + " and keeping worker endpoints registered until it answers, then exiting to"
+              + " restart as a standby",
+          leaseName, identity());
+      return;
+    }
+    exit();
+  }
+
+  /** True once this replica lost the Lease: it must write nothing more to Kubernetes. */
+  public boolean lost() {
+    return lost;
+  }
+
+  /** The API server answers again: a replica that lost the Lease meanwhile exits now. */
+  public void apiServerBack() {
+    if (lost && !stopping) {
+      exit();
+    }
+  }
+
+  private void exit() {
+    if (!exiting.compareAndSet(false, true)) {
+      return;
+    }
     LOG.errorf("lost lease %s as %s; exiting to restart as a standby", leaseName, identity());
-    // From another thread: the elector's thread must not wait for the shutdown it starts.
+    // From another thread: the caller's thread must not wait for the shutdown it starts.
     Thread exit = new Thread(() -> System.exit(1), "gf-lost-lease");
     exit.start();
   }

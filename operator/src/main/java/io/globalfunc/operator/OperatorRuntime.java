@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.globalfunc.core.introspect.PythonIntrospector;
 import io.globalfunc.core.library.GitLibraryReader;
+import io.globalfunc.operator.common.ApiServer;
 import io.globalfunc.operator.common.EventRecorder;
 import io.globalfunc.operator.endpoints.EndpointRegistry;
 import io.globalfunc.operator.release.FunctionReleaseReconciler;
@@ -13,6 +14,7 @@ import io.globalfunc.operator.worker.GlobalFuncWorkerReconciler;
 import io.globalfunc.operator.worker.PortAllocator;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -39,11 +41,18 @@ import org.jboss.logging.Logger;
 public class OperatorRuntime {
 
   private static final Logger LOG = Logger.getLogger(OperatorRuntime.class);
+  private static final GenericRetry RETRY =
+      new GenericRetry()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setIntervalMultiplier(2)
+          .setMaxInterval(Duration.ofMinutes(1).toMillis())
+          .withoutMaxAttempts();
 
   @Inject KubernetesClient client;
   @Inject EndpointRegistry registry;
   @Inject Instance<ReleaseCatalog> catalog;
   @Inject LeaderElection election;
+  @Inject ApiServer apiServer;
 
   @ConfigProperty(name = "gf.operator.enabled", defaultValue = "true")
   boolean enabled;
@@ -83,7 +92,8 @@ public class OperatorRuntime {
   String batchRedisSecretKey;
 
   private final PortAllocator ports = new PortAllocator();
-  private Operator operator;
+  private volatile Operator operator;
+  private volatile boolean starting = true;
 
   void start(@Observes StartupEvent event) {
     if (crdsOnly) {
@@ -94,6 +104,10 @@ public class OperatorRuntime {
       LOG.info("operator disabled (gf.operator.enabled=false)");
       return;
     }
+    if (!apiServerAnswers()) {
+      return;
+    }
+    apiServer.watch(election::apiServerBack);
     if (applyCrds) {
       applyCrds();
     }
@@ -118,8 +132,9 @@ public class OperatorRuntime {
             new PythonIntrospector(python),
             catalogEnabled ? Optional.of(catalog.get()) : Optional.empty(),
             events,
-            gitCache),
-        namespaces(watched));
+            gitCache,
+            this::mayWrite),
+        controller(watched));
     operator.register(
         new GlobalFuncWorkerReconciler(
             client,
@@ -130,9 +145,11 @@ public class OperatorRuntime {
             batchRedisSecret
                 .filter(s -> !s.isBlank())
                 .map(s -> new RedisSecret(s, batchRedisSecretKey))
-                .orElse(null)),
-        namespaces(watched));
+                .orElse(null),
+            this::mayWrite),
+        controller(watched));
     operator.start();
+    starting = false;
     LOG.infof(
         "GlobalFunc operator started as %s, watching %s",
         election.configuration().isPresent() ? election.identity() : "the only replica",
@@ -153,6 +170,47 @@ public class OperatorRuntime {
     return Optional.ofNullable(operator);
   }
 
+  /** True while an enabled operator has not started yet (it may be waiting for the server). */
+  public boolean starting() {
+    return enabled && !crdsOnly && starting && operator == null;
+  }
+
+  /**
+   * Reconcilers write to Kubernetes only while the API server answers and this replica has not lost
+   * its Lease; otherwise they keep the endpoint registry fresh from their caches.
+   */
+  private boolean mayWrite() {
+    return apiServer.reachable() && !election.lost();
+  }
+
+  /** The API server this operator talks to, for health checks. */
+  public ApiServer apiServer() {
+    return apiServer;
+  }
+
+  /**
+   * Waits (bounded) for the API server; when it never answered, says so in one line and exits
+   * non-zero, so Kubernetes restarts the operator (with back-off) instead of it hanging unready.
+   */
+  private boolean apiServerAnswers() {
+    try {
+      if (apiServer.awaitAtStart()) {
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.errorf(
+        "Kubernetes API server %s unreachable for %d s (%s); exiting so Kubernetes restarts the"
+            + " operator",
+        apiServer.url(),
+        apiServer.startupWait().toSeconds(),
+        apiServer.state().map(ApiServer.State::problem).orElse("no answer"));
+    starting = false;
+    Quarkus.asyncExit(1);
+    return false;
+  }
+
   /** The port allocator shared by all workers. */
   public PortAllocator ports() {
     return ports;
@@ -165,9 +223,16 @@ public class OperatorRuntime {
         .collect(Collectors.toSet());
   }
 
+  /**
+   * Namespaces, and a retry that never gives up: the SDK's default stops after 5 attempts (about 26
+   * s) and then waits its 10 h maximum interval, so a resource whose reconcile failed through an
+   * outage would not be reconciled again (nor its Git branch polled) until something changed it.
+   * Like controller-runtime's, back-off is capped (1 min) instead.
+   */
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
-      Consumer<ControllerConfigurationOverrider<R>> namespaces(Set<String> watched) {
+      Consumer<ControllerConfigurationOverrider<R>> controller(Set<String> watched) {
     return o -> {
+      o.withRetry(RETRY);
       if (watched.isEmpty()) {
         o.watchingAllNamespaces();
       } else {

@@ -5,6 +5,7 @@ import io.globalfunc.core.catalog.RepositoryClaim;
 import io.globalfunc.core.introspect.PythonIntrospector;
 import io.globalfunc.core.library.GitLibraryReader;
 import io.globalfunc.core.library.LibraryException;
+import io.globalfunc.operator.common.ApiServer;
 import io.globalfunc.operator.common.EventRecorder;
 import io.globalfunc.operator.common.Reason;
 import io.globalfunc.operator.common.StatusPatch;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -32,9 +34,13 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
   private static final Logger LOG = Logger.getLogger(FunctionReleaseReconciler.class);
   private static final Duration DEFAULT_POLL = Duration.ofMinutes(5);
 
+  /** How soon a reconcile paused by an API server outage runs again. */
+  private static final Duration PAUSED = Duration.ofSeconds(5);
+
   private final ReleaseSource source;
   private final Optional<ReleaseCatalog> catalog;
   private final EventRecorder events;
+  private final BooleanSupplier mayWrite;
 
   public FunctionReleaseReconciler(
       KubernetesClient client,
@@ -42,15 +48,22 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
       PythonIntrospector introspector,
       Optional<ReleaseCatalog> catalog,
       EventRecorder events,
-      Path cacheRoot) {
+      Path cacheRoot,
+      BooleanSupplier mayWrite) {
     this.source = new ReleaseSource(client, git, introspector, cacheRoot);
     this.catalog = catalog;
     this.events = events;
+    this.mayWrite = mayWrite;
   }
 
   @Override
   public UpdateControl<FunctionRelease> reconcile(
       FunctionRelease release, Context<FunctionRelease> context) {
+    if (!mayWrite.getAsBoolean()) {
+      // The API server is unreachable: a commit found now could not be recorded, and cataloguing
+      // it ahead of the status would serve a commit no worker was told about. Poll once it is back.
+      return UpdateControl.<FunctionRelease>noUpdate().rescheduleAfter(PAUSED);
+    }
     Long generation = release.getMetadata().getGeneration();
     ReleaseStatusAggregator status =
         new ReleaseStatusAggregator(
@@ -81,8 +94,10 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
     } catch (ReleaseSource.MissingSecretException | GitSecrets.UnusableSecretException e) {
       failed(release, status, Reason.SECRET_NOT_FOUND, e.getMessage());
     } catch (RuntimeException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw e; // the operator is stopping: this is no verdict on the release
+      if (Thread.currentThread().isInterrupted() || ApiServer.unreachable(e)) {
+        // The operator is stopping, or a Secret could not be read from an unreachable API
+        // server: no verdict on the release; the SDK retries.
+        throw e;
       }
       // Introspection (python) or an unexpected I/O problem: reported, retried, never rethrown.
       LOG.warnf("release %s: %s", name(release), e.toString());

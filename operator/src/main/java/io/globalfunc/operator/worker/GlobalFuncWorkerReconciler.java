@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.globalfunc.operator.common.ApiServer;
 import io.globalfunc.operator.common.EventRecorder;
 import io.globalfunc.operator.common.Labels;
 import io.globalfunc.operator.common.Reason;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,6 +51,7 @@ public class GlobalFuncWorkerReconciler
   private static final Duration RELEASE_WAIT = Duration.ofSeconds(30);
   private static final Duration REDIS_RETRY = Duration.ofSeconds(5);
   private static final Duration POD_RETRY = Duration.ofSeconds(15);
+  private static final Duration PAUSED = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final PortAllocator ports;
@@ -58,6 +61,7 @@ public class GlobalFuncWorkerReconciler
   private final BatchAgentContainer.RedisSecret batchRedis;
   private final ReleaseTokens tokens;
   private final ReleaseSwitcher switcher;
+  private final BooleanSupplier mayWrite;
 
   private InformerEventSource<Pod, GlobalFuncWorker> podSource;
 
@@ -67,8 +71,10 @@ public class GlobalFuncWorkerReconciler
       EndpointRegistry registry,
       EventRecorder events,
       Duration resync,
-      BatchAgentContainer.RedisSecret batchRedis) {
+      BatchAgentContainer.RedisSecret batchRedis,
+      BooleanSupplier mayWrite) {
     this.client = client;
+    this.mayWrite = mayWrite;
     this.ports = ports;
     this.endpoints = new WorkerEndpoints(registry, events);
     this.events = events;
@@ -88,6 +94,35 @@ public class GlobalFuncWorkerReconciler
 
   @Override
   public UpdateControl<GlobalFuncWorker> reconcile(
+      GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {
+    if (!mayWrite.getAsBoolean()) {
+      return keepRegistered(worker, context);
+    }
+    try {
+      return reconcileWithServer(worker, context);
+    } catch (KubernetesClientException e) {
+      if (!ApiServer.unreachable(e)) {
+        throw e;
+      }
+      LOG.infof(
+          "worker %s: API server unreachable mid-reconcile: %s", name(worker), e.getMessage());
+      return keepRegistered(worker, context);
+    }
+  }
+
+  /** While the API server is unreachable: Redis kept equal to the cached pods, no status. */
+  private UpdateControl<GlobalFuncWorker> keepRegistered(
+      GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {
+    Map<Integer, Pod> pods = podsByPort(context.getSecondaryResources(Pod.class));
+    endpoints.keep(
+        worker,
+        observe(worker, pods),
+        pods.values(),
+        ReleaseView.of(context.getSecondaryResource(FunctionRelease.class).orElse(null)));
+    return UpdateControl.<GlobalFuncWorker>noUpdate().rescheduleAfter(min(resync, PAUSED));
+  }
+
+  private UpdateControl<GlobalFuncWorker> reconcileWithServer(
       GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {
     Map<Integer, Pod> pods = podsByPort(context.getSecondaryResources(Pod.class));
     WorkerStatusAggregator status = observe(worker, pods);
@@ -181,7 +216,7 @@ public class GlobalFuncWorkerReconciler
             spec.getReplicas(),
             from,
             to,
-            () -> seedPorts(context, ns));
+            () -> WorkerEventSources.heldPorts(podSource, context, ns));
     if (assignment.exhausted()) {
       events.warning(
           worker,
@@ -290,33 +325,6 @@ public class GlobalFuncWorkerReconciler
         .withName(pod.getMetadata().getName())
         .delete();
     events.normal(worker, removal.cause(), "deleting pod " + pod.getMetadata().getName());
-  }
-
-  /** What Kubernetes says is held in a namespace: live pods first, then workers' status.ports. */
-  private Map<Integer, String> seedPorts(Context<GlobalFuncWorker> context, String namespace) {
-    Map<Integer, String> seed = new HashMap<>();
-    podSource
-        .list(namespace)
-        .forEach(
-            pod -> {
-              Integer port = port(pod);
-              String owner = pod.getMetadata().getLabels().get(Labels.WORKER);
-              if (port != null && owner != null) {
-                seed.putIfAbsent(port, owner);
-              }
-            });
-    context
-        .getPrimaryCache()
-        .list(namespace)
-        .forEach(
-            w -> {
-              if (w.getStatus() != null && w.getStatus().getPorts() != null) {
-                w.getStatus()
-                    .getPorts()
-                    .forEach(p -> seed.putIfAbsent(p, w.getMetadata().getName()));
-              }
-            });
-    return seed;
   }
 
   private void ensureService(GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {

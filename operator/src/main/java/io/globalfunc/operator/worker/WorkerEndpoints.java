@@ -77,6 +77,22 @@ final class WorkerEndpoints {
     }
   }
 
+  /**
+   * While the API server is unreachable no Kubernetes write is possible, but the pods keep serving
+   * (kubelets keep them running), so their endpoints are refreshed from the informer cache, the
+   * last state Kubernetes reported: letting them expire would leave callers without endpoints over
+   * a control-plane outage. A worker whose release is not cached keeps what Redis holds.
+   */
+  void keep(
+      GlobalFuncWorker worker,
+      WorkerStatusAggregator status,
+      Collection<Pod> pods,
+      ReleaseView release) {
+    if (release != null) {
+      sync(worker, status, pods, release);
+    }
+  }
+
   /** Deregisters one pod; a failure is only logged, since the entry expires by itself (TTL). */
   void deregister(GlobalFuncWorker worker, String space, Pod pod) {
     if (space == null) {

@@ -5,18 +5,21 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.globalfunc.operator.common.Labels;
 import io.globalfunc.operator.release.FunctionRelease;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * What wakes a worker's reconcile: its pods and Service (by owner reference) and its
  * FunctionRelease (through an index of workers by release, so a moved commit wakes every worker
- * that serves it).
+ * that serves it), and what their caches say a namespace's ports are held by.
  */
 final class WorkerEventSources {
 
@@ -65,6 +68,36 @@ final class WorkerEventSources {
                         : Set.of(new ResourceID(release(w), w.getMetadata().getNamespace())))
             .build(),
         context);
+  }
+
+  /** What Kubernetes says is held in a namespace: live pods first, then workers' status.ports. */
+  static Map<Integer, String> heldPorts(
+      InformerEventSource<Pod, GlobalFuncWorker> podSource,
+      Context<GlobalFuncWorker> context,
+      String namespace) {
+    Map<Integer, String> seed = new HashMap<>();
+    podSource
+        .list(namespace)
+        .forEach(
+            pod -> {
+              Integer port = GlobalFuncWorkerReconciler.port(pod);
+              String owner = pod.getMetadata().getLabels().get(Labels.WORKER);
+              if (port != null && owner != null) {
+                seed.putIfAbsent(port, owner);
+              }
+            });
+    context
+        .getPrimaryCache()
+        .list(namespace)
+        .forEach(
+            w -> {
+              if (w.getStatus() != null && w.getStatus().getPorts() != null) {
+                w.getStatus()
+                    .getPorts()
+                    .forEach(p -> seed.putIfAbsent(p, w.getMetadata().getName()));
+              }
+            });
+    return seed;
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>

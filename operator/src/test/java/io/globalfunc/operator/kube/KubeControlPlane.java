@@ -64,6 +64,51 @@ public final class KubeControlPlane {
     return new KubeControlPlane(state, toolsBin());
   }
 
+  /**
+   * A control plane of its own for a test that breaks it (stops its API server), in its own state
+   * folder on its own free ports; the caller stops it with {@link #stopOwn}. Starting one takes
+   * about 10 s once the binaries are built.
+   */
+  public static KubeControlPlane startOwn(String hint) {
+    Path state = stateRoot().resolve(hint + "-" + ProcessHandle.current().pid()).toAbsolutePath();
+    deleteTree(state);
+    script(
+        "start",
+        Map.of(
+            "GF_KUBE_STATE",
+            state.toString(),
+            "WATCH_PID",
+            Long.toString(ProcessHandle.current().pid())),
+        START_TIMEOUT);
+    return new KubeControlPlane(state, toolsBin());
+  }
+
+  /** Stops a control plane from {@link #startOwn} and deletes its state. */
+  public void stopOwn() {
+    script("stop", Map.of("GF_KUBE_STATE", state.toString()), Duration.ofMinutes(1));
+    deleteTree(state);
+  }
+
+  /**
+   * Kills the API server (SIGKILL, as a crash or a lost node would; a SIGTERM makes it wait for its
+   * open watches) and waits until it is gone; etcd and the controller manager keep running, so
+   * every object survives.
+   */
+  public void killApiServer() {
+    long pid = Long.parseLong(read(state.resolve("run/kube-apiserver.pid")).strip());
+    ProcessHandle.of(pid)
+        .ifPresent(
+            p -> {
+              p.destroyForcibly();
+              p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+            });
+  }
+
+  /** Starts the API server again on the same port and certificates; returns once it is ready. */
+  public void startApiServer() {
+    script("start", Map.of("GF_KUBE_STATE", state.toString()), Duration.ofMinutes(3));
+  }
+
   /** The admin (system:masters) client configuration. */
   public Config config() {
     return config;
