@@ -8,6 +8,7 @@ import io.globalfunc.core.batch.BatchProducer;
 import io.globalfunc.core.batch.BatchStatus;
 import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.testing.BatchWatch;
 import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.core.testing.RuntimeProcesses;
 import io.globalfunc.core.testing.TestLibraries;
@@ -107,12 +108,7 @@ class BatchAgentIT {
       }
       String id = store.create("Util.nap", items.size());
       store.add(id, "Util.nap", 0, items, 4); // 24 tasks of 0.6 s; two pods of 8 permits each
-      int most = 0;
-      long end = System.nanoTime() + 2_500_000_000L;
-      while (System.nanoTime() < end) {
-        most = Math.max(most, store.pending(Duration.ZERO, 100).size());
-        Thread.sleep(50);
-      }
+      int most = BatchWatch.mostPending(store, Duration.ofMillis(2500));
       // About a second of tasks per pod (four at most), not the sixteen the permits allow.
       assertThat(most).isBetween(2, 10);
       long deadline = System.nanoTime() + 60_000_000_000L;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.BatchStatus;
 import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.naming.BatchKeys;
+import io.globalfunc.core.testing.BatchWatch;
 import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.core.testing.RuntimeProcesses;
 import io.globalfunc.core.testing.TestLibraries;
@@ -120,12 +121,7 @@ class BatchEdgesIT {
       }
       String id = store.create("Util.nap", items.size());
       store.add(id, "Util.nap", 0, items, 4); // 6 tasks of 0.6 s, fewer than the 8 permits
-      int most = 0;
-      long end = System.nanoTime() + 2_500_000_000L;
-      while (System.nanoTime() < end) {
-        most = Math.max(most, store.pending(Duration.ZERO, 100).size());
-        Thread.sleep(50);
-      }
+      int most = BatchWatch.mostPending(store, Duration.ofMillis(2500));
       // One worker: the task running, and about a second of tasks ahead; not all six at once.
       assertThat(most).isBetween(1, 4);
       JsonNode[] results = await(store, id, items.size());

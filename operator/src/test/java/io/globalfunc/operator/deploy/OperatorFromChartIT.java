@@ -15,6 +15,7 @@ import io.globalfunc.operator.kube.KubeControlPlaneExtension;
 import io.globalfunc.operator.kube.Tool;
 import io.globalfunc.operator.kube.node.Images;
 import io.globalfunc.operator.kube.node.LocalProcessNode;
+import io.globalfunc.operator.support.ExampleManifests;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.RepoFiles;
 import io.globalfunc.operator.worker.GlobalFuncWorker;
@@ -578,15 +579,12 @@ class OperatorFromChartIT {
 
   /** examples/release.yaml pointed at the local Git repository holding examples/functions. */
   static String release() throws IOException {
-    return Files.readString(RepoFiles.resolve("examples/release.yaml"))
-        .replace("https://git.example.com/andy/GlobalFunc.git", git.url());
+    return ExampleManifests.release(git.url());
   }
 
   /** examples/worker.yaml with one Python worker per pod, to keep a 2-core CI machine lean. */
   static String worker() throws IOException {
-    String yaml = Files.readString(RepoFiles.resolve("examples/worker.yaml"));
-    assertThat(yaml).contains("pythonWorkers: 4");
-    return yaml.replace("pythonWorkers: 4", "pythonWorkers: 1");
+    return ExampleManifests.worker(1);
   }
 
   /** The operator and runtime images mapped to the jars this build made (set by failsafe). */

@@ -16,6 +16,7 @@ import io.globalfunc.operator.kube.KubeControlPlane;
 import io.globalfunc.operator.kube.KubeControlPlaneExtension;
 import io.globalfunc.operator.kube.Tool;
 import io.globalfunc.operator.kube.node.LocalProcessNode;
+import io.globalfunc.operator.support.ExampleManifests;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.RepoFiles;
 import io.globalfunc.operator.worker.GlobalFuncWorker;
@@ -117,9 +118,7 @@ class OperatorHaIT {
             "--timeout",
             "5m")
         .ok();
-    String release =
-        Files.readString(RepoFiles.resolve("examples/release.yaml"))
-            .replace("https://git.example.com/andy/GlobalFunc.git", git.url());
+    String release = ExampleManifests.release(git.url());
     kube.kubectl("apply", "--namespace", ns, "-f", write("release.yaml", release)).ok();
     kube.kubectl(
             "wait",

@@ -10,6 +10,7 @@ import io.globalfunc.operator.kube.KubeControlPlane;
 import io.globalfunc.operator.kube.KubeControlPlaneExtension;
 import io.globalfunc.operator.kube.Tool;
 import io.globalfunc.operator.kube.node.LocalProcessNode;
+import io.globalfunc.operator.support.ExampleManifests;
 import io.globalfunc.operator.support.GitFixture;
 import io.globalfunc.operator.support.RepoFiles;
 import java.net.URI;
@@ -59,13 +60,8 @@ class OperatorSwitchBench {
                   "--timeout",
                   "5m"))
           .ok();
-      String release =
-          Files.readString(RepoFiles.resolve("examples/release.yaml"))
-              .replace("https://git.example.com/andy/GlobalFunc.git", git.url())
-              .replace("pollInterval: 5m", "pollInterval: 1s");
-      String worker =
-          Files.readString(RepoFiles.resolve("examples/worker.yaml"))
-              .replace("pythonWorkers: 4", "pythonWorkers: 1");
+      String release = ExampleManifests.release(git.url(), "1s");
+      String worker = ExampleManifests.worker(1);
       kube.kubectl("apply", "-n", ns, "-f", OperatorFromChartIT.write("r.yaml", release)).ok();
       kube.kubectl("apply", "-n", ns, "-f", OperatorFromChartIT.write("w.yaml", worker)).ok();
       List<URI> calls = readyCalls(client, ns);
