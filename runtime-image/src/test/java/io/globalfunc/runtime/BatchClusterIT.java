@@ -12,9 +12,11 @@ import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.core.testing.RuntimeProcesses;
 import io.globalfunc.core.testing.TestLibraries;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +40,20 @@ class BatchClusterIT {
   @BeforeAll
   static void startCluster() {
     redis = RedisServer.start();
-    Path lib = TestLibraries.write(tmp.resolve("lib"), TestLibraries.batchFunctions());
+    Map<String, String> files = new HashMap<>(TestLibraries.batchFunctions());
+    files.put(
+        "Util/mark.py",
+        """
+        import time
+
+
+        def mark(path, i, s=0.5):
+            time.sleep(s)
+            with open(path, "a") as f:
+                f.write(f"{i}\\n")
+            return i
+        """);
+    Path lib = TestLibraries.write(tmp.resolve("lib"), files);
     env = RuntimeProcesses.batchEnv(lib, redis.uri(), tmp.resolve("work"));
     runtimes = new RuntimeProcesses();
     started.addAll(runtimes.start(3, tmp, env));
@@ -152,6 +167,33 @@ class BatchClusterIT {
       for (int i = 0; i < results.length; i++) {
         assertThat(results[i].path("result").asLong()).as("item %d", i).isEqualTo((long) i * i);
       }
+    }
+  }
+
+  @Test
+  void aTaskRunningLongerThanTheReclaimIdleTimeIsNotTakenFromItsLiveRuntime() throws Exception {
+    // One task of 24 half-second items: 6 s on its runtime's two workers, three times the reclaim
+    // idle time (2 s); the other runtimes are idle and reclaim what looks abandoned.
+    Path marks = tmp.resolve("marks.txt");
+    try (BatchStore store = store()) {
+      List<byte[]> items = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        items.add(
+            JSON.writeValueAsBytes(Map.of("path", marks.toString(), "i", i))); // s = 0.5 by default
+      }
+      String id = store.create("Util.mark", items.size());
+      store.add(id, "Util.mark", 0, items, items.size());
+      BatchProducer producer =
+          new BatchProducer(store, Duration.ofMillis(50), Duration.ofSeconds(30));
+      JsonNode[] results = awaitEnvelopes(producer, id, "Util.mark", items);
+      for (int i = 0; i < results.length; i++) {
+        assertThat(results[i].path("result").asInt()).as("item %d", i).isEqualTo(i);
+      }
+      // Each item ran once: nobody took the running task for abandoned and ran it again.
+      assertThat(Files.readAllLines(marks)).hasSize(24).doesNotHaveDuplicates();
+      BatchStatus s = store.status(id).orElseThrow();
+      assertThat(s.done()).isEqualTo(24);
+      assertThat(s.failed() + s.deadLettered()).isZero();
     }
   }
 

@@ -275,7 +275,7 @@ public final class BatchStore implements AutoCloseable {
       return out; // BLOCK timed out
     }
     for (Response stream : r) { // RESP2: [[key, [[id, [field, value, ...]], ...]]]
-      addTasks(stream.get(1), out);
+      RedisReplies.tasks(stream.get(1), out);
     }
     return out;
   }
@@ -294,18 +294,25 @@ public final class BatchStore implements AutoCloseable {
                 .arg(count));
     List<BatchTask> out = new ArrayList<>();
     if (r != null && r.size() > 1) {
-      addTasks(r.get(1), out);
+      RedisReplies.tasks(r.get(1), out);
     }
     return out;
   }
 
-  private static void addTasks(Response entries, List<BatchTask> out) {
-    for (Response e : entries) {
-      BatchTask t = RedisReplies.task(e);
-      if (t != null) {
-        out.add(t);
-      }
+  /**
+   * Tells the group that {@code consumer} still runs the tasks {@code streamIds}: resets their idle
+   * time without counting a delivery ({@code XCLAIM ... JUSTID}), so a task that runs longer than
+   * the reclaim idle time is not taken for one whose consumer died. A task already finished is not
+   * pending and stays finished.
+   */
+  public void hold(String consumer, List<String> streamIds) {
+    if (streamIds.isEmpty()) {
+      return;
     }
+    Request xclaim =
+        Request.cmd(Command.XCLAIM).arg(keys.tasks()).arg(BatchKeys.GROUP).arg(consumer).arg(0);
+    streamIds.forEach(xclaim::arg);
+    send(xclaim.arg("JUSTID"));
   }
 
   /** Pending tasks idle longer than {@code minIdle}, with how often each was delivered. */

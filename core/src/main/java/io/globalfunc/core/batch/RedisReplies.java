@@ -5,6 +5,7 @@ import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,19 @@ final class RedisReplies {
       return null;
     }
     return TaskEntries.parse(entry.get(0).toString(), bytes(entry.get(1)));
+  }
+
+  /**
+   * The tasks of a list of stream entries, added to {@code out} (an entry deleted meanwhile is nil:
+   * skipped).
+   */
+  static void tasks(Response entries, List<BatchTask> out) {
+    for (Response e : entries) {
+      BatchTask t = task(e);
+      if (t != null) {
+        out.add(t);
+      }
+    }
   }
 
   static long parseLong(String s) {

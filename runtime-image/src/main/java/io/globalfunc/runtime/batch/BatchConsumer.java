@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.batch.BatchStore;
 import io.globalfunc.core.batch.BatchTask;
 import io.globalfunc.core.batch.ItemResult;
-import io.globalfunc.core.batch.ItemResult.Outcome;
-import io.globalfunc.core.batch.PendingTask;
-import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.naming.BatchKeys;
 import io.globalfunc.core.naming.FunctionName;
@@ -23,10 +20,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +41,7 @@ public class BatchConsumer {
 
   private static final Logger LOG = Logger.getLogger(BatchConsumer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration READ_BLOCK = Duration.ofMillis(1000);
+  private static final long READ_BLOCK_MS = 1000;
 
   /** How often a consumer holding enough work ({@link ReadAhead}) looks again. */
   private static final long READ_AHEAD_POLL_MS = 20;
@@ -57,6 +54,10 @@ public class BatchConsumer {
   private volatile boolean running;
   private volatile String lastError;
   private Semaphore permits;
+
+  /** Stream ids of the tasks this consumer runs now: held against reclaiming ({@link #hold}). */
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+
   private ItemExecutor executor;
   private Thread loop;
 
@@ -135,6 +136,15 @@ public class BatchConsumer {
     return config.batchReclaimIdle().orElse(config.timeout().plusSeconds(10));
   }
 
+  /**
+   * How often the consumer holds its running tasks and looks after the group: three times per
+   * reclaim idle time (so a task held by a live consumer never looks idle, whatever the read or the
+   * machine delays one beat by), at most every 5 s.
+   */
+  private long maintenanceNanos() {
+    return Math.min(reclaimIdle().toNanos() / 3, TimeUnit.SECONDS.toNanos(5));
+  }
+
   private void run() {
     long nextMaintenance = 0;
     long backoffMs = 200;
@@ -148,13 +158,12 @@ public class BatchConsumer {
         if (System.nanoTime() >= nextMaintenance) {
           Set<String> names = executor.callNames();
           store.announce(names, Duration.ofMinutes(2));
+          hold();
           maintain();
           // Until the functions are known (an agent asks its runtime), announce again soon.
           nextMaintenance =
               System.nanoTime()
-                  + (names.isEmpty()
-                      ? TimeUnit.MILLISECONDS.toNanos(500)
-                      : Math.min(reclaimIdle().toNanos() / 2, TimeUnit.SECONDS.toNanos(5)));
+                  + (names.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(500) : maintenanceNanos());
         }
         int free = permits.availablePermits();
         if (free == 0) {
@@ -172,7 +181,7 @@ public class BatchConsumer {
           sleep(READ_AHEAD_POLL_MS); // enough work held: the rest is for other runtimes for now
           continue;
         }
-        for (BatchTask t : store.read(consumer, want, READ_BLOCK)) {
+        for (BatchTask t : store.read(consumer, want, readBlock())) {
           process(t);
         }
         if (lastError != null) {
@@ -199,35 +208,29 @@ public class BatchConsumer {
     }
   }
 
+  /** A read waits for new tasks no longer than a beat of {@link #hold}. */
+  private Duration readBlock() {
+    return Duration.ofMillis(
+        Math.max(10, Math.min(READ_BLOCK_MS, TimeUnit.NANOSECONDS.toMillis(maintenanceNanos()))));
+  }
+
   /**
-   * Deals with tasks delivered too often without finishing (the runtime running them died each
-   * time): a task of several items is split so each gets one more delivery alone; a single item is
-   * dead-lettered. Then claims tasks whose consumer went quiet.
+   * Resets the idle time of the tasks this consumer is running: a task of a thousand slow items may
+   * run far longer than the reclaim idle time, and without this another runtime (or this one) would
+   * claim and run it again while it runs, and count the extra deliveries against it.
+   */
+  private void hold() {
+    if (!held.isEmpty()) {
+      store.hold(consumer, List.copyOf(held));
+    }
+  }
+
+  /**
+   * Settles tasks delivered too often without finishing ({@link StuckTasks}), then claims tasks
+   * whose consumer went quiet.
    */
   private void maintain() throws InterruptedException {
-    for (PendingTask p : store.pending(reclaimIdle(), 200)) {
-      BatchTask t = store.task(p.streamId());
-      if (t == null || t.isMalformed()) {
-        store.discard(p.streamId());
-        continue;
-      }
-      long deliveries = t.retries() + p.deliveries();
-      if (deliveries < config.batchMaxDeliveries()) {
-        continue;
-      }
-      if (t.items().size() > 1) {
-        LOG.warnf(
-            "batch %s items %d-%d never finished in %d deliveries; retrying each alone",
-            t.batchId(), t.from(), t.item(t.items().size() - 1), deliveries);
-        store.complete(t, splitAlone(t));
-      } else {
-        LOG.warnf(
-            "batch %s item %d never finished in %d deliveries; dead-lettered",
-            t.batchId(), t.from(), deliveries);
-        store.complete(
-            t, List.of(ItemResult.of(t.from(), Outcome.DEAD, neverFinished(t, deliveries))));
-      }
-    }
+    StuckTasks.settle(store, reclaimIdle(), config.batchMaxDeliveries());
     int free = executor.tasksToRead(permits.availablePermits());
     if (free > 0) {
       List<BatchTask> claimed = store.reclaim(consumer, reclaimIdle(), free);
@@ -240,26 +243,6 @@ public class BatchConsumer {
     }
   }
 
-  /** Each item of the task queued again on its own, with one delivery left. */
-  private List<ItemResult> splitAlone(BatchTask t) {
-    List<ItemResult> out = new ArrayList<>(t.items().size());
-    for (int k = 0; k < t.items().size(); k++) {
-      out.add(ItemResult.retry(t.item(k), t.items().get(k), config.batchMaxDeliveries() - 1));
-    }
-    return out;
-  }
-
-  private static byte[] neverFinished(BatchTask t, long deliveries) {
-    return ResultEnvelope.failure(
-        Problem.WORKER_CRASHED.body(
-            JSON,
-            "the item was delivered "
-                + deliveries
-                + " times and never finished: the runtime running it stopped each time"
-                + " (killed, out of memory, or lost its Redis connection); dead-lettered",
-            t.function()));
-  }
-
   /**
    * Runs a task and finishes it; its permit is released exactly once, whatever happens on the way
    * (an item that cannot be encoded, a Redis error, a bug): a leaked permit would stop this
@@ -267,7 +250,7 @@ public class BatchConsumer {
    */
   private void process(BatchTask t) throws InterruptedException {
     permits.acquire();
-    Permit permit = new Permit();
+    Permit permit = new Permit(t.streamId());
     try {
       if (t.isMalformed()) {
         store.discard(t.streamId());
@@ -338,10 +321,19 @@ public class BatchConsumer {
     }
   }
 
-  /** One task's hold on {@link #permits}: released once, by whoever finishes the task. */
+  /**
+   * One task's hold on {@link #permits} and its place in {@link #held}: released once, by whoever
+   * finishes the task.
+   */
   private final class Permit {
     private final AtomicBoolean released = new AtomicBoolean();
+    private final String streamId;
     private volatile boolean handedOff;
+
+    Permit(String streamId) {
+      this.streamId = streamId;
+      held.add(streamId);
+    }
 
     void handedOff() {
       handedOff = true;
@@ -355,6 +347,7 @@ public class BatchConsumer {
 
     void release() {
       if (released.compareAndSet(false, true)) {
+        held.remove(streamId);
         permits.release();
       }
     }
