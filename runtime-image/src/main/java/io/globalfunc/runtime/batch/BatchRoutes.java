@@ -104,6 +104,7 @@ public class BatchRoutes {
     router.get("/v1/batches/:id/results").handler(this::results);
   }
 
+  /** A request's function and its items, once both are valid. */
   private record Items(ServedFunction fn, List<JsonNode> items) {}
 
   /** Validates the function and a JSON array body; answers the problem itself when invalid. */
