@@ -1,7 +1,7 @@
 # The two commands of the README, and a few conveniences.
 MVNW := ./mvnw -B
 
-.PHONY: run test format bench
+.PHONY: run test format bench wheel
 
 # Build the runtime and serve examples/functions on http://127.0.0.1:8000 (no cluster, Redis or MongoDB),
 # under TZ=UTC like the image (the tour's answers assume it; GF_TZ overrides), reachable from this
@@ -20,3 +20,8 @@ test:
 
 format:
 	$(MVNW) -q spotless:apply
+
+# Build the Python client's wheel (clients/python/dist, or WHEEL_DIR=...) in the cached test venv.
+WHEEL_DIR ?= clients/python/dist
+wheel:
+	"$$(bash scripts/python-env.sh)/bin/python" -m build --wheel --outdir "$(WHEEL_DIR)" clients/python

@@ -28,8 +28,16 @@ if ready.status == "True" then
   hs.message = "Serving commit " .. (obj.status.commit or "?")
   return hs
 end
--- Ready=False is a failure the user must act on (a bad URL, branch, credentials or library);
--- the operator keeps retrying with back-off and the last good commit keeps serving.
+-- Ready=False while Reconciling=True: the Git server is out of reach for now; the operator
+-- retries and the last good commit keeps serving.
+local reconciling = condition("Reconciling")
+if reconciling ~= nil and reconciling.status == "True" then
+  hs.status = "Progressing"
+  hs.message = ready.reason .. ": " .. (reconciling.message or "")
+  return hs
+end
+-- Any other Ready=False is a failure the user must act on (a bad URL, branch, credentials or
+-- library); the operator keeps retrying with back-off and the last good commit keeps serving.
 hs.status = "Degraded"
 hs.message = ready.reason .. ": " .. (ready.message or "")
 return hs

@@ -3,6 +3,7 @@ catalog; the same allow-list."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 
 import globalfunc
@@ -25,6 +26,8 @@ CALLS = [
     ("Probe.collide", (), {}),
     ("Probe.fail", (), {"message": "kaputt"}),
     ("Probe.uses_os", (), {}),
+    ("Probe.later", (), {"value": [1, "a"]}),
+    ("Probe.later", (), {"value": 1, "fail": True}),
     ("文本.字数统计", (), {"文本": "你好，世界 hello"}),
     ("Base.flat_dict", (), {"d": {"a": {"b": 1}}}),
     ("Base.os", (), {}),
@@ -104,3 +107,13 @@ def test_local_without_json_passes_python_objects(library):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no library folder"):
         globalfunc.local(tmp_path / "nope")
+
+
+def test_an_async_function_runs_locally_also_inside_a_running_event_loop(library):
+    lib = globalfunc.local(library)
+    assert lib.Probe.later(value=3) == 3
+
+    async def notebook_cell():  # Jupyter runs cells inside an event loop
+        return lib.Probe.later(value={"k": 1})
+
+    assert asyncio.run(notebook_cell()) == {"k": 1}

@@ -92,6 +92,17 @@ RELEASE_CASES = [
         "Degraded",
         "BranchNotFound: no branch main",
     ),
+    (
+        obj(
+            1,
+            1,
+            cond("Ready", "False", "RepositoryUnreachable", "connection refused"),
+            cond("Stalled", "False", "RepositoryUnreachable", "connection refused"),
+            cond("Reconciling", "True", "RepositoryUnreachable", "retrying: connection refused"),
+        ),
+        "Progressing",
+        "RepositoryUnreachable: retrying: connection refused",
+    ),
     (obj(4, 3, cond("Ready", "True", "Resolved")), "Progressing", "generation 4"),
     (obj(1, 1), "Progressing", "Ready condition"),
 ]

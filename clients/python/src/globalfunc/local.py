@@ -4,6 +4,8 @@ never ``_private``, ``Base.os`` or a dunder), with the same JSON rules and the s
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hashlib
 import importlib
 import inspect
@@ -80,6 +82,17 @@ def _entry(name: str, path: str, data: bytes, info: dict[str, Any]) -> dict[str,
     return entry
 
 
+def _run_coroutine(coroutine: Any) -> Any:
+    """Runs a coroutine to its end: on a new event loop, or in a thread of its own when this thread
+    already runs one (a notebook's), which ``asyncio.run`` refuses."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(1) as own:
+        return own.submit(asyncio.run, coroutine).result()
+
+
 class LocalLibrary(FunctionLibrary):
     """A library folder's functions, called in this process (``globalfunc.local(path)``).
 
@@ -110,6 +123,8 @@ class LocalLibrary(FunctionLibrary):
             args, kwargs = _json.loads(_json.dumps([list(args), kwargs]))
         try:
             result = fn(*args, **kwargs)
+            if inspect.iscoroutine(result):  # an ``async def`` runs to its end, as in the runtime
+                result = _run_coroutine(result)
         except TypeError as exc:
             # As in the runtime's worker: a call that fails before the function's first line
             # runs (no frame inside it) is an argument-binding error.

@@ -112,7 +112,7 @@ final class MapCommand extends GfCommand {
    * The input's items (their UTF-8 bytes as written), the line of each ({@code itemLine[i]} for
    * item i), malformed lines' answers.
    */
-  record Input(List<byte[]> items, int[] itemLine, String[] lineProblem) {}
+  record Input(List<byte[]> items, int[] itemLine, String[] lineProblem, String digest) {}
 
   /** {@link #input} and {@link #output} from the caller's folder (a daemon has its own). */
   private Path inFile;
@@ -160,7 +160,7 @@ final class MapCommand extends GfCommand {
     int lines = in.lineProblem().length;
     MapOutput.Existing existing = MapOutput.Existing.of(outFile);
     int written = existing.lines();
-    MapState state = MapState.load(outFile, function, lines, written, err());
+    MapState state = MapState.load(outFile, task(ref), in.digest(), lines, written, err());
     if (state == null && written > 0) {
       if (written == lines && existing.allEnvelopes()) {
         return summary(
@@ -184,7 +184,7 @@ final class MapCommand extends GfCommand {
       writer.flushMalformed();
       if (url != null) {
         if (state == null) {
-          state = MapState.create(outFile, function, lines, null);
+          state = MapState.create(outFile, task(ref), in.digest(), lines, null);
         }
         viaUrl(client, ref, in, writer);
       } else {
@@ -217,7 +217,8 @@ final class MapCommand extends GfCommand {
   }
 
   private Input read() throws IOException {
-    Slices raw = MapLines.split(Files.readAllBytes(inFile));
+    byte[] bytes = Files.readAllBytes(inFile);
+    Slices raw = MapLines.split(bytes);
     int[] itemLine = new int[raw.size()];
     int items = 0;
     String[] problems = new String[raw.size()];
@@ -232,7 +233,7 @@ final class MapCommand extends GfCommand {
         problems[i] = new String(ResultEnvelope.failure(p), StandardCharsets.UTF_8);
       }
     }
-    return new Input(raw.select(itemLine, items), itemLine, problems);
+    return new Input(raw.select(itemLine, items), itemLine, problems, MapState.digest(bytes));
   }
 
   /** The client for {@code --url}, once the runtime has said it serves the function. */
@@ -364,7 +365,7 @@ final class MapCommand extends GfCommand {
             "no function " + function + " is served on branch " + br + " in space " + sp);
       }
       batch = producer.submit(task(ref), in.items());
-      MapState.create(outFile, function, in.lineProblem().length, batch);
+      MapState.create(outFile, task(ref), in.digest(), in.lineProblem().length, batch);
       err().println("gf: batch " + batch + " queued (" + in.items().size() + " items)");
     } else {
       err().println("gf: resuming batch " + batch + " at item " + writer.itemsDone());

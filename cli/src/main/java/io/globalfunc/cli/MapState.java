@@ -6,9 +6,15 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32C;
 
-/** What an interrupted map left behind to resume from: {@code <output>.gfmap}. */
-record MapState(String function, int lines, String batch) {
+/**
+ * What an interrupted map left behind to resume from: {@code <output>.gfmap}. A map resumes only
+ * its own run: the same function at the same ref ({@code function} as its tasks spell it), the same
+ * number of lines and the same input ({@code input}: its length and CRC-32C; absent in states of
+ * older versions, which match on the rest).
+ */
+record MapState(String function, int lines, String batch, String input) {
   static Path file(Path output) {
     return output.resolveSibling(output.getFileName() + ".gfmap");
   }
@@ -17,7 +23,8 @@ record MapState(String function, int lines, String batch) {
    * The state of this map, or {@code null}; a state of another map is discarded when it wrote
    * nothing (a mistyped command), else refused with the way out.
    */
-  static MapState load(Path output, String function, int lines, int written, PrintWriter err) {
+  static MapState load(
+      Path output, String function, String input, int lines, int written, PrintWriter err) {
     Path f = file(output);
     if (!Files.exists(f)) {
       return null;
@@ -29,10 +36,12 @@ record MapState(String function, int lines, String batch) {
       throw new GfException(
           "unreadable " + f + ": " + e.getMessage() + " (remove it to start the map over)");
     }
-    if (s.function().equals(function) && s.lines() == lines) {
+    boolean sameInput = s.input() == null || s.input().equals(input);
+    if (s.function().equals(function) && s.lines() == lines && sameInput) {
       return s;
     }
-    String other = s.function() + " over " + s.lines() + " lines";
+    String other =
+        s.function() + " over " + s.lines() + " lines" + (sameInput ? "" : " of another input");
     if (written == 0) {
       err.println(
           "gf: note: discarding " + f + " of an earlier map (" + other + ") that wrote nothing");
@@ -54,14 +63,21 @@ record MapState(String function, int lines, String batch) {
             + " to start this one (or choose another --output)");
   }
 
-  static MapState create(Path output, String function, int lines, String batch) {
-    MapState s = new MapState(function, lines, batch);
+  static MapState create(Path output, String function, String input, int lines, String batch) {
+    MapState s = new MapState(function, lines, batch, input);
     try {
       PLAIN.writeValue(file(output).toFile(), s);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return s;
+  }
+
+  /** The identity of an input's bytes: not a secure hash, a check that it is the same file. */
+  static String digest(byte[] input) {
+    CRC32C crc = new CRC32C();
+    crc.update(input);
+    return input.length + "-" + Long.toHexString(crc.getValue());
   }
 
   static void delete(Path output) throws IOException {

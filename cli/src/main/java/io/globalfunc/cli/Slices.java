@@ -61,6 +61,7 @@ final class Slices extends AbstractList<byte[]> implements RandomAccess {
     return new Selection(indexes, count);
   }
 
+  /** Chosen slices by index, as a list that copies nothing. */
   private final class Selection extends AbstractList<byte[]> implements RandomAccess {
     private final int[] indexes;
     private final int count;

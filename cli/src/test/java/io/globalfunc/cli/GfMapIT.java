@@ -262,5 +262,19 @@ class GfMapIT {
     assertThat(refused.err())
         .contains("holds a partial map of Base.x over 3 lines")
         .contains("rerun that map to finish it, or remove " + partial);
+    // The same function over as many lines, but another input (edited since) or another ref:
+    // never resumed, which would mix the old run's results into the new one's.
+    Files.writeString(
+        partial.resolveSibling("partial.out.gfmap"),
+        "{\"function\":\"Base.square\",\"lines\":10,\"input\":\"60-0\"}");
+    GfProcess.Result edited = mapUrl("Base.square", in, partial);
+    assertThat(edited.exit()).as(edited.toString()).isEqualTo(1);
+    assertThat(edited.err()).contains("partial map of Base.square over 10 lines of another input");
+    Files.writeString(
+        partial.resolveSibling("partial.out.gfmap"),
+        "{\"function\":\"Base@dev.square\",\"lines\":10}");
+    GfProcess.Result otherRef = mapUrl("Base.square", in, partial);
+    assertThat(otherRef.exit()).as(otherRef.toString()).isEqualTo(1);
+    assertThat(otherRef.err()).contains("partial map of Base@dev.square over 10 lines");
   }
 }

@@ -178,6 +178,7 @@ class BatchAgentIT {
   @Test
   void resultsAndFailuresAreStoredAsTheRuntimeWroteThemAndTheRuntimeHoldsNoRedis()
       throws Exception {
+    String id;
     try (BatchStore store = store()) {
       waitForAnnounced(store, "Exact.values");
       BatchProducer producer = producer(store, Duration.ofSeconds(30));
@@ -185,7 +186,7 @@ class BatchAgentIT {
           Stream.of("{\"x\":1}", "{\"x\":\"a\"}", "{\"y\":2}", "[1]")
               .map(s -> s.getBytes(StandardCharsets.UTF_8))
               .toList();
-      String id = producer.submit("Exact.values", items);
+      id = producer.submit("Exact.values", items);
       String[] stored = new String[items.size()];
       producer.await(
           id,
@@ -221,6 +222,18 @@ class BatchAgentIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(submit.statusCode()).as("the runtime container has no Redis").isEqualTo(503);
     assertThat(submit.body()).contains("durable batches need GF_REDIS_URI");
+    // Nor can user code reach batches through the agent beside it on the pod's loopback.
+    RuntimeProcesses.Runtime agent = pods.get(1)[1];
+    assertThat(get(agent, "/v1/batches/" + id).statusCode()).isEqualTo(404);
+    assertThat(get(agent, "/v1/batches/" + id + "/results").statusCode()).isEqualTo(404);
+    HttpResponse<String> viaAgent =
+        HTTP.send(
+            HttpRequest.newBuilder(agent.uri("/v1/batches/Base/square"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[{\"x\":1}]"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(viaAgent.statusCode()).isEqualTo(404);
   }
 
   private static void waitForAnnounced(BatchStore store, String function) throws Exception {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM during a 4 s call: readiness goes down first, the call still answers, new requests are
- * refused, then the runtime exits.
+ * refused, then the runtime exits. SIGKILL during a hung call: its worker and what the call started
+ * do not outlive the runtime.
  */
 class GracefulDrainIT {
 
@@ -68,6 +69,58 @@ class GracefulDrainIT {
 
       assertThat(rt.process().waitFor(60, TimeUnit.SECONDS)).as("exited after draining").isTrue();
       assertThat(Files.readString(rt.log())).doesNotContain("the worker pool is shut down");
+    }
+  }
+
+  @Test
+  void aRuntimeKilledOutrightLeavesNoWorkerStuckInACallBehind() throws Exception {
+    Path pids = tmp.resolve("pids.txt");
+    Path lib =
+        TestLibraries.write(
+            tmp.resolve("lib"),
+            Map.of(
+                "Slow/hang.py",
+                """
+                import os
+                import subprocess
+                import time
+
+
+                def hang(path):
+                    child = subprocess.Popen(["sleep", "600"])
+                    with open(path, "w") as f:
+                        f.write("%d %d" % (os.getpid(), child.pid))
+                    time.sleep(600)
+                """));
+    try (RuntimeProcesses runtimes = new RuntimeProcesses()) {
+      RuntimeProcesses.Runtime rt =
+          runtimes.start(tmp, Map.of("GF_FUNCTIONS_DIR", lib.toString(), "GF_PYTHON_WORKERS", "1"));
+      HttpClient.newHttpClient()
+          .sendAsync(
+              HttpRequest.newBuilder(rt.uri("/v1/functions/Slow/hang"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"path\": \"" + pids + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(pids) || Files.readString(pids).isBlank()) {
+        assertThat(System.nanoTime()).as("the call started").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      long[] started =
+          java.util.Arrays.stream(Files.readString(pids).trim().split(" "))
+              .mapToLong(Long::parseLong)
+              .toArray();
+      rt.process().destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no EOF read
+
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      for (long pid : started) {
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          assertThat(System.nanoTime())
+              .as("process %d ended with its runtime", pid)
+              .isLessThan(deadline);
+          Thread.sleep(50);
+        }
+      }
     }
   }
 

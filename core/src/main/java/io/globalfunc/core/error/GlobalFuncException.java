@@ -14,6 +14,16 @@ public abstract class GlobalFuncException extends RuntimeException {
     this.reason = reason;
   }
 
+  /**
+   * Without a stack trace when {@code !stackTrace}: for failures that are a caller's everyday
+   * answer (an unknown ref), thrown often and never a bug to trace.
+   */
+  protected GlobalFuncException(
+      Enum<?> reason, String message, Throwable cause, boolean stackTrace) {
+    super(message, cause, false, stackTrace);
+    this.reason = reason;
+  }
+
   /** Why it failed; subclasses narrow the type to their own reasons. */
   public Enum<?> reason() {
     return reason;

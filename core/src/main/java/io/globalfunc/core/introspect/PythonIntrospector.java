@@ -38,8 +38,10 @@ public final class PythonIntrospector {
     this.python = python;
   }
 
+  /** One file to describe, as the introspection script reads it. */
   private record Item(String path, String function, String source) {}
 
+  /** What the introspection script says of one file. */
   private record Answer(
       String path,
       boolean callable,

@@ -1,5 +1,6 @@
 package io.globalfunc.core.worker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,7 +47,11 @@ final class AnswerChannel {
   private final ServerSocketChannel server;
   private final byte[] nonce = new byte[NONCE_BYTES];
   private final int answerLimit;
+
+  @GuardedBy("accepted")
   private final List<Channel> accepted = new ArrayList<>();
+
+  /** Written once by start(), before the accepting thread that uses it starts. */
   private Sink sink;
 
   private AnswerChannel(EventLoop loop, Path path, ServerSocketChannel server, int answerLimit) {

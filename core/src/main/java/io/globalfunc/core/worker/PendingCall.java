@@ -17,7 +17,10 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingChunk {
   private final boolean background;
   private final Duration timeout;
 
-  /** The index of the event loop its caller ran on when it was submitted, or -1. */
+  /**
+   * The index of the event loop its caller ran on when it was submitted, or -1: written once by the
+   * submitting thread before the call is queued under the pool's lock, which publishes it.
+   */
   int home = -1;
 
   PendingCall(long id, byte[] frame, boolean background, Duration timeout) {

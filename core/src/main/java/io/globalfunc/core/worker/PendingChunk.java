@@ -15,6 +15,11 @@ final class PendingChunk extends PendingCall {
 
   private final CompletableFuture<List<CallOutcome>> future;
   private final CallOutcome[] outcomes;
+
+  /**
+   * Items reported so far: written by {@link #accept} under the pool's lock; read by the completing
+   * methods once the chunk has been taken off its worker under that lock, so never concurrently.
+   */
   private int reported;
 
   PendingChunk(long id, ChunkRequest chunk, CompletableFuture<List<CallOutcome>> future) {

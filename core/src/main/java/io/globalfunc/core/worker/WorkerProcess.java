@@ -1,5 +1,6 @@
 package io.globalfunc.core.worker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.globalfunc.core.python.PythonScripts;
 import io.netty.channel.EventLoop;
 import java.io.BufferedReader;
@@ -68,7 +69,12 @@ final class WorkerProcess {
   private final Process process;
   private final OutputStream stdin;
   private final AnswerChannel answers;
+
+  @GuardedBy("stderrTail")
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+
+  // Both written once by listen(), before the threads that read them start (Thread.start orders
+  // the writes before everything those threads do).
   private Listener listener;
   private Thread stderrThread;
 

@@ -181,6 +181,21 @@ def _lead_own_session():
         pass
 
 
+def _watch_runtime(interval=1.0):
+    """Ends this worker's group once the runtime that started it is gone. A runtime killed outright
+    closes the channel, but a worker stuck in a call (a hang, a sleep) never reads the EOF; its
+    parent changing (to init or a subreaper) says so instead. Started before the call guard, so
+    it counts as the worker's own thread, never a call's."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        _end_own_group()
+
+    threading.Thread(target=watch, name="gf-runtime-watch", daemon=True).start()
+
+
 def _set_batch_policy(batch):
     """SCHED_BATCH for this worker (and what it starts), or the default policy back. Under
     SCHED_BATCH a worker woken by a frame waits for the CPU instead of preempting the runtime's
@@ -689,6 +704,7 @@ def _busy(thread):
 
 def main(argv):
     _lead_own_session()
+    _watch_runtime()
     scheduling = argv[5] if len(argv) > 5 else "normal"
     if scheduling == "batch":  # GF_WORKER_SCHEDULING=batch: always
         _set_batch_policy(True)

@@ -1,6 +1,8 @@
 package io.globalfunc.operator.endpoints;
 
+import io.globalfunc.core.error.GlobalFuncException;
 import io.globalfunc.core.naming.EndpointKeys;
+import io.globalfunc.operator.common.Reason;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,9 +35,9 @@ public class EndpointRegistry {
   }
 
   /** Thrown when Redis cannot be reached or answers with an error. */
-  public static class RegistryUnavailableException extends RuntimeException {
+  public static class RegistryUnavailableException extends GlobalFuncException {
     public RegistryUnavailableException(Throwable cause) {
-      super("Redis unavailable: " + cause.getMessage(), cause);
+      super(Reason.REDIS_UNAVAILABLE, "Redis unavailable: " + cause.getMessage(), cause);
     }
   }
 

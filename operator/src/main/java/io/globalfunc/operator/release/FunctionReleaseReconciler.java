@@ -92,7 +92,7 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
     } catch (LibraryException e) {
       failed(release, status, ReleaseStatusAggregator.reason(e.reason()), e.getMessage());
     } catch (ReleaseSource.MissingSecretException | GitSecrets.UnusableSecretException e) {
-      failed(release, status, Reason.SECRET_NOT_FOUND, e.getMessage());
+      failed(release, status, (Reason) e.reason(), e.getMessage());
     } catch (RuntimeException e) {
       if (Thread.currentThread().isInterrupted() || ApiServer.unreachable(e)) {
         // The operator is stopping, or a Secret could not be read from an unreachable API

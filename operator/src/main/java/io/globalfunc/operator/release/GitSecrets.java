@@ -1,7 +1,9 @@
 package io.globalfunc.operator.release;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.globalfunc.core.error.GlobalFuncException;
 import io.globalfunc.core.library.GitCredentials;
+import io.globalfunc.operator.common.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -16,9 +18,9 @@ public final class GitSecrets {
   private GitSecrets() {}
 
   /** Thrown when the Secret exists but holds no usable keys; the message names keys only. */
-  public static class UnusableSecretException extends RuntimeException {
+  public static class UnusableSecretException extends GlobalFuncException {
     public UnusableSecretException(String message) {
-      super(message);
+      super(Reason.SECRET_NOT_FOUND, message, null);
     }
   }
 

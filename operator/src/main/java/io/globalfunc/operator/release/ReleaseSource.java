@@ -3,12 +3,14 @@ package io.globalfunc.operator.release;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.globalfunc.core.catalog.RepositoryClaim;
+import io.globalfunc.core.error.GlobalFuncException;
 import io.globalfunc.core.introspect.FunctionInfo;
 import io.globalfunc.core.introspect.PythonIntrospector;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.library.GitCredentials;
 import io.globalfunc.core.library.GitLibraryReader;
 import io.globalfunc.core.library.Library;
+import io.globalfunc.operator.common.Reason;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +38,9 @@ final class ReleaseSource {
   }
 
   /** A missing credentials Secret. */
-  static class MissingSecretException extends RuntimeException {
+  static class MissingSecretException extends GlobalFuncException {
     MissingSecretException(String message) {
-      super(message);
+      super(Reason.SECRET_NOT_FOUND, message, null);
     }
   }
 

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds a FunctionRelease's status from what one reconcile observed, and when to look again. Pure
@@ -18,6 +20,10 @@ import java.util.List;
  * per-release memory, and a restart resumes the same back-off.
  */
 public final class ReleaseStatusAggregator {
+
+  /** Failures the operator outlasts by retrying: the Git server down or unreachable. */
+  static final Set<Reason> TRANSIENT =
+      EnumSet.of(Reason.REPOSITORY_UNREACHABLE, Reason.FETCH_FAILED);
 
   static final Duration FIRST_RETRY = Duration.ofSeconds(5);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
@@ -105,18 +111,25 @@ public final class ReleaseStatusAggregator {
   }
 
   /**
-   * kstatus' Stalled: a release whose Ready is False waits on the user (a bad URL, branch,
-   * credentials or library) while the operator retries with back-off. Called last.
+   * kstatus' conditions. Stalled: Ready is False and waits on the user (a bad URL, branch,
+   * credentials or library) while the operator retries with back-off. Reconciling: Ready is False
+   * for a reason that passes on its own ({@link #TRANSIENT}: the Git server or the network), so a
+   * GitOps tool waits instead of reporting a failure. Called last.
    */
   public ReleaseStatusAggregator kstatus() {
     Conditions.get(status.getConditions(), Conditions.READY)
         .ifPresent(
-            c ->
-                set(
-                    Conditions.STALLED,
-                    "False".equals(c.getStatus()),
-                    Reason.of(c.getReason()),
-                    c.getMessage()));
+            c -> {
+              boolean failing = "False".equals(c.getStatus());
+              Reason reason = Reason.of(c.getReason());
+              boolean retrying = failing && TRANSIENT.contains(reason);
+              set(Conditions.STALLED, failing && !retrying, reason, c.getMessage());
+              set(
+                  Conditions.RECONCILING,
+                  retrying,
+                  reason,
+                  retrying ? "retrying: " + c.getMessage() : c.getMessage());
+            });
     return this;
   }
 

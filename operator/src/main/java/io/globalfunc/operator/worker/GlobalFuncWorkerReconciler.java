@@ -122,6 +122,7 @@ public class GlobalFuncWorkerReconciler
     return UpdateControl.<GlobalFuncWorker>noUpdate().rescheduleAfter(min(resync, PAUSED));
   }
 
+  /** validate → release → ports → service → roll pods → endpoints → status. */
   private UpdateControl<GlobalFuncWorker> reconcileWithServer(
       GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {
     Map<Integer, Pod> pods = podsByPort(context.getSecondaryResources(Pod.class));
@@ -142,6 +143,25 @@ public class GlobalFuncWorkerReconciler
     PortAllocator.Assignment assignment = allocatePorts(worker, pods, status, context);
     ensureService(worker, context);
     String token = tokens.ensure(worker, !pods.isEmpty());
+    boolean retrySoon = rollOut(worker, release, assignment, pods, status, context, token);
+    boolean registered = endpoints.sync(worker, status, pods.values(), release);
+    Duration again = registered ? resync : REDIS_RETRY;
+    return finish(worker, status, retrySoon ? min(again, POD_RETRY) : again);
+  }
+
+  /**
+   * Brings the pods to the release: replaced one at a time where their spec is outdated, switched
+   * in place where only the commit moved; the status says how far it got. True when a step must be
+   * retried soon (a pod the API server refused, a switch that failed).
+   */
+  private boolean rollOut(
+      GlobalFuncWorker worker,
+      ReleaseView release,
+      PortAllocator.Assignment assignment,
+      Map<Integer, Pod> pods,
+      WorkerStatusAggregator status,
+      Context<GlobalFuncWorker> context,
+      String token) {
     Map<Integer, Pod> desired = desiredPods(worker, release, assignment);
     List<String> refused = new ArrayList<>();
     RolloutPlanner.Plan plan =
@@ -160,10 +180,7 @@ public class GlobalFuncWorkerReconciler
     if (!refused.isEmpty()) {
       status.podsRefused(refused.get(0));
     }
-    boolean registered = endpoints.sync(worker, status, pods.values(), release);
-    Duration again = registered ? resync : REDIS_RETRY;
-    boolean retrySoon = !refused.isEmpty() || !switched.failed().isEmpty();
-    return finish(worker, status, retrySoon ? min(again, POD_RETRY) : again);
+    return !refused.isEmpty() || !switched.failed().isEmpty();
   }
 
   @Override

@@ -132,6 +132,13 @@ class ChartIT {
     assertThat(
             policy.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels())
         .containsEntry("globalfunc.io/client", "true");
+    // The operator's own pods always get in: they switch running pods to a new commit.
+    Deployment operator = only(objects, Deployment.class);
+    var fromOperator = policy.getSpec().getIngress().get(1).getFrom().get(0);
+    assertThat(operator.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(fromOperator.getPodSelector().getMatchLabels());
+    assertThat(fromOperator.getNamespaceSelector().getMatchLabels())
+        .containsEntry("kubernetes.io/metadata.name", operator.getMetadata().getNamespace());
 
     List<HasMetadata> custom =
         template(

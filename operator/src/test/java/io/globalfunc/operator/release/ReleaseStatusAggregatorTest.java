@@ -85,6 +85,31 @@ class ReleaseStatusAggregatorTest {
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getReason()).isEqualTo("BranchNotFound");
     assertThat(stalled.getMessage()).isEqualTo("no branch main");
+    assertThat(condition(failing, Conditions.RECONCILING).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aGitServerOutOfReachIsRetriedNotStalled() {
+    FunctionReleaseStatus good =
+        at(null, T0).resolved("master", "abc123", false, 3, 2).kstatus().build();
+    FunctionReleaseStatus unreachable =
+        at(good, T0.plusSeconds(60))
+            .failed(Reason.REPOSITORY_UNREACHABLE, "connection refused")
+            .kstatus()
+            .build();
+    assertThat(condition(unreachable, Conditions.READY).getStatus()).isEqualTo("False");
+    assertThat(condition(unreachable, Conditions.STALLED).getStatus()).isEqualTo("False");
+    Condition reconciling = condition(unreachable, Conditions.RECONCILING);
+    assertThat(reconciling.getStatus()).isEqualTo("True");
+    assertThat(reconciling.getReason()).isEqualTo("RepositoryUnreachable");
+    assertThat(reconciling.getMessage()).isEqualTo("retrying: connection refused");
+    assertThat(unreachable.getCommit()).as("the last good commit stays").isEqualTo("abc123");
+    FunctionReleaseStatus back =
+        at(unreachable, T0.plusSeconds(90))
+            .resolved("master", "abc123", false, 3, 2)
+            .kstatus()
+            .build();
+    assertThat(condition(back, Conditions.RECONCILING).getStatus()).isEqualTo("False");
   }
 
   @Test

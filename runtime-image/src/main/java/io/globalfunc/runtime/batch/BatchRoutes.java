@@ -82,6 +82,11 @@ public class BatchRoutes {
   }
 
   void register(@Observes Router router) {
+    if (config.batchAgent()) {
+      // A batch agent holds the Redis URI and shares its pod's loopback with user code: it serves
+      // no batch route, so that code cannot read or queue batches through it.
+      return;
+    }
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBody());
     router
         .post("/v1/map/:package/:function")
@@ -99,6 +104,7 @@ public class BatchRoutes {
     router.get("/v1/batches/:id/results").handler(this::results);
   }
 
+  /** A request's function and its items, once both are valid. */
   private record Items(ServedFunction fn, List<JsonNode> items) {}
 
   /** Validates the function and a JSON array body; answers the problem itself when invalid. */

@@ -8,7 +8,6 @@ import io.globalfunc.core.batch.ResultEnvelope;
 import io.globalfunc.core.error.Problem;
 import io.globalfunc.core.library.FunctionRef;
 import io.globalfunc.core.worker.CallOutcome;
-import io.globalfunc.core.worker.FailureKind;
 import io.globalfunc.core.worker.JsonItem;
 import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.library.RefException;
@@ -143,7 +142,7 @@ final class TaskRun {
       // This runtime could not run it (shutting down, Python gone): not the item's fault.
       return ItemResult.retry(item, task.items().get(k), task.retries());
     }
-    if (f.kind() == FailureKind.WORKER_CRASHED) {
+    if (f.kind().retryable()) { // its worker died under it: the item may well succeed alone
       int deliveries = task.retries() + 1;
       if (deliveries < maxDeliveries) {
         return ItemResult.retry(item, task.items().get(k), deliveries);

@@ -32,6 +32,7 @@ public class Memo {
 
   private static final Logger LOG = Logger.getLogger(Memo.class);
 
+  /** A remembered answer and when it stops counting. */
   private record Entry(byte[] json, long expiresNanos) {}
 
   private final RuntimeConfig config;
