@@ -50,8 +50,31 @@ class ChartIT {
     assertThat(c.getEnv())
         .anyMatch(
             e -> e.getName().equals("GF_WATCH_NAMESPACES") && e.getValue().equals("gf-system"));
-    assertThat(c.getEnv())
-        .anyMatch(e -> e.getName().equals("GF_REDIS_URI") && e.getValue().startsWith("redis://"));
+    // The Redis URI (it may carry a password) is referenced from a Secret, never plain env.
+    var redisUri =
+        c.getEnv().stream().filter(e -> e.getName().equals("GF_REDIS_URI")).findFirst().get();
+    assertThat(redisUri.getValue()).isNull();
+    assertThat(redisUri.getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("gf-globalfunc-operator-uris");
+    Secret uris = uris(objects);
+    assertThat(uris.getMetadata().getNamespace()).isEqualTo("gf-system");
+    assertThat(uris.getStringData())
+        .containsExactly(java.util.Map.entry("redis-uri", "redis://redis:6379"));
+    assertThat(c.getEnv()).noneMatch(e -> e.getName().equals("GF_MONGO_URI"));
+    var withMongo =
+        only(template("--set", "mongodb.uri=mongodb://u:p@mongo:27017"), Deployment.class)
+            .getSpec()
+            .getTemplate();
+    assertThat(withMongo.getSpec().getContainers().get(0).getEnv())
+        .anyMatch(
+            e ->
+                e.getName().equals("GF_MONGO_URI")
+                    && e.getValue() == null
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("mongodb-uri"));
+    assertThat(withMongo.getMetadata().getAnnotations().get("checksum/uris"))
+        .as("a change of the URIs restarts the operator")
+        .isNotEqualTo(
+            deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/uris"));
     assertThat(objects).noneMatch(o -> o instanceof ClusterRole);
     Role role = only(watchRoles(objects), Role.class);
     assertThat(role.getMetadata().getNamespace()).isEqualTo("gf-system");
@@ -161,8 +184,7 @@ class ChartIT {
   @Test
   void theWorkerPodsBatchSecretIsMadeInEachWatchedNamespaceOrNamedWhenItExists() {
     List<HasMetadata> made = template("--set", "watch.namespaces={team-a,team-b}");
-    List<Secret> secrets =
-        made.stream().filter(Secret.class::isInstance).map(Secret.class::cast).toList();
+    List<Secret> secrets = batchSecrets(made);
     assertThat(secrets)
         .extracting(s -> s.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("team-a", "team-b");
@@ -175,14 +197,31 @@ class ChartIT {
 
     List<HasMetadata> existing =
         template("--set", "redis.existingSecret=redis-creds", "--set", "redis.secretKey=uri");
-    assertThat(existing).noneMatch(o -> o instanceof Secret);
+    assertThat(existing).noneMatch(o -> o instanceof Secret); // nor the operator's: it is named
     assertThat(operatorEnv(existing))
         .containsEntry("GF_BATCH_REDIS_SECRET", "redis-creds")
         .containsEntry("GF_BATCH_REDIS_SECRET_KEY", "uri");
 
     List<HasMetadata> off = template("--set", "batch.enabled=false");
-    assertThat(off).noneMatch(o -> o instanceof Secret);
+    assertThat(batchSecrets(off)).isEmpty();
     assertThat(operatorEnv(off)).doesNotContainKey("GF_BATCH_REDIS_SECRET");
+  }
+
+  private static Secret uris(List<HasMetadata> objects) {
+    return objects.stream()
+        .filter(Secret.class::isInstance)
+        .map(Secret.class::cast)
+        .filter(s -> s.getMetadata().getName().endsWith("-uris"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<Secret> batchSecrets(List<HasMetadata> objects) {
+    return objects.stream()
+        .filter(Secret.class::isInstance)
+        .map(Secret.class::cast)
+        .filter(s -> !s.getMetadata().getName().endsWith("-uris"))
+        .toList();
   }
 
   static java.util.Map<String, String> operatorEnv(List<HasMetadata> objects) {
