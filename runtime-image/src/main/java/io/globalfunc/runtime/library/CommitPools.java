@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,6 +45,7 @@ public final class CommitPools implements AutoCloseable {
   private final ScheduledExecutorService reaper;
   private final Object switchLock = new Object();
   private final RecentRefs refs = new RecentRefs();
+  private final Consumer<CommitLibrary> onRelease;
 
   private volatile CommitLibrary current;
   private final Map<String, CommitLibrary> warm = new HashMap<>();
@@ -60,7 +62,8 @@ public final class CommitPools implements AutoCloseable {
       String branch,
       CommitLibrary first,
       Duration idle,
-      Duration wait) {
+      Duration wait,
+      Consumer<CommitLibrary> onRelease) {
     this.loader = loader;
     this.mirror = mirror;
     this.policy = policy;
@@ -69,8 +72,10 @@ public final class CommitPools implements AutoCloseable {
     this.current = first;
     this.idle = idle;
     this.wait = wait;
-    this.executor = Executors.newCachedThreadPool(daemon("gf-commits"));
-    this.reaper = Executors.newSingleThreadScheduledExecutor(daemon("gf-commits-reaper"));
+    this.onRelease = onRelease;
+    this.executor = Executors.newCachedThreadPool(DaemonThreads.named("gf-commits"));
+    this.reaper =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("gf-commits-reaper"));
     long every = Math.max(200, Math.min(10_000, idle.toMillis() / 10));
     reaper.scheduleWithFixedDelay(this::stopIdle, every, every, TimeUnit.MILLISECONDS);
   }
@@ -163,6 +168,7 @@ public final class CommitPools implements AutoCloseable {
       draining.add(old);
     }
     refs.clear();
+    onRelease.accept(next); // under the switch lock: listeners see the releases in order
     retire(old, why);
   }
 
@@ -384,13 +390,5 @@ public final class CommitPools implements AutoCloseable {
     if (mirror != null) {
       mirror.close();
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }
