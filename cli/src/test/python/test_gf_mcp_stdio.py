@@ -14,6 +14,8 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 GF_JAR = ROOT / "cli/target/gf.jar"
+# 2 + 18 Chinese characters: a tool name of 2 x 7 + 1 + 18 x 7 = 141 characters, over MCP's 128.
+LONG = "一二三四五六七八九十一二三四五六七八"
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +29,11 @@ def library(tmp_path_factory):
     (lib / "Test/sleepy.py").write_text(
         "import time\n\n\ndef sleepy(seconds: float = 30):\n    time.sleep(seconds)\n"
     )
+    (lib / "文本" / (LONG + ".py")).write_text("def %s():\n    return 1\n" % LONG, encoding="utf-8")
     return lib
 
 
-def session_run(library, steps, extra=()):
+def session_run(library, steps, extra=(), errlog=sys.stderr):
     if not GF_JAR.exists():
         raise RuntimeError("%s is missing: run ./mvnw verify first" % GF_JAR)
     env = dict(os.environ, TZ="UTC", GF_PYTHON=sys.executable, HOME=str(library.parent))
@@ -41,7 +44,7 @@ def session_run(library, steps, extra=()):
     )
 
     async def main():
-        async with stdio_client(params) as (read, write):
+        async with stdio_client(params, errlog=errlog) as (read, write):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 return await steps(session)
@@ -59,8 +62,16 @@ def test_lists_and_calls_over_stdio(library):
         nulls = await session.call_tool("Util-mean", {"values": None})
         return tools, mean, chinese, nulls
 
-    tools, mean, chinese, nulls = session_run(library, steps)
+    with open(library.parent / "gf-mcp.err", "w+", encoding="utf-8") as err:
+        tools, mean, chinese, nulls = session_run(library, steps, errlog=err)
+        err.seek(0)
+        said = err.read()
     names = {t.name for t in tools}
+    # The function whose tool name would be too long is left out, with a warning and a count.
+    assert not any(t.title == "文本." + LONG for t in tools)
+    warning = "gf mcp: warning: 文本.%s is not exposed over MCP: its tool name would be 141"
+    assert warning % LONG in said
+    assert "(1 left out: tool name over 128 characters)" in said
     assert {"Util-mean", "Base-inverse_time_str", "search_functions", "describe_function"} <= names
     for t in tools:
         jsonschema.Draft202012Validator.check_schema(t.input_schema)

@@ -73,7 +73,8 @@ def write_library(target):
 
 
 class Runtime:
-    """One `java -jar quarkus-run.jar` on a free loopback port."""
+    """One `java -jar quarkus-run.jar` on a free loopback port, serving a folder (or, when
+    `library` is None, what `env` names, e.g. GF_REPOSITORY_URL)."""
 
     def __init__(self, library, workdir, env=None):
         if not RUNTIME_JAR.exists():
@@ -84,7 +85,6 @@ class Runtime:
         full = dict(os.environ)
         full.update(
             {
-                "GF_FUNCTIONS_DIR": str(library),
                 "GF_PYTHON": sys.executable,
                 "GF_PYTHON_WORKERS": "2",
                 "GF_TIMEOUT": "3s",
@@ -95,6 +95,8 @@ class Runtime:
                 "TZ": "UTC",
             }
         )
+        if library is not None:
+            full["GF_FUNCTIONS_DIR"] = str(library)
         full.update(env or {})
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(

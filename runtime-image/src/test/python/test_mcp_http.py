@@ -5,9 +5,11 @@ import json
 import urllib.request
 
 import jsonschema
+import pytest
 from mcp import types
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 
 
 def run(url, steps):
@@ -94,6 +96,28 @@ def test_wrong_arguments_raising_and_timeout_are_tool_errors_with_the_problem(ru
     assert raised.structured_content["detail"] == "kaputt"
     assert slow.is_error and slow.structured_content["type"] == problems + "timeout"
     assert not after.is_error and text_json(after) == 2.0  # the pool replaced the worker
+
+
+def test_a_null_argument_is_refused_by_the_extension_and_a_nested_null_reaches_python(runtime):
+    """Pins a limit of the Quarkus MCP extension (docs/mcp.md, Limits): it copies the arguments
+    with Map.copyOf before any hook of ours runs, so a top-level JSON null is a JSON-RPC internal
+    error. When an upgrade lifts it, this test fails: make the null reach Python then."""
+
+    async def steps(session, init):
+        with pytest.raises(MCPError) as refused:
+            await session.call_tool("Util-mean", {"values": None})
+        nested = await session.call_tool("Util-mean", {"values": [1, None]})
+        omitted = await session.call_tool("Util-mean", {})
+        after = await session.call_tool("Util-mean", {"values": [4]})
+        return refused.value, nested, omitted, after
+
+    refused, nested, omitted, after = run(runtime.url, steps)
+    assert refused.code == types.INTERNAL_ERROR
+    # The nested null reached Python as None: sum() raised its own TypeError.
+    assert nested.is_error and nested.structured_content["exception"]["type"] == "TypeError"
+    # Leaving the argument out gives its default (values=None): mean raises its ValueError.
+    assert omitted.structured_content["exception"]["type"] == "ValueError"
+    assert not after.is_error and text_json(after) == 4.0
 
 
 def test_search_in_chinese_and_english_and_describe(runtime):

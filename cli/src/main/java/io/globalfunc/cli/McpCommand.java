@@ -100,8 +100,13 @@ final class McpCommand extends GfCommand {
               .validateToolInputs(false) // Python binds the arguments and says what is wrong
               .tools(tools(catalog, pool))
               .build();
+      catalog
+          .tooLong()
+          .forEach(
+              ref -> System.err.println("gf mcp: warning: " + ToolCatalog.tooLongWarning(ref)));
       System.err.printf(
-          "gf mcp: serving %d functions from %s over stdio%n", catalog.entries().size(), root);
+          "gf mcp: serving %d functions from %s over stdio%s%n",
+          catalog.entries().size(), root, catalog.leftOut());
       stdinClosed.await();
       server.closeGracefully();
       return 0;

@@ -47,10 +47,12 @@ public final class ToolCatalog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<FunctionRef, Entry> entries;
+  private final List<FunctionRef> tooLong;
   private final CatalogIndex index = CatalogIndex.inMemory();
 
-  private ToolCatalog(Map<FunctionRef, Entry> entries) {
+  private ToolCatalog(Map<FunctionRef, Entry> entries, List<FunctionRef> tooLong) {
     this.entries = entries;
+    this.tooLong = tooLong;
     List<CatalogIndex.Item> items = new ArrayList<>();
     for (Entry e : entries.values()) {
       items.add(new CatalogIndex.Item(e.name(), e.info().doc(), null, e.source()));
@@ -60,21 +62,54 @@ public final class ToolCatalog implements AutoCloseable {
 
   /**
    * The callables of {@code all} whose tool name fits MCP's rules, in {@code packages} when that is
-   * not empty, sorted by name.
+   * not empty, sorted by name; those whose tool name is too long are listed in {@link #tooLong}.
    */
   public static ToolCatalog of(Collection<Entry> all, Set<String> packages) {
     Map<FunctionRef, Entry> exposed = new LinkedHashMap<>();
+    List<FunctionRef> tooLong = new ArrayList<>();
     all.stream()
         .filter(e -> e.info().callable())
         .filter(e -> packages.isEmpty() || packages.contains(e.ref().pkg()))
-        .filter(e -> ToolName.fits(e.ref()))
         .sorted(Comparator.comparing(e -> e.ref().callName()))
-        .forEach(e -> exposed.put(e.ref(), e));
-    return new ToolCatalog(exposed);
+        .forEach(
+            e -> {
+              if (ToolName.fits(e.ref())) {
+                exposed.put(e.ref(), e);
+              } else {
+                tooLong.add(e.ref());
+              }
+            });
+    return new ToolCatalog(exposed, List.copyOf(tooLong));
   }
 
   public Collection<Entry> entries() {
     return entries.values();
+  }
+
+  /** The callables left out because their tool name would be over {@link ToolName#MAX_LENGTH}. */
+  public List<FunctionRef> tooLong() {
+    return tooLong;
+  }
+
+  /** What a start-up line adds when functions were left out: empty, or how many and why. */
+  public String leftOut() {
+    return tooLong.isEmpty()
+        ? ""
+        : " ("
+            + tooLong.size()
+            + " left out: tool name over "
+            + ToolName.MAX_LENGTH
+            + " characters)";
+  }
+
+  /** Why {@code ref} has no tool, as the runtime and {@code gf mcp} warn. */
+  public static String tooLongWarning(FunctionRef ref) {
+    return ref.callName()
+        + " is not exposed over MCP: its tool name would be "
+        + ToolName.of(ref).length()
+        + " characters, over the "
+        + ToolName.MAX_LENGTH
+        + " MCP allows (a non-ASCII character takes 7)";
   }
 
   /** The entry a tool name or a {@code Package.function} names, or {@code null}. */

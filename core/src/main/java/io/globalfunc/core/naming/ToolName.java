@@ -20,6 +20,9 @@ public final class ToolName {
   /** What MCP clients and model APIs accept as a tool name. */
   public static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
+  /** The longest tool name MCP allows. */
+  public static final int MAX_LENGTH = 128;
+
   private static final char DASH = '-';
   private static final int HEX = 6;
 
@@ -32,7 +35,7 @@ public final class ToolName {
 
   /** True when the tool name of {@code ref} fits the 128 characters MCP allows. */
   public static boolean fits(FunctionRef ref) {
-    return of(ref).length() <= 128;
+    return of(ref).length() <= MAX_LENGTH;
   }
 
   /**

@@ -47,13 +47,7 @@ public class FetchAgent {
       LOG.warnf(
           "first fetch failed (retried every %s): %s", config.fetchInterval(), e.getMessage());
     }
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "gf-fetch-agent");
-              t.setDaemon(true);
-              return t;
-            });
+    timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("gf-fetch-agent"));
     long every = config.fetchInterval().toMillis();
     timer.scheduleWithFixedDelay(
         () -> {

@@ -19,6 +19,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public class ServedLibrary {
   private static final Logger LOG = Logger.getLogger(ServedLibrary.class);
 
   private final RuntimeConfig config;
+  private final Event<ReleaseChanged> releases;
 
   /** The HTTP server's event loops: workers' answers are read there (see WorkerPool#start). */
   private final EventLoopGroup eventLoops;
@@ -48,8 +50,9 @@ public class ServedLibrary {
   private volatile String branch;
   private volatile LibraryWatcher watcher;
 
-  ServedLibrary(RuntimeConfig config, Vertx vertx) {
+  ServedLibrary(RuntimeConfig config, Vertx vertx, Event<ReleaseChanged> releases) {
     this.config = config;
+    this.releases = releases;
     this.eventLoops = vertx.nettyEventLoopGroup();
   }
 
@@ -121,6 +124,17 @@ public class ServedLibrary {
 
   private void load() {
     CommitLoader loader = new CommitLoader(config, eventLoops);
+    try {
+      this.commits = pools(loader);
+    } catch (RuntimeException e) {
+      loader.close(); // its checkouts: a later reload starts over with its own
+      throw e;
+    }
+    released(commits.current());
+  }
+
+  /** Serves the release's commit and readies the commits callers may name. */
+  private CommitPools pools(CommitLoader loader) {
     int workers = workers();
     Mirror mirror;
     CommitLibrary first;
@@ -129,6 +143,9 @@ public class ServedLibrary {
       branch = config.branch().orElseGet(() -> localBranch(dir));
       mirror = config.mirrorDir().map(this::sharedMirror).orElseGet(() -> workingRepo(dir));
       first = serveFolder(loader, dir, workers);
+      if (mirror != null) {
+        loader.checkouts(); // now, not on the first ref: removes what a runtime that is gone left
+      }
     } else if (config.repositoryUrl().isPresent()) {
       GitLibraryReader reader = new GitLibraryReader();
       GitLibraryReader.Resolved resolved = fetch(reader, config.commit().orElse(null));
@@ -160,16 +177,26 @@ public class ServedLibrary {
             .mapToObj(b -> new CommitBudget(workers, config.maxCommits(), b))
             .findFirst()
             .orElseGet(() -> CommitBudget.withDefaultBudget(workers, config.maxCommits()));
-    this.commits =
-        new CommitPools(
-            loader,
-            mirror,
-            RefPolicy.parse(config.refs().orElse(null), branch),
-            budget,
-            branch,
-            first,
-            config.commitIdle(),
-            config.timeout());
+    return new CommitPools(
+        loader,
+        mirror,
+        RefPolicy.parse(config.refs().orElse(null), branch),
+        budget,
+        branch,
+        first,
+        config.commitIdle(),
+        config.timeout(),
+        this::released);
+  }
+
+  /** Tells the observers (the MCP tools) that {@code release} is now served in place. */
+  private void released(CommitLibrary release) {
+    try {
+      releases.fire(new ReleaseChanged(release));
+    } catch (RuntimeException e) {
+      // The calls already go to the new commit: an observer's failure must not undo the switch.
+      LOG.errorf(e, "a follower of the release failed on commit %s", release.commit());
+    }
   }
 
   private int workers() {
@@ -301,16 +328,8 @@ public class ServedLibrary {
     return c == null ? null : c.current().pool();
   }
 
-  /**
-   * Runs a call on the release's commit under a lease, so a release switch lets it finish on the
-   * workers it started on.
-   */
-  public CompletableFuture<CallOutcome> submit(CallRequest request) {
-    return submit(commits.leaseCurrent(), request);
-  }
-
   /** Submits a call under a lease, ended when the call completes (or at once if it throws). */
-  static CompletableFuture<CallOutcome> submit(Lease lease, CallRequest request) {
+  public static CompletableFuture<CallOutcome> submit(Lease lease, CallRequest request) {
     try {
       // The pool's own future, so cancelling it drops a call that has not started.
       CompletableFuture<CallOutcome> call = lease.library().pool().submit(request);

@@ -3,88 +3,113 @@ package io.globalfunc.runtime.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.globalfunc.core.error.Problem;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.LibraryFile;
 import io.globalfunc.core.mcp.ToolCatalog;
 import io.globalfunc.core.worker.CallOutcome;
 import io.globalfunc.core.worker.CallRequest;
-import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.globalfunc.runtime.http.CallMetrics;
 import io.globalfunc.runtime.http.Requests;
+import io.globalfunc.runtime.library.CommitLibrary;
+import io.globalfunc.runtime.library.CommitPools;
+import io.globalfunc.runtime.library.Lease;
+import io.globalfunc.runtime.library.ReleaseChanged;
 import io.globalfunc.runtime.library.ServedFunction;
 import io.globalfunc.runtime.library.ServedLibrary;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.ToolManager;
 import io.quarkiverse.mcp.server.ToolResponse;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
- * Registers one MCP tool per served callable at {@code /mcp} (after the library is loaded) and runs
- * tool calls through the same pool, limits and allow-list as HTTP calls; a failed call is a tool
- * error carrying the problem (type, title, detail, exception).
+ * One MCP tool per callable of the release's commit at {@code /mcp}, following the release as it is
+ * switched or reloaded; runs tool calls through the same pool, limits and allow-list as HTTP calls.
+ * A failed call is a tool error carrying the problem (type, title, detail, exception).
  */
 @ApplicationScoped
 public class McpTools {
 
   private static final Logger LOG = Logger.getLogger(McpTools.class);
 
-  private final ToolManager tools;
   private final ServedLibrary library;
   private final RuntimeConfig config;
   private final CallMetrics metrics;
+  private final ToolRegistrations registrations;
   private volatile ToolCatalog catalog;
 
   McpTools(ToolManager tools, ServedLibrary library, RuntimeConfig config, CallMetrics metrics) {
-    this.tools = tools;
     this.library = library;
     this.config = config;
     this.metrics = metrics;
+    this.registrations = new ToolRegistrations(tools, this::call);
   }
 
-  /** After {@link ServedLibrary} loaded the library (it observes at the default priority). */
-  void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
-    if (library.library() == null) {
-      return; // not loaded: readiness says why; no tools to offer
+  /**
+   * Makes the tools and the meta-tools' answers those of the release's new commit (loaded at start,
+   * switched or reloaded): only the tools whose definition changed are added, removed or replaced.
+   */
+  synchronized void follow(@Observes ReleaseChanged changed) {
+    ToolCatalog before = catalog;
+    ToolCatalog next = catalogOf(changed.release());
+    // The replaced catalog is left to the garbage collector, not closed: its index is on the heap
+    // and a search that read the field just before may still be reading it.
+    catalog = next;
+    warnAboutLongNames(before, next);
+    ToolRegistrations.Changes changes = registrations.follow(next);
+    if (before == null) {
+      LOG.infof("MCP at /mcp: %d function tools%s", next.entries().size(), next.leftOut());
+    } else if (changes.any()) {
+      LOG.infof(
+          "MCP tools follow commit %s: %d added, %d removed, %d replaced; %d function tools%s",
+          changed.release().commit(),
+          changes.added(),
+          changes.removed(),
+          changes.replaced(),
+          next.entries().size(),
+          next.leftOut());
     }
+  }
+
+  private ToolCatalog catalogOf(CommitLibrary release) {
+    Map<String, LibraryFile> files = release.library().byPath();
     List<ToolCatalog.Entry> all = new ArrayList<>();
-    for (ServedFunction fn : library.functions().values()) {
-      all.add(entry(fn));
+    for (ServedFunction fn : release.functions().values()) {
+      all.add(
+          new ToolCatalog.Entry(
+              fn.ref(),
+              fn.name(),
+              fn.info(),
+              fn.path(),
+              files.get(fn.path()).text(),
+              fn.meta().hash(),
+              fn.commit()));
     }
-    Set<String> packages = new HashSet<>(config.mcpPackages().orElse(List.of()));
-    ToolCatalog exposed = ToolCatalog.of(all, packages);
-    for (ToolCatalog.Entry e : exposed.entries()) {
-      tools
-          .newTool(e.tool())
-          .setTitle(e.ref().callName())
-          .setDescription(ToolCatalog.description(e))
-          .setInputSchema(new JsonObject(ToolCatalog.inputSchema(e).toString()))
-          // The raw message keeps the arguments exactly as sent (numbers, nesting, key order).
-          .setAsyncHandler(args -> call(e, args.rawMessage().asJsonObject()))
-          .register();
-    }
-    this.catalog = exposed;
-    LOG.infof("MCP at /mcp: %d function tools", exposed.entries().size());
+    return ToolCatalog.of(all, new HashSet<>(config.mcpPackages().orElse(List.of())));
   }
 
-  private ToolCatalog.Entry entry(ServedFunction fn) {
-    String source = library.library().byPath().get(fn.path()).text();
-    return new ToolCatalog.Entry(
-        fn.ref(), fn.name(), fn.info(), fn.path(), source, fn.meta().hash(), fn.commit());
+  /** One warning per function left out, once: at start, then for those a new commit adds. */
+  private static void warnAboutLongNames(ToolCatalog before, ToolCatalog next) {
+    Set<FunctionRef> warned = before == null ? Set.of() : new HashSet<>(before.tooLong());
+    for (FunctionRef ref : next.tooLong()) {
+      if (!warned.contains(ref)) {
+        LOG.warn(ToolCatalog.tooLongWarning(ref));
+      }
+    }
   }
 
   /** The exposed functions, for the meta-tools ({@code null} until loaded). */
@@ -92,13 +117,15 @@ public class McpTools {
     return catalog;
   }
 
-  private Uni<ToolResponse> call(ToolCatalog.Entry e, JsonObject message) {
-    ServedFunction fn = library.function(e.ref());
-    WorkerPool pool = library.pool();
-    if (fn == null || pool == null) {
-      metrics.unknown();
+  /**
+   * Runs a tool call on the release's commit as it is now: the function is looked up under the
+   * call's lease, so a call during a switch runs the old or the new function, whole.
+   */
+  private Uni<ToolResponse> call(FunctionRef ref, JsonObject message) {
+    CommitPools commits = library.commits();
+    if (commits == null) {
       return Uni.createFrom()
-          .item(error(Problem.UNAVAILABLE.body(Requests.JSON, "not served", null)));
+          .item(error(Problem.UNAVAILABLE.body(Requests.JSON, "the library is not loaded", null)));
     }
     JsonNode kwargs;
     try {
@@ -110,23 +137,31 @@ public class McpTools {
           .item(
               error(
                   Problem.INVALID_REQUEST.body(
-                      Requests.JSON, "arguments must be a JSON object", e.ref().callName())));
+                      Requests.JSON, "arguments must be a JSON object", ref.callName())));
+    }
+    Lease lease = commits.leaseCurrent();
+    if (lease.library().function(ref) == null) {
+      lease.close(); // removed by a switch whose tools/list_changed the client has not acted on
+      metrics.unknown();
+      String detail = "no function " + ref.callName() + " is served here";
+      return Uni.createFrom()
+          .item(error(Problem.UNKNOWN_FUNCTION.body(Requests.JSON, detail, ref.callName())));
     }
     long start = System.nanoTime();
     Context context = Vertx.currentContext();
-    // Under a lease on the release's commit, so an in-place release switch lets it finish.
+    // Under the lease, so an in-place release switch lets it finish on the workers it started on.
     CompletableFuture<CallOutcome> call =
-        library.submit(new CallRequest(e.ref(), null, kwargs, null));
+        ServedLibrary.submit(lease, new CallRequest(ref, null, kwargs, null));
     dropAfterDeadline(context, call);
     return Uni.createFrom()
         .completionStage(call)
         .map(
             outcome -> {
-              metrics.record(e.ref(), outcome, System.nanoTime() - start, CallMetrics.Mode.MCP);
-              return response(e, outcome);
+              metrics.record(ref, outcome, System.nanoTime() - start, CallMetrics.Mode.MCP);
+              return response(ref, outcome);
             })
         .onFailure(CancellationException.class)
-        .recoverWithItem(() -> overloaded(e))
+        .recoverWithItem(() -> overloaded(ref))
         .emitOn(
             task -> {
               if (context == null) {
@@ -147,20 +182,20 @@ public class McpTools {
     call.whenComplete((outcome, error) -> vertx.cancelTimer(timer));
   }
 
-  private ToolResponse overloaded(ToolCatalog.Entry e) {
+  private ToolResponse overloaded(FunctionRef ref) {
     String detail =
         "the call waited more than "
             + config.queueTimeout().orElse(config.timeout()).toSeconds()
             + " s for a Python worker";
-    return error(Problem.OVERLOADED.body(Requests.JSON, detail, e.ref().callName()));
+    return error(Problem.OVERLOADED.body(Requests.JSON, detail, ref.callName()));
   }
 
-  private static ToolResponse response(ToolCatalog.Entry e, CallOutcome outcome) {
+  private static ToolResponse response(FunctionRef ref, CallOutcome outcome) {
     if (outcome instanceof CallOutcome.Success s) {
       return ToolResponse.success(new TextContent(ToolCatalog.resultText(s)));
     }
     CallOutcome.Failure f = (CallOutcome.Failure) outcome;
-    return error(Problem.body(Requests.JSON, f, e.ref().callName()));
+    return error(Problem.body(Requests.JSON, f, ref.callName()));
   }
 
   /** A tool error: the problem as text (for models) and as structured content (for programs). */
