@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.globalfunc.core.testing.RedisServer;
 import io.globalfunc.core.testing.RuntimeProcesses;
 import io.globalfunc.core.testing.TestLibraries;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +53,7 @@ class VersionedCallsIT {
   private static final int BUDGET = 4;
 
   @TempDir static Path tmp;
+  static Path ANY_CACHE;
   static Path repo;
   static Git git;
   static String c1;
@@ -91,11 +98,16 @@ class VersionedCallsIT {
     Map<String, String> anyEnv = new java.util.HashMap<>(env);
     anyEnv.put("GF_REFS", "*");
     anyEnv.put("GF_REDIS_URI", redis.uri()); // durable batches: only this runtime consumes them
-    anyEnv.put("GF_CACHE_DIR", tmp.resolve("cache-any").toString());
+    ANY_CACHE = tmp.resolve("cache-any");
+    anyEnv.put("GF_CACHE_DIR", ANY_CACHE.toString());
     any = processes.start(tmp, anyEnv);
     Map<String, String> strictEnv = new java.util.HashMap<>(env);
     strictEnv.put("GF_CACHE_DIR", tmp.resolve("cache-strict").toString());
+    // A checkout left by an earlier runtime that died (or an older version) is removed at start.
+    TestLibraries.write(
+        tmp.resolve("cache-strict/checkouts").resolve(c3), Map.of("Base/add.py", "x = 1\n"));
     strictEnv.put("GF_POD_NAME", "pod-strict");
+    strictEnv.put("GF_COMMIT_IDLE", "2s");
     strict = processes.start(tmp, strictEnv);
   }
 
@@ -308,6 +320,7 @@ class VersionedCallsIT {
               }
             });
     sampler.start();
+    assertThat(checkouts(ANY_CACHE)).as("dev ran in test 1").contains(c3);
     ExecutorService pool = Executors.newFixedThreadPool(EXPERIMENTS);
     Map<Integer, List<String>> answers = new ConcurrentHashMap<>();
     List<String> failures = new CopyOnWriteArrayList<>();
@@ -342,23 +355,62 @@ class VersionedCallsIT {
       assertThat(answers.get(i)).containsOnly(Integer.toString(3 + 1000 * i));
     }
     assertThat(maxWorkers.get()).isLessThanOrEqualTo(BUDGET);
-    // The OS may briefly show more Python processes (a worker being replaced inside a pool
-    // overlaps its successor); the budget bounds the pools the runtime starts. Seen at all:
-    assertThat(maxProcesses.get()).isPositive();
+    // Real processes: no worker of these pools is replaced (no timeout, no recycling), and a
+    // stopped commit counts until its processes have exited, so the OS never shows more.
+    assertThat(maxProcesses.get()).isBetween(2, BUDGET);
     assertThat(maxCommits.get()).isLessThanOrEqualTo(3);
-    // dev was evicted by the burst; it starts again on its next call.
-    JsonNode commits = get(any, "/v1/commits");
-    assertThat(commits.get("commits").toString()).doesNotContain(c3);
+    // dev was evicted by the burst, its checkout deleted with its workers: the disk holds the
+    // checkouts of the commits that are warm, no more.
+    Set<String> held = awaitNoneDraining(any);
+    assertThat(held).doesNotContain(c3).hasSizeLessThanOrEqualTo(3);
+    assertThat(checkouts(ANY_CACHE)).isEqualTo(held);
+    // It starts again on its next call, checked out again.
     HttpResponse<String> d = post(any, "/v1/functions/Base/add?ref=dev", "{\"a\":1,\"b\":2}");
     assertThat(d.body()).isEqualTo("300");
     assertThat(get(any, "/v1/commits").get("commits").toString()).contains(c3);
+    assertThat(checkouts(ANY_CACHE)).contains(c3);
   }
 
-  /** Python worker processes (not introspection runs) the runtime has started. */
+  /** The commits a runtime holds once no commit is draining any more. */
+  static Set<String> awaitNoneDraining(RuntimeProcesses.Runtime rt) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      JsonNode commits = get(rt, "/v1/commits").get("commits");
+      Set<String> held = new TreeSet<>();
+      boolean draining = false;
+      for (JsonNode c : commits) {
+        held.add(c.get("commit").asText());
+        draining |= c.get("role").asText().equals("draining");
+      }
+      if (!draining || System.nanoTime() > deadline) {
+        return held;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Commits checked out under a runtime's cache folder, whatever the layout beneath. */
+  static Set<String> checkouts(Path cacheDir) throws IOException {
+    Path root = cacheDir.resolve("checkouts");
+    if (!Files.isDirectory(root)) {
+      return Set.of();
+    }
+    try (Stream<Path> all = Files.walk(root, 2)) {
+      return all.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("[0-9a-f]{40}"))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  /**
+   * Python worker processes (not introspection runs) the runtime has started: its own children
+   * only, since a {@code python3} shim (pyenv) runs a chain of wrappers before the interpreter.
+   */
   static int pythonWorkers(RuntimeProcesses.Runtime rt) {
     return (int)
         rt.process()
-            .descendants()
+            .children()
             .filter(p -> p.info().commandLine().map(c -> c.contains("gf_worker")).orElse(false))
             .count();
   }
@@ -448,5 +500,27 @@ class VersionedCallsIT {
       Thread.sleep(50);
     }
     assertThat(get(any, "/v1/commits").get("commits").toString()).doesNotContain(before);
+    assertThat(checkouts(ANY_CACHE)).doesNotContain(before).contains(c5);
+  }
+
+  @Test
+  @Order(7)
+  void anIdleCommitStopsWithItsCheckoutAndLeftoversAreRemovedAtStart() throws Exception {
+    Path cache = tmp.resolve("cache-strict");
+    assertThat(cache.resolve("checkouts").resolve(c3)).doesNotExist();
+    HttpResponse<String> r = post(strict, "/v1/functions/Base/add?ref=" + c1, "{\"a\":1,\"b\":2}");
+    assertThat(r.body()).isEqualTo("3");
+    assertThat(checkouts(cache)).contains(c1);
+    // GF_COMMIT_IDLE is 2 s on this runtime: the commit stops, and its checkout goes with it.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (get(strict, "/v1/commits").get("commits").toString().contains(c1)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(get(strict, "/v1/commits").get("commits").toString()).doesNotContain(c1);
+    assertThat(checkouts(cache)).containsExactly(c2);
+    r = post(strict, "/v1/functions/Base/add?ref=" + c1, "{\"a\":1,\"b\":2}");
+    assertThat(r.body()).isEqualTo("3");
+    assertThat(checkouts(cache)).containsExactlyInAnyOrder(c1, c2);
   }
 }

@@ -15,16 +15,24 @@ public final class CommitLibrary {
   private final Library library;
   private final Map<FunctionRef, ServedFunction> functions;
   private final WorkerPool pool;
+  private final Runnable whenStopped;
   private int inflight;
   private boolean retired;
   private boolean closed;
+  private boolean stopped;
   private Runnable onClosed = () -> {};
   private volatile long lastUsedNanos = System.nanoTime();
 
-  CommitLibrary(Library library, Map<FunctionRef, ServedFunction> functions, WorkerPool pool) {
+  /** {@code whenStopped} runs once, after {@link #stopWorkers} (it frees the commit's checkout). */
+  CommitLibrary(
+      Library library,
+      Map<FunctionRef, ServedFunction> functions,
+      WorkerPool pool,
+      Runnable whenStopped) {
     this.library = library;
     this.functions = Map.copyOf(functions);
     this.pool = pool;
+    this.whenStopped = whenStopped;
   }
 
   /** The commit id, or {@code null} for a working folder. */
@@ -121,8 +129,17 @@ public final class CommitLibrary {
     onClosed.run();
   }
 
-  /** Stops the workers and waits until their processes have exited (the budget counts them). */
+  /**
+   * Stops the workers and waits until their processes have exited (the budget counts them), then
+   * frees what only they used (the commit's checkout).
+   */
   void stopWorkers() {
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+    }
     java.util.List<Long> pids = pool.pids();
     pool.close();
     for (long pid : pids) {
@@ -136,6 +153,7 @@ public final class CommitLibrary {
                 }
               });
     }
+    whenStopped.run();
   }
 
   synchronized int inflight() {

@@ -10,9 +10,6 @@ import io.globalfunc.core.worker.PoolConfig;
 import io.globalfunc.core.worker.WorkerPool;
 import io.globalfunc.runtime.RuntimeConfig;
 import io.netty.channel.EventLoopGroup;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,14 +17,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns a library into a served {@link CommitLibrary}: introspects it, checks out the commit's
- * files for Python to import, and starts the Python workers dedicated to it.
+ * files for Python to import ({@link Checkouts}), and starts the Python workers dedicated to it.
  */
-final class CommitLoader {
+final class CommitLoader implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(CommitLoader.class);
 
   private final RuntimeConfig config;
   private final EventLoopGroup eventLoops;
+  private Checkouts checkouts;
 
   /** Workers' answers will be read on {@code eventLoops}, the HTTP server's. */
   CommitLoader(RuntimeConfig config, EventLoopGroup eventLoops) {
@@ -35,30 +33,51 @@ final class CommitLoader {
     this.eventLoops = eventLoops;
   }
 
-  /** Serves a commit read from a Git folder (mirror or repository) with this many workers. */
+  /**
+   * Serves a commit read from a Git folder (mirror or repository) with this many workers, from a
+   * checkout of its own that is deleted once those workers have stopped.
+   */
   CommitLibrary loadCommit(Path gitDir, String source, String branch, String commit, int workers) {
     GitLibraryReader reader = new GitLibraryReader();
     GitLibraryReader.Resolved resolved = new GitLibraryReader.Resolved(gitDir, branch, commit);
     Library lib = reader.read(resolved, source);
-    Path libraryDir = cacheDir().resolve("checkouts").resolve(commit);
-    if (!Files.isDirectory(libraryDir)) {
-      // A unique partial folder: two runtimes sharing a cache may check out the same commit.
-      Path partial =
-          libraryDir.resolveSibling(commit + ".partial-" + ProcessHandle.current().pid());
-      reader.checkout(resolved, partial);
-      try {
-        Files.move(partial, libraryDir);
-      } catch (IOException e) {
-        if (!Files.isDirectory(libraryDir)) {
-          throw new UncheckedIOException(e);
-        }
-      }
+    Checkouts disk = checkouts();
+    Path libraryDir = disk.acquire(commit, into -> reader.checkout(resolved, into));
+    try {
+      return serve(lib, libraryDir, branch, workers, () -> disk.release(commit));
+    } catch (RuntimeException e) {
+      disk.release(commit);
+      throw e;
     }
-    return serve(lib, libraryDir, branch, workers);
+  }
+
+  /**
+   * This runtime's checkouts, opened on first use (which removes what runtimes that are gone left
+   * in the cache).
+   */
+  synchronized Checkouts checkouts() {
+    if (checkouts == null) {
+      checkouts = Checkouts.open(cacheDir().resolve("checkouts"));
+    }
+    return checkouts;
+  }
+
+  /** Deletes this runtime's checkouts: it stops. */
+  @Override
+  public synchronized void close() {
+    if (checkouts != null) {
+      checkouts.close();
+    }
   }
 
   /** Serves a library already on disk (a working folder, or one an init container fetched). */
   CommitLibrary serve(Library lib, Path libraryDir, String branch, int workers) {
+    return serve(lib, libraryDir, branch, workers, () -> {});
+  }
+
+  /** As above; {@code whenStopped} runs once the library's workers have stopped. */
+  private CommitLibrary serve(
+      Library lib, Path libraryDir, String branch, int workers, Runnable whenStopped) {
     Map<FunctionRef, FunctionInfo> infos = new PythonIntrospector(config.python()).describe(lib);
     Map<String, LibraryFile> files = lib.byPath();
     Map<FunctionRef, ServedFunction> served = new LinkedHashMap<>();
@@ -76,7 +95,7 @@ final class CommitLoader {
     LOG.infof(
         "serving %d functions from %s%s with %d Python workers",
         served.size(), lib.source(), lib.commit() == null ? "" : " at " + lib.commit(), workers);
-    return new CommitLibrary(lib, served, pool);
+    return new CommitLibrary(lib, served, pool, whenStopped);
   }
 
   private PoolConfig poolConfig(Path libraryDir, int workers) {

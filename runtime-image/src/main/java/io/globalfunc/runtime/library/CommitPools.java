@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,20 +23,16 @@ import org.jboss.logging.Logger;
  * The owner of every commit this runtime serves: the release's commit (never evicted, switched in
  * place by {@link #switchTo}) and the commits callers name by ref, each with its own {@link
  * CommitLibrary} started on first use. Enforces {@code GF_MAX_COMMITS} (least recently used first)
- * and the worker budget ({@link CommitBudget}), and stops commits that stay idle.
+ * and the worker budget ({@link CommitBudget}), and stops commits that stay idle. A commit's
+ * checkout goes with its workers (see {@link CommitLoader#loadCommit}).
  */
 public final class CommitPools implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(CommitPools.class);
 
-  /** How long a ref's resolution is reused before the mirror is asked again. */
-  private static final long REF_TTL_NANOS = TimeUnit.SECONDS.toNanos(1);
-
   /** What one commit is doing, for {@code GET /v1/commits}. */
   public record CommitState(
       String commit, String role, int workers, int inflight, long idleMillis) {}
-
-  private record CachedRef(String commit, long atNanos) {}
 
   private final CommitLoader loader;
   private final Mirror mirror;
@@ -49,7 +44,7 @@ public final class CommitPools implements AutoCloseable {
   private final ExecutorService executor;
   private final ScheduledExecutorService reaper;
   private final Object switchLock = new Object();
-  private final Map<String, CachedRef> refs = new ConcurrentHashMap<>();
+  private final RecentRefs refs = new RecentRefs();
   private final Consumer<CommitLibrary> onRelease;
 
   private volatile CommitLibrary current;
@@ -117,9 +112,9 @@ public final class CommitPools implements AutoCloseable {
     if (ref == null) {
       return CompletableFuture.completedFuture(leaseCurrent());
     }
-    CachedRef cached = refs.get(ref);
-    if (cached != null && System.nanoTime() - cached.atNanos() < REF_TTL_NANOS) {
-      Lease l = tryLease(cached.commit(), ref);
+    String recent = refs.commit(ref);
+    if (recent != null) {
+      Lease l = tryLease(recent, ref);
       if (l != null) {
         return CompletableFuture.completedFuture(l);
       }
@@ -179,7 +174,7 @@ public final class CommitPools implements AutoCloseable {
 
   private Lease leaseResolved(String ref) {
     String commit = resolveAllowed(ref, false);
-    refs.put(ref, new CachedRef(commit, System.nanoTime()));
+    refs.put(ref, commit);
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
       Lease l = tryLease(commit, ref);
@@ -391,6 +386,7 @@ public final class CommitPools implements AutoCloseable {
     }
     all.forEach(l -> l.pool().close());
     executor.shutdownNow();
+    loader.close(); // deletes the checkouts
     if (mirror != null) {
       mirror.close();
     }

@@ -124,6 +124,17 @@ public class ServedLibrary {
 
   private void load() {
     CommitLoader loader = new CommitLoader(config, eventLoops);
+    try {
+      this.commits = pools(loader);
+    } catch (RuntimeException e) {
+      loader.close(); // its checkouts: a later reload starts over with its own
+      throw e;
+    }
+    released(commits.current());
+  }
+
+  /** Serves the release's commit and readies the commits callers may name. */
+  private CommitPools pools(CommitLoader loader) {
     int workers = workers();
     Mirror mirror;
     CommitLibrary first;
@@ -132,6 +143,9 @@ public class ServedLibrary {
       branch = config.branch().orElseGet(() -> localBranch(dir));
       mirror = config.mirrorDir().map(this::sharedMirror).orElseGet(() -> workingRepo(dir));
       first = serveFolder(loader, dir, workers);
+      if (mirror != null) {
+        loader.checkouts(); // now, not on the first ref: removes what a runtime that is gone left
+      }
     } else if (config.repositoryUrl().isPresent()) {
       GitLibraryReader reader = new GitLibraryReader();
       GitLibraryReader.Resolved resolved = fetch(reader, config.commit().orElse(null));
@@ -163,18 +177,16 @@ public class ServedLibrary {
             .mapToObj(b -> new CommitBudget(workers, config.maxCommits(), b))
             .findFirst()
             .orElseGet(() -> CommitBudget.withDefaultBudget(workers, config.maxCommits()));
-    this.commits =
-        new CommitPools(
-            loader,
-            mirror,
-            RefPolicy.parse(config.refs().orElse(null), branch),
-            budget,
-            branch,
-            first,
-            config.commitIdle(),
-            config.timeout(),
-            this::released);
-    released(first);
+    return new CommitPools(
+        loader,
+        mirror,
+        RefPolicy.parse(config.refs().orElse(null), branch),
+        budget,
+        branch,
+        first,
+        config.commitIdle(),
+        config.timeout(),
+        this::released);
   }
 
   /** Tells the observers (the MCP tools) that {@code release} is now served in place. */
