@@ -179,7 +179,7 @@ def gated_python(session_tmp) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def hostile(runtimes, gated_python):
-    """One Python worker, a queue of one, a 2 s timeout, a 64 KiB body limit."""
+    """One Python worker, a queue of one, a 2 s timeout, a 64 KiB body limit, a release token."""
     script, _ = gated_python
     return runtimes.start(
         "hostile",
@@ -188,4 +188,5 @@ def hostile(runtimes, gated_python):
         GF_QUEUE_LIMIT="1",
         GF_TIMEOUT="2s",
         GF_MAX_BODY="65536",
+        GF_RELEASE_TOKEN="s3cret",
     )

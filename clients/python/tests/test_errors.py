@@ -92,6 +92,18 @@ def test_problems_of_a_constrained_runtime(hostile, gated_python):
             gf.Probe.crash()
         assert crashed.value.status == 502
         assert gf.Probe.add(1, 1) == 2  # the worker was replaced
+        with pytest.raises(globalfunc.ResultTooLarge) as too_large:
+            gf.Probe.big(mb=40)  # over an eighth of the runtime's 256 MiB heap
+        assert too_large.value.status in (500, 502)
+        assert gf.Probe.add(2, 2) == 4
+    # the release switch needs the worker's release token: none, then another one
+    for headers, cls, status in [
+        ({}, globalfunc.Unauthorized, 401),
+        ({"Authorization": "Bearer wrong"}, globalfunc.Forbidden, 403),
+    ]:
+        r = httpx.post(hostile.url + "/v1/release", json={"ref": "main"}, headers=headers)
+        err = from_response(r.status_code, r.headers, r.content)
+        assert type(err) is cls and err.status == status
 
 
 def test_overloaded_is_retried_after_retry_after(hostile):

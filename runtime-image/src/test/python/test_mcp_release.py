@@ -23,6 +23,8 @@ FIRST = {
     "Old/gone.py": 'def gone() -> str:\n    """A farewell, soon removed."""\n    return "gone"\n',
 }
 SECOND = {
+    # Only the body changes: the tool stays as it is, its calls run the new code.
+    "Keep/stay.py": 'def stay(x: int) -> int:\n    """Return x unchanged."""\n    return x + 100\n',
     "Keep/change.py": (
         'def change(a: int, b: int = 0) -> int:\n    """Triple a, then add b."""\n'
         "    return a * 3 + b\n"
@@ -110,9 +112,17 @@ def test_a_release_switch_changes_tools_calls_describe_and_search(served):
                 gone = await s.call_tool("Old-gone", {})
                 await until(lambda: "Subsidiary SSE stream" in rt.log.read_text(), 30)
 
-                second = commit(repo, SECOND, removed=["Old/gone.py"])
-                switched = await anyio.to_thread.run_sync(release, rt.url)
-                await until(lambda: len(changed) >= 4, 30)
+                stays = []
+
+                async def call_stay_meanwhile():
+                    while len(stays) < 3 or text_json(stays[-1]) != 101:
+                        stays.append(await s.call_tool("Keep-stay", {"x": 1}))
+
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(call_stay_meanwhile)
+                    second = commit(repo, SECOND, removed=["Old/gone.py"])
+                    switched = await anyio.to_thread.run_sync(release, rt.url)
+                    await until(lambda: len(changed) >= 4, 30)
 
                 tools = await s.list_tools()
                 fresh = await s.call_tool("New-fresh", {"n": 2, "label": "ab"})
@@ -124,12 +134,17 @@ def test_a_release_switch_changes_tools_calls_describe_and_search(served):
                 old = await s.call_tool("describe_function", {"name": "Old.gone"})
                 found = await s.call_tool("search_functions", {"query": "greeting farewell"})
                 after = (tools, fresh, triple, described, new, old, found)
-                return before, gone, second, switched, after
+                return before, gone, second, switched, after, stays
 
-    before, gone, second, switched, after = anyio.run(main)
+    before, gone, second, switched, after, stays = anyio.run(main)
     tools, fresh, triple, described, new, old, found = after
     assert before == {"Keep-stay", "Keep-change", "Old-gone"}
     assert text_json(gone) == "gone"
+    # Calls made while the release switched ran the old or the new function, never failed.
+    assert [r for r in stays if r.is_error] == []
+    answers = [text_json(r) for r in stays]
+    assert answers[0] == 1 and answers[-1] == 101 and set(answers) == {1, 101}
+    assert answers == sorted(answers)
     assert switched["commit"] == second != first
     assert function_tools(tools) == {"Keep-stay", "Keep-change", "New-fresh"}
     by_name = {t.name: t for t in tools.tools}
@@ -146,7 +161,7 @@ def test_a_release_switch_changes_tools_calls_describe_and_search(served):
     assert old.is_error and old.structured_content["type"] == PROBLEMS + "unknown-function"
     assert [h["name"] for h in text_json(found)] == ["New.fresh"]
     # One notification per tool change: Old-gone removed, New-fresh added, Keep-change replaced
-    # (removed and added again); Keep-stay did not change and was left alone.
+    # (removed and added again); Keep-stay's tool did not change (only its code) and was left alone.
     assert len(changed) == 4
     # The function left out for its long tool name is said once, at start, with a count.
     log = rt.log.read_text(encoding="utf-8")

@@ -31,6 +31,9 @@ class AnswerChannelTest {
   private AnswerChannel channel;
   private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
 
+  /** What the pool's side throws when an answer reaches it, if anything. */
+  private volatile Error failOnAnswer;
+
   @BeforeEach
   void open() throws IOException {
     loops = new NioEventLoopGroup(1);
@@ -44,6 +47,9 @@ class AnswerChannelTest {
 
           @Override
           public void answer(WorkerProtocol.Answer answer) {
+            if (failOnAnswer != null) {
+              throw failOnAnswer;
+            }
             events.add(answer);
           }
 
@@ -147,6 +153,53 @@ class AnswerChannelTest {
       assertThat(skipped.status()).isEqualTo(WorkerProtocol.STATUS_OVERSIZED);
       assertThat(skipped.callId()).isEqualTo(8);
       assertThat(((WorkerProtocol.Answer) next()).callId()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void anErrorWhileReadingAnAnswerEndsThisChannelOnlyAndTheEventLoopGoesOn() throws Exception {
+    failOnAnswer = new OutOfMemoryError("simulated: a 300 MB answer");
+    try (SocketChannel worker = connect()) {
+      send(worker, nonce(), answer(WorkerProtocol.STATUS_READY, 0, "{}"));
+      assertThat(next()).isEqualTo("ready");
+      send(worker, answer(WorkerProtocol.STATUS_OK, 1, "\"x\""));
+      assertThat((String) next())
+          .isEqualTo(
+              "ended: its answers could not be read (java.lang.OutOfMemoryError: simulated: a 300"
+                  + " MB answer)");
+    }
+    // The same event loop still serves the next worker's channel (the replacement).
+    failOnAnswer = null;
+    AnswerChannel next = AnswerChannel.bind(dir, "w1", loops.next(), LIMIT);
+    BlockingQueue<Object> got = new LinkedBlockingQueue<>();
+    next.start(
+        new AnswerChannel.Sink() {
+          @Override
+          public void ready() {
+            got.add("ready");
+          }
+
+          @Override
+          public void answer(WorkerProtocol.Answer answer) {
+            got.add(answer.callId());
+          }
+
+          @Override
+          public void ended(String why) {
+            got.add("ended");
+          }
+        },
+        "test-accept-2");
+    try (SocketChannel worker = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      worker.connect(UnixDomainSocketAddress.of(next.path()));
+      byte[] frame = next.nonceFrame();
+      send(
+          worker,
+          Arrays.copyOfRange(frame, 4, frame.length),
+          answer(WorkerProtocol.STATUS_OK, 7, "1"));
+      assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo(7L);
+    } finally {
+      next.drain(0);
     }
   }
 

@@ -62,6 +62,27 @@ public final class BatchAgentContainer {
   }
 
   /**
+   * What the worker's status says of batches: who consumes them on its pods, or why nobody does (a
+   * namespace without the chart's Secret would otherwise take no batches without a word).
+   */
+  static String describe(BatchSpec batch, RedisSecret operatorDefault) {
+    if (batch != null && Boolean.FALSE.equals(batch.getEnabled())) {
+      return "off: spec.batch.enabled is false";
+    }
+    return secret(batch, operatorDefault)
+        .map(
+            s ->
+                "a batch agent per pod, with the Redis URI of Secret "
+                    + s.name()
+                    + " (key "
+                    + s.key()
+                    + "; if that Secret is missing in this namespace, the agents consume nothing)")
+        .orElse(
+            "off: no Redis Secret known (set spec.batch.redisSecretRef, or install the operator"
+                + " with the chart's batch Secret)");
+  }
+
+  /**
    * The Secret as a volume holding one file, {@code redis-uri}: optional, so a namespace without it
    * still gets serving pods (the agent then says it has no Redis and consumes nothing).
    */

@@ -127,6 +127,7 @@ public class GlobalFuncWorkerReconciler
       GlobalFuncWorker worker, Context<GlobalFuncWorker> context) {
     Map<Integer, Pod> pods = podsByPort(context.getSecondaryResources(Pod.class));
     WorkerStatusAggregator status = observe(worker, pods);
+    status.batches(BatchAgentContainer.describe(worker.getSpec().getBatch(), batchRedis));
     List<String> problems = WorkerSpecValidator.problems(worker);
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);

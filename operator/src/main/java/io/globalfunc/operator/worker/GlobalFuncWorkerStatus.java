@@ -38,6 +38,11 @@ public class GlobalFuncWorkerStatus {
   private List<Endpoint> endpoints = new ArrayList<>();
 
   @JsonPropertyDescription(
+      "Who consumes the release's durable batches on these pods (the batch agent and the Secret"
+          + " it reads the Redis URI from), or why nobody does.")
+  private String batches;
+
+  @JsonPropertyDescription(
       "Ready, Progressing, Degraded (reasons PortRangeExhausted, ReleaseNotReady, InvalidSpec, ...)"
           + " and RedisUnavailable.")
   private List<Condition> conditions = new ArrayList<>();
@@ -96,6 +101,14 @@ public class GlobalFuncWorkerStatus {
 
   public void setEndpointSpace(String endpointSpace) {
     this.endpointSpace = endpointSpace;
+  }
+
+  public String getBatches() {
+    return batches;
+  }
+
+  public void setBatches(String batches) {
+    this.batches = batches;
   }
 
   public List<Endpoint> getEndpoints() {

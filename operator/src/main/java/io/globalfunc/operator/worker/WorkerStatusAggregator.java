@@ -36,6 +36,14 @@ public final class WorkerStatusAggregator {
     return this;
   }
 
+  /**
+   * Who consumes batches on the pods, or why nobody does ({@link BatchAgentContainer#describe}).
+   */
+  public WorkerStatusAggregator batches(String summary) {
+    status.setBatches(summary);
+    return this;
+  }
+
   /** The spec breaks a rule: nothing is changed. */
   public WorkerStatusAggregator invalidSpec(String message) {
     set(Conditions.DEGRADED, true, Reason.INVALID_SPEC, message);

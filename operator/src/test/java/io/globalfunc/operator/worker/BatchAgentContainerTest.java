@@ -17,6 +17,23 @@ class BatchAgentContainerTest {
   static final RedisSecret CHART_DEFAULT = new RedisSecret("gf-batch-redis", "redis-uri");
 
   @Test
+  void theStatusSaysWhoConsumesBatchesOrWhyNobodyDoes() {
+    assertThat(BatchAgentContainer.describe(null, CHART_DEFAULT))
+        .startsWith("a batch agent per pod")
+        .contains("Secret gf-batch-redis (key redis-uri");
+    BatchSpec own = new BatchSpec();
+    own.setRedisSecretRef(new BatchSpec.RedisSecretRef("team-redis", "uri"));
+    assertThat(BatchAgentContainer.describe(own, null)).contains("Secret team-redis (key uri");
+    assertThat(BatchAgentContainer.describe(null, null))
+        .startsWith("off: no Redis Secret known")
+        .contains("spec.batch.redisSecretRef");
+    BatchSpec off = new BatchSpec();
+    off.setEnabled(false);
+    assertThat(BatchAgentContainer.describe(off, CHART_DEFAULT))
+        .isEqualTo("off: spec.batch.enabled is false");
+  }
+
+  @Test
   void theAgentAloneMountsTheRedisSecretAndCallsTheRuntimeOverLoopback() {
     GlobalFuncWorker w = WorkerPodBuilderTest.worker();
     w.getSpec().setTimeoutSeconds(7);

@@ -64,6 +64,7 @@ public class McpTools {
    * switched or reloaded): only the tools whose definition changed are added, removed or replaced.
    */
   synchronized void follow(@Observes ReleaseChanged changed) {
+    long start = System.nanoTime();
     ToolCatalog before = catalog;
     ToolCatalog next = catalogOf(changed.release());
     // The replaced catalog is left to the garbage collector, not closed: its index is on the heap
@@ -71,12 +72,15 @@ public class McpTools {
     catalog = next;
     warnAboutLongNames(before, next);
     ToolRegistrations.Changes changes = registrations.follow(next);
+    long millis = (System.nanoTime() - start) / 1_000_000;
     if (before == null) {
       LOG.infof("MCP at /mcp: %d function tools%s", next.entries().size(), next.leftOut());
-    } else if (changes.any()) {
+    } else {
       LOG.infof(
-          "MCP tools follow commit %s: %d added, %d removed, %d replaced; %d function tools%s",
+          "MCP tools follow commit %s in %d ms: %d added, %d removed, %d replaced; %d function"
+              + " tools%s",
           changed.release().commit(),
+          millis,
           changes.added(),
           changes.removed(),
           changes.replaced(),

@@ -1,0 +1,3 @@
+def big(mb=40):
+    """A string of ``mb`` MiB: over the answer cap of a runtime with a small heap."""
+    return "x" * (mb << 20)
