@@ -3,14 +3,22 @@ package io.globalfunc.cli;
 import io.globalfunc.core.catalog.Catalog;
 import io.globalfunc.core.catalog.CatalogException;
 import io.globalfunc.core.catalog.CatalogFile;
+import io.globalfunc.core.library.FunctionRef;
+import io.globalfunc.core.library.PackageImports;
 import io.globalfunc.core.library.ScanRules;
 import io.globalfunc.core.naming.FunctionName;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,6 +95,7 @@ final class GenCommand extends GfCommand {
         return reportFile(f);
       }
       List<String> helpers = helpers(catalog, fn, r.commit(), target);
+      helpers.addAll(imports(catalog, fn, r, helpers));
       report(
           r.name().fullName(),
           null,
@@ -95,7 +104,8 @@ final class GenCommand extends GfCommand {
           r.md5(),
           r.initPy().toString());
       if (!json) {
-        helpers.forEach(h -> out().println("wrote " + h + " (the package's helper, same commit)"));
+        helpers.forEach(
+            h -> out().println("wrote " + h + " (imported from its package, same commit)"));
       }
       return 0;
     }
@@ -127,6 +137,78 @@ final class GenCommand extends GfCommand {
       }
     }
     return written;
+  }
+
+  /**
+   * Writes what the function imports from its own package ({@link PackageImports}: a helper module
+   * of any name, or a sibling function's file) as saved at its commit, and in turn what those
+   * import; {@code written} (the helpers already written) are read too. Returns the files written.
+   */
+  private List<String> imports(
+      Catalog catalog, FunctionName fn, Catalog.GenReport r, List<String> written) {
+    Map<String, CatalogFile> files = new LinkedHashMap<>();
+    for (CatalogFile f : catalog.listFiles(fn.branch(), fn.pkg())) {
+      String file = f.path().substring(f.path().indexOf('/') + 1);
+      if (f.path().startsWith(fn.pkg() + "/") && file.endsWith(".py") && !file.contains("/")) {
+        files.put(file.substring(0, file.length() - 3), f);
+      }
+    }
+    Path target = r.file().getParent().getParent();
+    Deque<Path> toRead = new ArrayDeque<>(List.of(r.file()));
+    written.forEach(w -> toRead.add(Path.of(w)));
+    Set<String> seen = new HashSet<>(Set.of(fn.function()));
+    written.forEach(w -> seen.add(Path.of(w).getFileName().toString().replaceFirst("\\.py$", "")));
+    List<String> more = new ArrayList<>();
+    while (!toRead.isEmpty()) {
+      for (String module : PackageImports.of(read(toRead.pop()), fn.pkg())) {
+        if (!seen.add(module)) {
+          continue;
+        }
+        Path p = genModule(catalog, fn, module, files.get(module), r.commit(), target);
+        if (p != null) {
+          more.add(p.toString());
+          toRead.add(p);
+        }
+      }
+    }
+    return more;
+  }
+
+  /** One imported module at the commit: a catalogued file, else a function's; null if neither. */
+  private Path genModule(
+      Catalog catalog, FunctionName fn, String module, CatalogFile f, String commit, Path target) {
+    try {
+      if (f != null) {
+        return catalog.genFile(fn.branch(), f.name().key(), commit, target).file();
+      }
+      if (FunctionRef.parseOrNull(fn.pkg() + "." + module) == null) {
+        return null; // no name a function could have
+      }
+      FunctionName sibling = FunctionName.of(fn.space(), fn.pkg(), fn.branch(), module);
+      return catalog.gen(sibling, commit, target).file();
+    } catch (CatalogException e) {
+      if (e.reason() != CatalogException.Reason.NOT_FOUND) {
+        throw e;
+      }
+      if (f != null) { // a name imported from the package that is no module is no news
+        err()
+            .println(
+                "note: "
+                    + f.path()
+                    + " has no saved version at commit "
+                    + Workspace.abbrev(commit)
+                    + "; not written");
+      }
+      return null;
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private int reportFile(Catalog.FileGenReport r) {

@@ -643,9 +643,15 @@ class GfCliIT {
     Files.createDirectories(repo.resolve("Text"));
     Files.writeString(
         repo.resolve("Text/_util.py"), "def slug(s):\n    return s.lower().replace(' ', '-')\n");
+    // A helper of any name (it defines no function of its own name) and a sibling function.
+    Files.writeString(repo.resolve("Text/common.py"), "SEP = '-'\n");
+    Files.writeString(
+        repo.resolve("Text/lower.py"),
+        "from .common import SEP\n\n\ndef lower(s):\n    return s.lower().replace(' ', SEP)\n");
     Files.writeString(
         repo.resolve("Text/slugify.py"),
-        "from ._util import slug\n\n\ndef slugify(text):\n    return slug(text)\n");
+        "from ._util import slug\nfrom Text.lower import lower\n\n\n"
+            + "def slugify(text):\n    return lower(slug(text))\n");
     String first = commitAll("text");
     assertThat(gf.run(repo, "save", "--all").exit()).isZero();
     Files.writeString(repo.resolve("Text/_util.py"), "def slug(s):\n    return s.upper()\n");
@@ -655,7 +661,7 @@ class GfCliIT {
     Path out = tmp.resolve("regen");
     GfProcess.Result gen = gf.run(repo, "gen", "Text.slugify", "--to", out.toString());
     assertThat(gen.exit()).as(gen.toString()).isZero();
-    assertThat(gen.out()).contains("Text/_util.py");
+    assertThat(gen.out()).contains("Text/_util.py", "Text/lower.py", "Text/common.py");
     assertThat(Files.readString(out.resolve("Text/_util.py"))).contains("s.lower()");
     Process py =
         new ProcessBuilder(

@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A package's {@code __init__.py} as the seed's {@code generate_init_py} writes it: one {@code from
  * .name import name} per {@code .py} file not starting with {@code _} or {@code .} (sorted, where
- * the seed followed directory order, so the output is reproducible).
+ * the seed followed directory order, so the output is reproducible). Unlike the seed, a module that
+ * defines no top-level {@code name} (a helper such as {@code common.py}) is left out: importing its
+ * name would fail, and the whole package with it.
  */
 public final class InitPy {
 
@@ -26,6 +29,7 @@ public final class InitPy {
               .map(p -> p.getFileName().toString())
               .filter(n -> n.endsWith(".py") && !n.startsWith("_") && !n.startsWith("."))
               .map(n -> n.substring(0, n.length() - 3))
+              .filter(m -> defines(read(packageDir.resolve(m + ".py")), m))
               .sorted()
               .toList();
       StringBuilder out = new StringBuilder();
@@ -35,6 +39,35 @@ public final class InitPy {
       return out.toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + packageDir, e);
+    }
+  }
+
+  /**
+   * Whether {@code source} binds {@code name} at its top level (a def, class, assignment or
+   * import), read as text: what {@code from .name import name} needs.
+   */
+  static boolean defines(String source, String name) {
+    String n = Pattern.quote(name);
+    return Pattern.compile(
+            "^(?:(?:async\\s+)?def\\s+"
+                + n
+                + "\\s*[(\\[]|class\\s+"
+                + n
+                + "\\b|"
+                + n
+                + "\\s*(?::[^=\\n]*)?=(?!=)|(?:from\\s+\\S+\\s+)?import\\s.*\\b"
+                + n
+                + "\\b)",
+            Pattern.MULTILINE)
+        .matcher(source)
+        .find();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return ""; // unreadable as UTF-8: not a module a package can import by name anyway
     }
   }
 
