@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,16 +49,13 @@ public final class ToolCatalog implements AutoCloseable {
 
   private final Map<FunctionRef, Entry> entries;
   private final List<FunctionRef> tooLong;
-  private final CatalogIndex index = CatalogIndex.inMemory();
+  private final CatalogIndex index;
 
-  private ToolCatalog(Map<FunctionRef, Entry> entries, List<FunctionRef> tooLong) {
+  private ToolCatalog(
+      Map<FunctionRef, Entry> entries, List<FunctionRef> tooLong, CatalogIndex index) {
     this.entries = entries;
     this.tooLong = tooLong;
-    List<CatalogIndex.Item> items = new ArrayList<>();
-    for (Entry e : entries.values()) {
-      items.add(new CatalogIndex.Item(e.name(), e.info().doc(), null, e.source()));
-    }
-    index.replaceAll(items, 1);
+    this.index = index;
   }
 
   /**
@@ -65,6 +63,42 @@ public final class ToolCatalog implements AutoCloseable {
    * not empty, sorted by name; those whose tool name is too long are listed in {@link #tooLong}.
    */
   public static ToolCatalog of(Collection<Entry> all, Set<String> packages) {
+    ToolCatalog selected = select(all, packages, CatalogIndex.inMemory());
+    List<CatalogIndex.Item> items = new ArrayList<>();
+    selected.entries().forEach(e -> items.add(indexed(e)));
+    selected.index.replaceAll(items, 1);
+    return selected;
+  }
+
+  /**
+   * Like {@link #of}, taking over the search index of {@code previous} (the catalog of the commit
+   * served before) and indexing again only the functions whose name, doc or source changed: a
+   * release switch changes a few functions of thousands. A search still running on {@code previous}
+   * reads the updated index; its hits are looked up in its own entries.
+   */
+  public static ToolCatalog of(Collection<Entry> all, Set<String> packages, ToolCatalog previous) {
+    if (previous == null) {
+      return of(all, packages);
+    }
+    ToolCatalog selected = select(all, packages, previous.index);
+    Map<String, CatalogIndex.Item> before = new HashMap<>();
+    for (Entry e : previous.entries()) {
+      CatalogIndex.Item item = indexed(e);
+      before.put(item.id(), item);
+    }
+    List<CatalogIndex.Item> changed = new ArrayList<>();
+    for (Entry e : selected.entries()) {
+      CatalogIndex.Item now = indexed(e);
+      if (!now.equals(before.remove(now.id()))) {
+        changed.add(now);
+      }
+    }
+    selected.index.update(changed, before.keySet(), 1);
+    return selected;
+  }
+
+  private static ToolCatalog select(
+      Collection<Entry> all, Set<String> packages, CatalogIndex index) {
     Map<FunctionRef, Entry> exposed = new LinkedHashMap<>();
     List<FunctionRef> tooLong = new ArrayList<>();
     all.stream()
@@ -79,7 +113,12 @@ public final class ToolCatalog implements AutoCloseable {
                 tooLong.add(e.ref());
               }
             });
-    return new ToolCatalog(exposed, List.copyOf(tooLong));
+    return new ToolCatalog(exposed, List.copyOf(tooLong), index);
+  }
+
+  /** What the search index holds of a function. */
+  private static CatalogIndex.Item indexed(Entry e) {
+    return new CatalogIndex.Item(e.name(), e.info().doc(), null, e.source());
   }
 
   public Collection<Entry> entries() {

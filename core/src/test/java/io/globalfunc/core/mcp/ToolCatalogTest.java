@@ -16,7 +16,11 @@ class ToolCatalogTest {
   private static final FunctionRef LONG = new FunctionRef("文本", "一二三四五六七八九十一二三四五六七八");
 
   private static ToolCatalog.Entry entry(FunctionRef ref) {
-    FunctionInfo info = new FunctionInfo(ref, true, "function", null, "doc", null);
+    return entry(ref, "doc");
+  }
+
+  private static ToolCatalog.Entry entry(FunctionRef ref, String doc) {
+    FunctionInfo info = new FunctionInfo(ref, true, "function", null, doc, null);
     FunctionName name = ref.at(FunctionName.DEFAULT_SPACE, "master");
     return new ToolCatalog.Entry(ref, name, info, ref.path(), "def f(): pass\n", "h", "c");
   }
@@ -43,5 +47,42 @@ class ToolCatalogTest {
       assertThat(c.tooLong()).isEmpty();
       assertThat(c.leftOut()).isEmpty();
     }
+  }
+
+  @Test
+  void aCatalogFollowingAnotherSearchesWhatTheNewCommitHolds() {
+    FunctionRef kept = new FunctionRef("Base", "kept");
+    FunctionRef changed = new FunctionRef("Base", "changed");
+    FunctionRef removed = new FunctionRef("Old", "removed");
+    FunctionRef added = new FunctionRef("New", "added");
+    ToolCatalog first =
+        ToolCatalog.of(
+            List.of(
+                entry(kept, "Steady lighthouse."),
+                entry(changed, "Parses timestamps."),
+                entry(removed, "Farewell letters.")),
+            Set.of());
+    ToolCatalog second =
+        ToolCatalog.of(
+            List.of(
+                entry(kept, "Steady lighthouse."),
+                entry(changed, "Counts zebras."),
+                entry(added, "Greeting cards.")),
+            Set.of(),
+            first);
+    assertThat(names(second, "lighthouse")).containsExactly("Base.kept");
+    assertThat(names(second, "zebras")).containsExactly("Base.changed");
+    assertThat(names(second, "timestamps")).isEmpty();
+    assertThat(names(second, "greeting")).containsExactly("New.added");
+    assertThat(names(second, "farewell")).isEmpty();
+    assertThat(second.find("Old.removed")).isNull();
+    assertThat(second.entries()).hasSize(3);
+    second.close();
+  }
+
+  private static List<String> names(ToolCatalog c, String query) {
+    List<String> out = new java.util.ArrayList<>();
+    c.search(query, 10).forEach(n -> out.add(n.get("name").asText()));
+    return out;
   }
 }

@@ -66,9 +66,9 @@ public class McpTools {
   synchronized void follow(@Observes ReleaseChanged changed) {
     long start = System.nanoTime();
     ToolCatalog before = catalog;
-    ToolCatalog next = catalogOf(changed.release());
-    // The replaced catalog is left to the garbage collector, not closed: its index is on the heap
-    // and a search that read the field just before may still be reading it.
+    ToolCatalog next = catalogOf(changed.release(), before);
+    // The replaced catalog is not closed: the new one took over its search index, and a search
+    // that read the field just before may still be reading it.
     catalog = next;
     warnAboutLongNames(before, next);
     ToolRegistrations.Changes changes = registrations.follow(next);
@@ -89,7 +89,7 @@ public class McpTools {
     }
   }
 
-  private ToolCatalog catalogOf(CommitLibrary release) {
+  private ToolCatalog catalogOf(CommitLibrary release, ToolCatalog before) {
     Map<String, LibraryFile> files = release.library().byPath();
     List<ToolCatalog.Entry> all = new ArrayList<>();
     for (ServedFunction fn : release.functions().values()) {
@@ -103,7 +103,7 @@ public class McpTools {
               fn.meta().hash(),
               fn.commit()));
     }
-    return ToolCatalog.of(all, new HashSet<>(config.mcpPackages().orElse(List.of())));
+    return ToolCatalog.of(all, new HashSet<>(config.mcpPackages().orElse(List.of())), before);
   }
 
   /** One warning per function left out, once: at start, then for those a new commit adds. */
