@@ -38,12 +38,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* What the operator may do in a watched namespace (or cluster-wide). */}}
 {{- define "gf.rules" -}}
+# patch, never update: the finalizer and the status are written with patches.
 - apiGroups: ["globalfunc.io"]
   resources: ["functionreleases", "globalfuncworkers"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["globalfunc.io"]
   resources: ["functionreleases/status", "globalfuncworkers/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["get", "patch"]
+# update on finalizers: what the API server asks of an owner whose pods block its deletion.
 - apiGroups: ["globalfunc.io"]
   resources: ["globalfuncworkers/finalizers"]
   verbs: ["update"]

@@ -127,13 +127,7 @@ final class GenCommand extends GfCommand {
         if (e.reason() != CatalogException.Reason.NOT_FOUND) {
           throw e;
         }
-        err()
-            .println(
-                "note: "
-                    + f.path()
-                    + " has no saved version at commit "
-                    + Workspace.abbrev(commit)
-                    + "; not written");
+        noteNotSaved(f, commit);
       }
     }
     return written;
@@ -191,16 +185,20 @@ final class GenCommand extends GfCommand {
         throw e;
       }
       if (f != null) { // a name imported from the package that is no module is no news
-        err()
-            .println(
-                "note: "
-                    + f.path()
-                    + " has no saved version at commit "
-                    + Workspace.abbrev(commit)
-                    + "; not written");
+        noteNotSaved(f, commit);
       }
       return null;
     }
+  }
+
+  private void noteNotSaved(CatalogFile f, String commit) {
+    err()
+        .println(
+            "note: "
+                + f.path()
+                + " has no saved version at commit "
+                + Workspace.abbrev(commit)
+                + "; not written");
   }
 
   private static String read(Path file) {

@@ -103,9 +103,10 @@ class VersionedCallsIT {
     any = processes.start(tmp, anyEnv);
     Map<String, String> strictEnv = new java.util.HashMap<>(env);
     strictEnv.put("GF_CACHE_DIR", tmp.resolve("cache-strict").toString());
-    // A checkout left by an earlier runtime that died (or an older version) is removed at start.
-    TestLibraries.write(
-        tmp.resolve("cache-strict/checkouts").resolve(c3), Map.of("Base/add.py", "x = 1\n"));
+    // The checkouts of a runtime killed outright (its lock file held by nobody) go at start.
+    Path left = tmp.resolve("cache-strict/checkouts/run-1-killed");
+    TestLibraries.write(left.resolve(c3), Map.of("Base/add.py", "x = 1\n"));
+    Files.createFile(left.resolveSibling("run-1-killed.lock"));
     strictEnv.put("GF_POD_NAME", "pod-strict");
     strictEnv.put("GF_COMMIT_IDLE", "2s");
     strict = processes.start(tmp, strictEnv);
@@ -507,7 +508,8 @@ class VersionedCallsIT {
   @Order(7)
   void anIdleCommitStopsWithItsCheckoutAndLeftoversAreRemovedAtStart() throws Exception {
     Path cache = tmp.resolve("cache-strict");
-    assertThat(cache.resolve("checkouts").resolve(c3)).doesNotExist();
+    assertThat(cache.resolve("checkouts/run-1-killed")).doesNotExist();
+    assertThat(cache.resolve("checkouts/run-1-killed.lock")).doesNotExist();
     HttpResponse<String> r = post(strict, "/v1/functions/Base/add?ref=" + c1, "{\"a\":1,\"b\":2}");
     assertThat(r.body()).isEqualTo("3");
     assertThat(checkouts(cache)).contains(c1);

@@ -112,6 +112,9 @@ final class CatalogSave {
       progress(w.unchanged());
     }
     store.upsert(home.collection(), w.docs(), w.newIds(), now, this::progress);
+    if (!w.schemas().isEmpty()) {
+      store.setSchemas(home.collection(), w.schemas());
+    }
     store.putManifest(
         home.collection(),
         plan.branch(),

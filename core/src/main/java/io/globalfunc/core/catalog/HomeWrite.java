@@ -27,6 +27,7 @@ import org.bson.Document;
  * @param notCallable function files that define no callable of their name
  * @param cacheKeys cache entries the written functions invalidate
  * @param indexed what the search index learns
+ * @param schemas schemas for current documents saved before schemas existed: id → JSON or null
  */
 record HomeWrite(
     List<String> displaced,
@@ -37,7 +38,8 @@ record HomeWrite(
     int unchanged,
     int notCallable,
     Set<String> cacheKeys,
-    List<CatalogIndex.Item> indexed) {
+    List<CatalogIndex.Item> indexed,
+    Map<String, String> schemas) {
 
   /** Documents whose content differs from what the collection held (new included). */
   int changed() {
@@ -67,7 +69,8 @@ record HomeWrite(
             0,
             0,
             new HashSet<>(),
-            new ArrayList<>());
+            new ArrayList<>(),
+            new LinkedHashMap<>());
     int unchanged = 0;
     int notCallable = 0;
     for (SavePlan.Slot sl : slots) {
@@ -81,6 +84,10 @@ record HomeWrite(
         // Same content: the document (and its commit, the save that brought this content)
         // stays; the commit's manifest still records that the release has it.
         unchanged++;
+        if (sl.function() != null && !old.hasSchema()) {
+          w.schemas.put(sl.id(), info == null ? null : EntryCodec.schemaText(info.schema()));
+          w.cacheKeys.add(CatalogKeys.cacheKey(sl.function()));
+        }
         continue;
       }
       w.write(sl, info, commit, old == null);
@@ -94,7 +101,8 @@ record HomeWrite(
         unchanged,
         notCallable,
         w.cacheKeys,
-        w.indexed);
+        w.indexed,
+        w.schemas);
   }
 
   /** Lists the slot in the commit's manifest. */

@@ -73,8 +73,11 @@ final class MongoCatalogStore {
     return out;
   }
 
-  /** What a save needs to know of a held function: its content hash and whether it is removed. */
-  record Held(String hash, boolean removed) {}
+  /**
+   * What a save needs to know of a held document: its content hash, whether it is removed, and
+   * whether it has a {@code schema} field (documents saved before schemas existed have none).
+   */
+  record Held(String hash, boolean removed, boolean hasSchema) {}
 
   /** Collections of the space's root-level files, optionally only the one of a branch. */
   List<String> fileCollections(String branch) {
@@ -92,15 +95,31 @@ final class MongoCatalogStore {
   Map<String, Held> held(String coll) {
     Map<String, Held> out = new HashMap<>();
     for (Document d :
-        db.getCollection(coll).find().projection(Projections.include("meta.hash", "removed"))) {
+        db.getCollection(coll)
+            .find()
+            .projection(Projections.include("meta.hash", "removed", "schema"))) {
       Document meta = d.get("meta", Document.class);
       out.put(
           d.getString("_id"),
           new Held(
               meta == null ? null : meta.getString("hash"),
-              Boolean.TRUE.equals(d.getBoolean("removed"))));
+              Boolean.TRUE.equals(d.getBoolean("removed")),
+              d.containsKey("schema")));
     }
     return out;
+  }
+
+  /**
+   * Sets the {@code schema} of documents whose content is current but that were saved before
+   * schemas existed ({@code id} → the schema's JSON text, or null), nothing else: their commit
+   * stays the save that brought their content.
+   */
+  void setSchemas(String collection, Map<String, String> schemas) {
+    List<WriteModel<Document>> batch = new ArrayList<>();
+    schemas.forEach(
+        (id, schema) ->
+            batch.add(new UpdateOneModel<>(Filters.eq("_id", id), Updates.set("schema", schema))));
+    db.getCollection(collection).bulkWrite(batch, new BulkWriteOptions().ordered(false));
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.globalfunc.core.catalog.search.CatalogIndex;
@@ -79,6 +80,25 @@ class CatalogIT {
 
   static FunctionName name(String pkg, String fn) {
     return FunctionName.of("sp_GlobalFunc", pkg, "master", fn);
+  }
+
+  @Test
+  void aFunctionSavedBeforeSchemasExistedGetsItsSchemaOnTheNextSaveAndKeepsItsCommit() {
+    SaveReport first = saveHead();
+    try (MongoClient client = MongoClients.create(mongoUri)) {
+      var base = client.getDatabase("sp_GlobalFunc").getCollection("Base_master");
+      base.updateOne(new Document("_id", "inverse_time_str"), Updates.unset("schema"));
+      assertThat(catalog.require(name("Base", "inverse_time_str")).schema()).isNull();
+      SaveReport again = saveHead(); // the same commit, the same content
+      assertThat(again.changed()).isZero();
+      Document d = base.find(new Document("_id", "inverse_time_str")).first();
+      assertThat(d.getString("schema")).contains("\"time_str\"");
+      assertThat(d.getString("commit")).isEqualTo(first.commit());
+      assertThat(
+              catalog.require(name("Base", "inverse_time_str")).schema().at("/input/type").asText())
+          .as("read back, past the Redis cache")
+          .isEqualTo("object");
+    }
   }
 
   @Test

@@ -47,7 +47,7 @@ class SavePlanTest {
   static Map<String, MongoCatalogStore.Held> held(String... idsAndHashes) {
     Map<String, MongoCatalogStore.Held> out = new java.util.LinkedHashMap<>();
     for (int i = 0; i < idsAndHashes.length; i += 2) {
-      out.put(idsAndHashes[i], new MongoCatalogStore.Held(idsAndHashes[i + 1], false));
+      out.put(idsAndHashes[i], new MongoCatalogStore.Held(idsAndHashes[i + 1], false, true));
     }
     return out;
   }
@@ -114,7 +114,7 @@ class SavePlanTest {
             new SavePlan.Home(gone, PackageBranch.of("Gone", "master")),
             new SavePlan.Home(ROOT, null));
     Map<String, MongoCatalogStore.Held> goneHeld = held("old", "h1");
-    goneHeld.put("older", new MongoCatalogStore.Held("h2", true)); // removed already
+    goneHeld.put("older", new MongoCatalogStore.Held("h2", true, true)); // removed already
     SavePlan.Removals r =
         plan.removals(
             branchHolds,
@@ -190,13 +190,36 @@ class SavePlanTest {
   }
 
   @Test
+  void aCurrentFunctionSavedBeforeSchemasExistedGetsItsSchemaAndNothingElse() {
+    SavePlan plan = SavePlan.of(SPACE, LIB, null);
+    List<SavePlan.Slot> slots = plan.slots().get(BASE);
+    String oddHash = slots.get(0).file().meta().hash();
+    String notesHash = slots.get(1).file().meta().hash();
+    FunctionRef odd = new FunctionRef("Base", "odd");
+    FunctionInfo info = new FunctionInfo(odd, true, "function", null, "Odd.", null);
+    Map<String, MongoCatalogStore.Held> old =
+        Map.of(
+            "odd", new MongoCatalogStore.Held(oddHash, false, false),
+            "Base.notes.md", new MongoCatalogStore.Held(notesHash, false, false));
+    HomeWrite w = HomeWrite.plan(slots, old, Map.of(odd, info), "c2");
+    assertThat(w.docs()).as("no document rewritten: their commits stay").isEmpty();
+    assertThat(w.unchanged()).isEqualTo(2);
+    assertThat(w.schemas()).containsOnlyKeys("odd"); // a plain file has no schema
+    assertThat(w.cacheKeys())
+        .containsExactly(CatalogKeys.cacheKey(FunctionName.of(SPACE, "Base", "master", "odd")));
+    assertThat(HomeWrite.plan(slots, held("odd", oddHash), Map.of(odd, info), "c3").schemas())
+        .as("a function that has its schema gets none")
+        .isEmpty();
+  }
+
+  @Test
   void aRemovedDocumentWithTheSameContentIsWrittenBack() {
     SavePlan plan = SavePlan.of(SPACE, LIB, null);
     List<SavePlan.Slot> slots = plan.slots().get(UTIL);
     String hash = slots.get(0).file().meta().hash();
     HomeWrite w =
         HomeWrite.plan(
-            slots, Map.of("clear", new MongoCatalogStore.Held(hash, true)), Map.of(), "c3");
+            slots, Map.of("clear", new MongoCatalogStore.Held(hash, true, true)), Map.of(), "c3");
     assertThat(w.docs()).hasSize(1);
     assertThat(w.displaced()).isEmpty();
     assertThat(w.newIds()).isEmpty();

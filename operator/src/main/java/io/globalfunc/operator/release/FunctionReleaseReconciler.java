@@ -9,6 +9,7 @@ import io.globalfunc.operator.common.ApiServer;
 import io.globalfunc.operator.common.EventRecorder;
 import io.globalfunc.operator.common.Reason;
 import io.globalfunc.operator.common.StatusPatch;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -28,7 +29,11 @@ import org.jboss.logging.Logger;
  * condition has been failing, never an exception loop; the reconciler keeps no state between calls.
  * No credential ever reaches a log, an Event or the status.
  */
-@ControllerConfiguration(name = "functionrelease")
+@ControllerConfiguration(
+    name = "functionrelease",
+    // A release is also reconciled when asked (ReconcileRequest), which is no new generation.
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ReconcileRequest.class))
 public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
 
   private static final Logger LOG = Logger.getLogger(FunctionReleaseReconciler.class);
@@ -77,6 +82,7 @@ public class FunctionReleaseReconciler implements Reconciler<FunctionRelease> {
       return finish(release, status, null);
     }
     read(release, status).ifPresent(snapshot -> publish(release, snapshot, status));
+    status.handled(ReconcileRequest.requested(release));
     boolean pinned = ReleaseSource.pinned(spec);
     return finish(
         release,

@@ -28,9 +28,22 @@ public class FunctionReleaseStatus {
   private String lastResolved;
 
   @JsonPropertyDescription(
+      "The value of the annotation reconcile.globalfunc.io/requestedAt that the last fetch"
+          + " handled: a push hook that set it waits for this to match.")
+  private String lastHandledReconcileAt;
+
+  @JsonPropertyDescription(
       "Ready (reasons Resolved, BranchNotFound, CommitNotFound, AuthenticationFailed,"
           + " RepositoryUnreachable, SecretNotFound, InvalidSpec, ...) and Cataloged.")
   private List<Condition> conditions = new ArrayList<>();
+
+  public String getLastHandledReconcileAt() {
+    return lastHandledReconcileAt;
+  }
+
+  public void setLastHandledReconcileAt(String lastHandledReconcileAt) {
+    this.lastHandledReconcileAt = lastHandledReconcileAt;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;

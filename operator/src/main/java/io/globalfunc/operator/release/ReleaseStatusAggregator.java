@@ -88,6 +88,17 @@ public final class ReleaseStatusAggregator {
     return cataloged(false, Reason.CATALOG_UNAVAILABLE, "catalog write failed: " + errorClass);
   }
 
+  /**
+   * This reconcile fetched in answer to the request {@code requested} ({@link ReconcileRequest});
+   * null (none made) leaves what was recorded.
+   */
+  public ReleaseStatusAggregator handled(String requested) {
+    if (requested != null) {
+      status.setLastHandledReconcileAt(requested);
+    }
+    return this;
+  }
+
   /** True when this reconcile resolved a commit other than the one in status before. */
   public boolean commitMoved() {
     return status.getCommit() != null && !status.getCommit().equals(previousCommit);

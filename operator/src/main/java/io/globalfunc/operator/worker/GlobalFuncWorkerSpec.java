@@ -22,7 +22,16 @@ import java.util.Map;
  * What a GlobalFuncWorker asks for: which release, which image, how many pods, how big, and where
  * and how its pods may be scheduled.
  */
+@ValidationRule(
+    value = GlobalFuncWorkerSpec.WORKER_BUDGET_RULE,
+    message = "versions.workerBudget must exceed pythonWorkers unless versions.maxCommits is 1")
 public class GlobalFuncWorkerSpec {
+
+  /** The release's commit keeps pythonWorkers: another warm commit needs at least one more. */
+  static final String WORKER_BUDGET_RULE =
+      "!has(self.versions) || !has(self.versions.workerBudget)"
+          + " || self.versions.workerBudget > self.pythonWorkers"
+          + " || (has(self.versions.maxCommits) && self.versions.maxCommits == 1)";
 
   /** A Kubernetes quantity (the subset used for memory and cpu). */
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$";
@@ -83,6 +92,18 @@ public class GlobalFuncWorkerSpec {
   @JsonPropertyDescription("Optional per-call timeout in seconds (GF_TIMEOUT).")
   @Min(1)
   private Integer timeoutSeconds;
+
+  @JsonPropertyDescription(
+      "Replace a Python worker after this many calls (GF_MAX_CALLS_PER_WORKER; default 0, never)."
+          + " 1 is strict mode: every call gets a fresh process, so calls of one library cannot"
+          + " reach each other's state, at the price of Python's start-up per call.")
+  @Min(0)
+  private Integer maxCallsPerWorker;
+
+  @JsonPropertyDescription(
+      "Calls by branch, tag or commit (the release's refs): the commits a pod keeps warm and the"
+          + " Python workers they share. Memory: a pod may run up to workerBudget Python processes.")
+  private VersionsSpec versions;
 
   @JsonPropertyDescription(
       "Secrets (same namespace) holding credentials of the registry the image is pulled from.")
@@ -218,6 +239,22 @@ public class GlobalFuncWorkerSpec {
 
   public void setTimeoutSeconds(Integer timeoutSeconds) {
     this.timeoutSeconds = timeoutSeconds;
+  }
+
+  public Integer getMaxCallsPerWorker() {
+    return maxCallsPerWorker;
+  }
+
+  public void setMaxCallsPerWorker(Integer maxCallsPerWorker) {
+    this.maxCallsPerWorker = maxCallsPerWorker;
+  }
+
+  public VersionsSpec getVersions() {
+    return versions;
+  }
+
+  public void setVersions(VersionsSpec versions) {
+    this.versions = versions;
   }
 
   public List<LocalObjectReference> getImagePullSecrets() {

@@ -278,6 +278,7 @@ public final class WorkerPodBuilder {
     if (spec.getTimeoutSeconds() != null) {
       env.add(env("GF_TIMEOUT", Integer.toString(spec.getTimeoutSeconds())));
     }
+    env.addAll(RuntimeLimits.env(spec));
     env.add(env("GF_WORK_DIR", WORK_DIR));
     env.add(env("GF_CACHE_DIR", CACHE_DIR));
     env.add(env("QUARKUS_HTTP_PORT", Integer.toString(port)));

@@ -71,7 +71,38 @@ public final class WorkerSpecValidator {
       }
     }
     podOptionProblems(spec, problems);
+    limitProblems(spec, problems);
     return problems;
+  }
+
+  /** Worker recycling and the bounds of warm commits, as the schema bounds them. */
+  private static void limitProblems(GlobalFuncWorkerSpec spec, List<String> problems) {
+    if (spec.getMaxCallsPerWorker() != null && spec.getMaxCallsPerWorker() < 0) {
+      problems.add("spec.maxCallsPerWorker must be >= 0 (0: never, 1: strict mode)");
+    }
+    VersionsSpec v = spec.getVersions();
+    if (v == null) {
+      return;
+    }
+    outside("spec.versions.maxCommits", v.getMaxCommits(), 1, 64, problems);
+    outside("spec.versions.workerBudget", v.getWorkerBudget(), 1, 1024, problems);
+    outside("spec.versions.commitIdleSeconds", v.getCommitIdleSeconds(), 1, 604800, problems);
+    boolean oneCommit = v.getMaxCommits() != null && v.getMaxCommits() == 1;
+    if (v.getWorkerBudget() != null
+        && spec.getPythonWorkers() != null
+        && v.getWorkerBudget() <= spec.getPythonWorkers()
+        && !oneCommit) {
+      problems.add(
+          "spec.versions.workerBudget must exceed spec.pythonWorkers unless"
+              + " spec.versions.maxCommits is 1: "
+              + v.getWorkerBudget());
+    }
+  }
+
+  private static void outside(String field, Integer value, int min, int max, List<String> out) {
+    if (value != null && (value < min || value > max)) {
+      out.add(field + " must lie inside " + min + "-" + max + ": " + value);
+    }
   }
 
   /** Pod options may add to the pod, never take over what the operator sets. */

@@ -182,6 +182,18 @@ class ChartIT {
   }
 
   @Test
+  void everyOperatorSettingIsAChartValue() {
+    java.util.Map<String, String> env =
+        operatorEnv(
+            template("--set", "apiServer.startupWait=2m", "--set", "catalog.enabled=false"));
+    assertThat(env)
+        .containsEntry("GF_OPERATOR_API_SERVER_STARTUP_WAIT", "2m")
+        .containsEntry("GF_OPERATOR_API_SERVER_CHECK_INTERVAL", "5s")
+        .containsEntry("GF_CATALOG_ENABLED", "false")
+        .containsEntry("GF_CATALOG_TIMEOUT", "5s");
+  }
+
+  @Test
   void theWorkerPodsBatchSecretIsMadeInEachWatchedNamespaceOrNamedWhenItExists() {
     List<HasMetadata> made = template("--set", "watch.namespaces={team-a,team-b}");
     List<Secret> secrets = batchSecrets(made);

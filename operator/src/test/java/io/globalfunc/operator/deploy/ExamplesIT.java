@@ -76,6 +76,10 @@ class ExamplesIT {
       assertThat(pods)
           .extracting(p -> p.getMetadata().getAnnotations().get(Labels.IDENTITY))
           .contains("m7_v101_30G_0G_26000");
+      // The example's version bounds reach the runtime container.
+      assertThat(pods.get(0).getSpec().getContainers().get(0).getEnv())
+          .extracting(e -> e.getName() + "=" + e.getValue())
+          .contains("GF_MAX_COMMITS=4", "GF_WORKER_BUDGET=7", "GF_COMMIT_IDLE=300s");
       FunctionRelease resolved =
           client.resources(FunctionRelease.class).inNamespace(ns).withName("globalfunc").get();
       assertThat(resolved.getStatus().getFunctions()).isGreaterThanOrEqualTo(5);

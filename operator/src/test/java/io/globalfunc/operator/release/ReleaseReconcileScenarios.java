@@ -57,6 +57,36 @@ abstract class ReleaseReconcileScenarios {
   }
 
   @Test
+  void aRequestedReconcileFetchesAtOnceNotAtTheNextPoll() {
+    String ns = namespace("request");
+    try (GitFixture git = GitFixture.create(GitFixture.sampleLibrary())) {
+      client.resource(Manifests.release(ns, "lib", git.url(), "1h")).create();
+      awaitRelease(ns, "lib", r -> r.getStatus().getCommit() != null);
+      String next =
+          git.commit(Map.of("Util/twice.py", "def twice(x):\n    return 2 * x\n"), "twice");
+      // What a push hook does: the hour-long poll is not waited for.
+      client
+          .resources(FunctionRelease.class)
+          .inNamespace(ns)
+          .withName("lib")
+          .edit(
+              r -> {
+                r.getMetadata()
+                    .setAnnotations(Map.of(ReconcileRequest.ANNOTATION, "2026-11-28T00:00:01Z"));
+                return r;
+              });
+      FunctionRelease moved =
+          awaitRelease(
+              ns,
+              "lib",
+              r ->
+                  next.equals(r.getStatus().getCommit())
+                      && "2026-11-28T00:00:01Z".equals(r.getStatus().getLastHandledReconcileAt()));
+      assertThat(moved.getStatus().getFunctions()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void aPinnedReleaseNeverMovesAndAPackageSubsetIsHonoured() {
     String ns = namespace("pinned");
     try (GitFixture git = GitFixture.create(GitFixture.sampleLibrary())) {

@@ -216,6 +216,55 @@ class WorkerPodBuilderTest {
             });
   }
 
+  static final List<String> LIMITS =
+      List.of("GF_MAX_COMMITS", "GF_WORKER_BUDGET", "GF_COMMIT_IDLE", "GF_MAX_CALLS_PER_WORKER");
+
+  @Test
+  void versionBoundsAndStrictModeReachOnlyTheRuntimeAndOnlyWhenSet() {
+    Pod plain = WorkerPodBuilder.build(worker(), RELEASE, 26000);
+    assertThat(containers(plain))
+        .allSatisfy(
+            c ->
+                assertThat(c.getEnv())
+                    .extracting(EnvVar::getName)
+                    .doesNotContainAnyElementsOf(LIMITS));
+    GlobalFuncWorker empty = worker();
+    empty.getSpec().setVersions(new VersionsSpec());
+    assertThat(hash(WorkerPodBuilder.build(empty, RELEASE, 26000)))
+        .as("fields left unset add nothing, so an operator upgrade rolls no pod")
+        .isEqualTo(hash(plain));
+
+    GlobalFuncWorker w = worker();
+    VersionsSpec versions = new VersionsSpec();
+    versions.setMaxCommits(6);
+    versions.setWorkerBudget(9);
+    versions.setCommitIdleSeconds(120);
+    w.getSpec().setVersions(versions);
+    w.getSpec().setMaxCallsPerWorker(1);
+    Pod pod = WorkerPodBuilder.build(w, RELEASE, 26000);
+    Container runtime = pod.getSpec().getContainers().get(0);
+    assertThat(runtime.getName()).isEqualTo(WorkerPodBuilder.RUNTIME_CONTAINER);
+    assertThat(env(runtime, "GF_MAX_COMMITS")).isEqualTo("6");
+    assertThat(env(runtime, "GF_WORKER_BUDGET")).isEqualTo("9");
+    assertThat(env(runtime, "GF_COMMIT_IDLE")).isEqualTo("120s");
+    assertThat(env(runtime, "GF_MAX_CALLS_PER_WORKER")).isEqualTo("1");
+    assertThat(containers(pod))
+        .filteredOn(c -> c != runtime)
+        .isNotEmpty()
+        .allSatisfy(
+            c ->
+                assertThat(c.getEnv())
+                    .extracting(EnvVar::getName)
+                    .doesNotContainAnyElementsOf(LIMITS));
+    assertThat(hash(pod)).as("a changed bound rolls the pods").isNotEqualTo(hash(plain));
+
+    versions.setWorkerBudget(null);
+    w.getSpec().setMaxCallsPerWorker(0);
+    Container lean = WorkerPodBuilder.build(w, RELEASE, 26000).getSpec().getContainers().get(0);
+    assertThat(env(lean, "GF_WORKER_BUDGET")).isNull();
+    assertThat(env(lean, "GF_MAX_CALLS_PER_WORKER")).isEqualTo("0");
+  }
+
   @Test
   void gpuAndHostPortOnlyWhenAsked() {
     GlobalFuncWorker w = worker();

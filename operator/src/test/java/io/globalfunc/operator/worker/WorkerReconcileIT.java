@@ -94,6 +94,12 @@ class WorkerReconcileIT extends WorkerReconcileScenarios {
     w.getSpec().setPodAnnotations(java.util.Map.of("prometheus.io/scrape", "true"));
     w.getSpec()
         .setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar("HF_HOME", "/tmp/hf", null)));
+    w.getSpec().setMaxCallsPerWorker(1);
+    VersionsSpec versions = new VersionsSpec();
+    versions.setMaxCommits(6);
+    versions.setWorkerBudget(9);
+    versions.setCommitIdleSeconds(120);
+    w.getSpec().setVersions(versions);
     client.resource(w).create();
     GlobalFuncWorkerSpec back =
         client.resources(GlobalFuncWorker.class).inNamespace(ns).withName("opts").get().getSpec();
@@ -103,6 +109,28 @@ class WorkerReconcileIT extends WorkerReconcileScenarios {
     assertThat(back.getPodLabels()).containsEntry("team", "ml");
     assertThat(back.getPodAnnotations()).containsEntry("prometheus.io/scrape", "true");
     assertThat(back.getEnv()).extracting("name").containsExactly("HF_HOME");
+    assertThat(back.getMaxCallsPerWorker()).isEqualTo(1);
+    assertThat(back.getVersions())
+        .extracting("maxCommits", "workerBudget", "commitIdleSeconds")
+        .containsExactly(6, 9, 120);
+
+    GlobalFuncWorker budget = Manifests.seedWorker(ns, "budget", "lib", 0);
+    VersionsSpec small = new VersionsSpec();
+    small.setWorkerBudget(budget.getSpec().getPythonWorkers());
+    budget.getSpec().setVersions(small);
+    assertThatThrownBy(() -> client.resource(budget).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("versions.workerBudget must exceed pythonWorkers");
+    small.setMaxCommits(1); // the release's commit only
+    client.resource(budget).create();
+    GlobalFuncWorker idle = Manifests.seedWorker(ns, "idle", "lib", 0);
+    idle.getSpec().setVersions(new VersionsSpec());
+    idle.getSpec().getVersions().setCommitIdleSeconds(0);
+    assertThatThrownBy(() -> client.resource(idle).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("commitIdleSeconds");
 
     GlobalFuncWorker env = Manifests.seedWorker(ns, "env", "lib", 0);
     env.getSpec()

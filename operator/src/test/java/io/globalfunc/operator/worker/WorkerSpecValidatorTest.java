@@ -51,4 +51,28 @@ class WorkerSpecValidatorTest {
         .anyMatch(p -> p.contains("spec.podAnnotations"))
         .anyMatch(p -> p.contains("spec.priorityClassName"));
   }
+
+  @Test
+  void versionBoundsAreCheckedAsTheSchemaChecksThem() {
+    GlobalFuncWorker w = Manifests.seedWorker("ns", "m7", "lib", 1);
+    w.getSpec().setPythonWorkers(4);
+    VersionsSpec v = new VersionsSpec();
+    v.setWorkerBudget(4);
+    w.getSpec().setVersions(v);
+    assertThat(WorkerSpecValidator.problems(w))
+        .containsExactly(
+            "spec.versions.workerBudget must exceed spec.pythonWorkers unless"
+                + " spec.versions.maxCommits is 1: 4");
+    v.setMaxCommits(1); // the release's commit only: no other commit needs a worker
+    assertThat(WorkerSpecValidator.problems(w)).isEmpty();
+    v.setMaxCommits(0);
+    v.setWorkerBudget(5);
+    v.setCommitIdleSeconds(0);
+    w.getSpec().setMaxCallsPerWorker(-1);
+    assertThat(WorkerSpecValidator.problems(w))
+        .containsExactlyInAnyOrder(
+            "spec.maxCallsPerWorker must be >= 0 (0: never, 1: strict mode)",
+            "spec.versions.maxCommits must lie inside 1-64: 0",
+            "spec.versions.commitIdleSeconds must lie inside 1-604800: 0");
+  }
 }

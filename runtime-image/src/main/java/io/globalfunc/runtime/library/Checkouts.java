@@ -24,14 +24,15 @@ import org.jboss.logging.Logger;
  * only the commits it serves: one folder per runtime run under {@code GF_CACHE_DIR/checkouts}
  * (owned through a file lock held while the runtime lives, since several runtimes may share a
  * cache), one sub-folder per commit, deleted once the last library using it has stopped its
- * workers. What a runtime that is gone left there (killed, or an older layout) is deleted when
- * another one opens its folder.
+ * workers. What a runtime that is gone left there (killed outright, or a container restarted on the
+ * same emptyDir) is deleted when another one opens its folder.
  */
 final class Checkouts implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Checkouts.class);
   private static final String LOCK = ".lock";
   private static final String PARTIAL = ".partial";
+  private static final String RUN = "run-";
 
   /** How many libraries use a commit's folder, and whether it is written. */
   private static final class Entry {
@@ -57,7 +58,7 @@ final class Checkouts implements AutoCloseable {
       Files.createDirectories(root);
       while (true) {
         String run =
-            "run-"
+            RUN
                 + ProcessHandle.current().pid()
                 + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -130,14 +131,15 @@ final class Checkouts implements AutoCloseable {
   }
 
   /**
-   * Deletes the folders of runtimes that are gone: one whose lock file nobody holds, and anything
-   * else that is not a live runtime's (an older layout's {@code checkouts/<commit>}, a partial).
+   * Deletes the folders of runtimes that are gone: one whose lock file nobody holds, or that has no
+   * lock file. An older layout's {@code checkouts/<commit>} is left alone: a runtime of an older
+   * version may still be running on it, and nothing tells.
    */
   private void removeLeftovers(Path root) throws IOException {
     try (DirectoryStream<Path> all = Files.newDirectoryStream(root)) {
       for (Path p : all) {
         String name = p.getFileName().toString();
-        if (p.equals(dir) || p.equals(lockFile)) {
+        if (p.equals(dir) || p.equals(lockFile) || !name.startsWith(RUN)) {
           continue;
         }
         if (name.endsWith(LOCK)) {

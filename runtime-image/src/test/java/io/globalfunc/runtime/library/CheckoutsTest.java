@@ -75,11 +75,12 @@ class CheckoutsTest {
 
   @Test
   void openingRemovesWhatGoneRuntimesLeftAndKeepsLiveOnes() throws Exception {
-    Path legacy = Files.createDirectories(root.resolve(A).resolve("Base")); // checkouts/<commit>
-    Path partial = Files.createDirectories(root.resolve(A + ".partial-4242"));
     Path gone = Files.createDirectories(root.resolve("run-7-dead").resolve(A));
     Files.createFile(root.resolve("run-7-dead.lock")); // nobody holds it: its process died
+    Path lockless = Files.createDirectories(root.resolve("run-9-x").resolve(A));
     Path live = Files.createDirectories(root.resolve("run-8-live").resolve(A));
+    // An older layout's checkouts/<commit>: an older runtime may still be running on it.
+    Path older = Files.createDirectories(root.resolve(A).resolve("Base"));
     try (FileChannel held =
             FileChannel.open(
                 root.resolve("run-8-live.lock"),
@@ -88,11 +89,11 @@ class CheckoutsTest {
         var lock = held.lock();
         Checkouts other = Checkouts.open(root);
         Checkouts mine = Checkouts.open(root)) {
-      assertThat(legacy.getParent()).doesNotExist();
-      assertThat(partial).doesNotExist();
       assertThat(gone.getParent()).doesNotExist();
       assertThat(root.resolve("run-7-dead.lock")).doesNotExist();
+      assertThat(lockless.getParent()).doesNotExist();
       assertThat(live).exists();
+      assertThat(older).exists();
       assertThat(other.dir()).exists().isNotEqualTo(mine.dir());
     }
   }
