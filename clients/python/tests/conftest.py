@@ -85,8 +85,11 @@ class Runtimes:
             GF_CACHE_DIR=str(home / "cache"),
             GF_WORK_DIR=str(home / "work"),
             TZ="UTC",
+            GF_POD_NAME=name,  # the runtime's identity in GF-Worker: each one its own
         )
         full_env.update(env)
+        if "GF_REPOSITORY_URL" in env:
+            del full_env["GF_FUNCTIONS_DIR"]  # a folder wins over a repository
         log = home / "runtime.log"
         proc = subprocess.Popen(
             ["java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", str(JAR)],

@@ -43,6 +43,7 @@ from .errors import (
     WorkerCrashed,
 )
 from .local import LocalLibrary
+from .provenance import Answer, Provenance
 from .retry import IDEMPOTENT, NO_RETRY, SAFE, Retry
 
 
@@ -53,6 +54,7 @@ def local(path: str | os.PathLike[str], *, json: bool = True) -> LocalLibrary:
 
 
 __all__ = [
+    "Answer",
     "BadArguments",
     "BadJson",
     "Batch",
@@ -75,6 +77,7 @@ __all__ = [
     "Overloaded",
     "Package",
     "PayloadTooLarge",
+    "Provenance",
     "RemoteTraceback",
     "ResultNotSerializable",
     "ResultTooLarge",

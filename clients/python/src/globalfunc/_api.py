@@ -9,6 +9,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Callable
 
+from .provenance import Answer
+
 FunctionInfo = Mapping[str, Any]
 """One catalog entry, as ``GET /v1/functions`` answers it (name, package, function, kind, doc,
 signature, hash, path, commit...)."""
@@ -73,6 +75,10 @@ class FunctionLibrary(ABC):
         """Calls ``Package.function`` with the arguments and returns its (JSON) result."""
 
     @abstractmethod
+    def answer(self, name: str, /, *args: Any, **kwargs: Any) -> Answer:
+        """As :meth:`call`, returning the result with its provenance (what answered it)."""
+
+    @abstractmethod
     def functions(self) -> list[FunctionInfo]:
         """The catalog: every callable, with signature and docstring."""
 
@@ -88,8 +94,10 @@ class FunctionLibrary(ABC):
         max_in_flight: int | None = None,
         progress: bool | None = None,
         total: int | None = None,
+        provenance: bool = False,
     ) -> Iterator[Any]:
-        """Calls ``name`` once per item (keyword arguments) and yields the results."""
+        """Calls ``name`` once per item (keyword arguments) and yields the results (each as an
+        :class:`Answer` with its provenance when ``provenance=True``)."""
 
     def _catalog(self) -> dict[str, FunctionInfo] | None:
         """The catalog by name, or None when it cannot be read (attribute access then trusts
@@ -168,5 +176,6 @@ def _bound_function(library: FunctionLibrary, name: str, info: FunctionInfo) -> 
     if sig is not None:
         remote.__signature__ = sig  # type: ignore[attr-defined]
     remote.info = dict(info)  # type: ignore[attr-defined]
+    remote.answer = lambda *a, **kw: library.answer(name, *a, **kw)  # type: ignore[attr-defined]
     remote.map = lambda items, **options: library.map(name, items, **options)  # type: ignore[attr-defined]
     return remote

@@ -14,7 +14,7 @@ import httpx
 from . import _json
 from ._api import FunctionInfo, suggest
 from ._version import __version__
-from .client import DEFAULT_TIMEOUT, _named, source_of, transport_failure
+from .client import DEFAULT_TIMEOUT, _named, call_body, source_of, transport_failure
 from .endpoints import EndpointPool, Source
 from .errors import (
     EndpointLost,
@@ -24,6 +24,7 @@ from .errors import (
     from_response,
 )
 from .mapping import check_options, chunks, item_result
+from .provenance import Answer, Provenance
 from .retry import Retry, retry_after_of
 
 
@@ -56,16 +57,20 @@ class AsyncClient:
         self._catalog: list[FunctionInfo] | None = None
 
     async def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
-        body: dict[str, Any] = {"pack_func": name}
-        if args:
-            body["args"] = list(args)
-        if kwargs:
-            body["kwargs"] = kwargs
+        return _json.loads((await self._call(name, args, kwargs)).content)
+
+    async def answer(self, name: str, /, *args: Any, **kwargs: Any) -> Answer:
+        """As ``Client.answer``: the result with its :class:`Provenance`."""
+        response = await self._call(name, args, kwargs)
+        return Answer(_json.loads(response.content), Provenance.from_headers(response.headers))
+
+    async def _call(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> httpx.Response:
         try:
-            response = await self._send("POST", "/gfgo/", _json.dumpb(body))
+            return await self._send("POST", "/gfgo/", call_body(name, args, kwargs))
         except UnknownFunction as exc:
             raise await self._with_suggestions(name, exc) from None
-        return _json.loads(response.content)
 
     async def functions(self) -> list[FunctionInfo]:
         """The catalog (cached); after it is read, ``dir(gf)`` and ``dir(gf.Base)`` list it."""
@@ -82,10 +87,12 @@ class AsyncClient:
         errors: str = "return",
         chunk_size: int = 500,
         max_in_flight: int | None = None,
+        provenance: bool = False,
     ) -> AsyncIterator[Any]:
         """As ``Client.map``: chunks to ``/v1/map`` of the least busy endpoints, a bounded window
-        in flight, results (or errors in place) in input order."""
-        check_options(errors, chunk_size)
+        in flight, results (or errors in place, or ``Answer``s with ``provenance=True``) in input
+        order."""
+        check_options(errors, chunk_size, provenance)
         path = "/v1/map/" + _named(name)
         window = max_in_flight or max(2, 2 * self._pool.size())
         source = chunks(items, chunk_size)
@@ -108,7 +115,7 @@ class AsyncClient:
                     task = next(iter(done))
                     pending.remove(task)
                 for envelope in await task:
-                    yield item_result(envelope, errors)
+                    yield item_result(envelope, errors, provenance)
         finally:
             for task in pending:
                 task.cancel()

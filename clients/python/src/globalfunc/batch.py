@@ -64,11 +64,16 @@ class Batch:
             time.sleep(poll)
 
     def results(
-        self, *, errors: str = "return", poll: float = 0.5, timeout: float | None = None
+        self,
+        *,
+        errors: str = "return",
+        poll: float = 0.5,
+        timeout: float | None = None,
+        provenance: bool = False,
     ) -> Iterator[Any]:
         """Yields every item's result in input order as soon as it and those before it are
-        done (``errors`` as in ``map``)."""
-        check_options(errors, 1)
+        done (``errors`` and ``provenance`` as in ``map``)."""
+        check_options(errors, 1, provenance)
         deadline = None if timeout is None else time.monotonic() + timeout
         start = 0
         while start < self.total:
@@ -78,7 +83,7 @@ class Batch:
                 if envelope is None:
                     break
                 ready += 1
-                yield item_result(envelope, errors)
+                yield item_result(envelope, errors, provenance)
             start += ready
             if ready == 0:
                 if deadline is not None and time.monotonic() > deadline:

@@ -21,6 +21,7 @@ from .errors import (
     UnknownFunction,
     from_response,
 )
+from .provenance import Answer, Provenance
 from .retry import NO_RETRY, Retry, retry_after_of
 
 if TYPE_CHECKING:
@@ -72,16 +73,20 @@ class Client(FunctionLibrary):
 
     def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
         """Calls ``Package.function`` remotely with positional and/or keyword arguments."""
-        body: dict[str, Any] = {"pack_func": name}
-        if args:
-            body["args"] = list(args)
-        if kwargs:
-            body["kwargs"] = kwargs
+        return _json.loads(self._call(name, args, kwargs).content)
+
+    def answer(self, name: str, /, *args: Any, **kwargs: Any) -> Answer:
+        """As :meth:`call`, returning the result with its :class:`Provenance` (the three-tier
+        name, commit, file hash, runtime and memo flag the runtime answered with)."""
+        response = self._call(name, args, kwargs)
+        return Answer(_json.loads(response.content), Provenance.from_headers(response.headers))
+
+    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> httpx.Response:
         try:
-            response = self._send("POST", "/gfgo/", _json.dumpb(body))
+            response = self._send("POST", "/gfgo/", call_body(name, args, kwargs))
         except UnknownFunction as exc:
             raise self._with_suggestions(name, exc) from None
-        return _json.loads(response.content)
+        return response
 
     def functions(self) -> list[FunctionInfo]:
         """Every callable served (``GET /v1/functions``), cached; :meth:`refresh` re-reads it."""
@@ -116,6 +121,7 @@ class Client(FunctionLibrary):
         max_in_flight: int | None = None,
         progress: bool | None = None,
         total: int | None = None,
+        provenance: bool = False,
     ) -> Iterator[Any]:
         """Calls ``name`` once per item of ``items`` (keyword-argument mappings, read lazily) over
         every endpoint through ``/v1/map`` in chunks, and yields the results.
@@ -126,7 +132,8 @@ class Client(FunctionLibrary):
         {...}}`` (``"envelope"``). At most ``max_in_flight`` chunks (default: 2 per endpoint) are
         sent or waiting to be yielded. A chunk whose runtime dies is sent again to another one:
         every item yields exactly once, but may have run twice. ``progress``: a tqdm bar (default:
-        when tqdm is installed and stderr is a terminal).
+        when tqdm is installed and stderr is a terminal). ``provenance=True``: each item yields an
+        :class:`Answer` of its result (or exception) and the provenance of its envelope.
         """
         from .mapping import RemoteMap
 
@@ -140,6 +147,7 @@ class Client(FunctionLibrary):
             max_in_flight=max_in_flight,
             progress=progress,
             total=total,
+            provenance=provenance,
         ).run()
 
     def batch(self, name: str, items: Iterable[Mapping[str, Any]]) -> Batch:
@@ -238,6 +246,16 @@ class Client(FunctionLibrary):
             status=exc.status,
             problem=exc.problem,
         )
+
+
+def call_body(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bytes:
+    """The ``/gfgo/`` request of one call (``args`` and ``kwargs`` only when given)."""
+    body: dict[str, Any] = {"pack_func": name}
+    if args:
+        body["args"] = list(args)
+    if kwargs:
+        body["kwargs"] = kwargs
+    return _json.dumpb(body)
 
 
 def _path(package: str, function: str) -> str:

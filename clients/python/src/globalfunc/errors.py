@@ -6,11 +6,14 @@ import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from .provenance import FUNCTION_HEADER, Provenance
+
 TYPE_BASE = "https://globalfunc.io/problems/"
 
 
 class GlobalFuncError(Exception):
-    """A failed call: the problem's status, type, title and detail, and the whole problem body."""
+    """A failed call: the problem's status, type, title and detail, and the whole problem body;
+    ``provenance`` says what answered when the runtime ran the call (else None)."""
 
     slug: ClassVar[str | None] = None
     default_status: ClassVar[int | None] = None
@@ -29,6 +32,7 @@ class GlobalFuncError(Exception):
         self.status = status if status is not None else self.default_status
         self.problem: dict[str, Any] = dict(problem or {})
         self.retry_after = retry_after
+        self.provenance: Provenance | None = None
 
     @property
     def type(self) -> str | None:
@@ -341,4 +345,7 @@ def from_response(
         problem = {"status": status, "detail": "HTTP %d %s" % (status, text)}
         if status in (429, 503):  # a proxy's answer: still transient
             problem["type"] = TYPE_BASE + ("overloaded" if status == 429 else "unavailable")
-    return from_problem(problem, status, headers.get("retry-after"), suggestions)
+    exc = from_problem(problem, status, headers.get("retry-after"), suggestions)
+    if FUNCTION_HEADER in headers:
+        exc.provenance = Provenance.from_headers(headers)
+    return exc

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import hashlib
 import importlib
 import inspect
@@ -30,6 +31,11 @@ from .errors import (
     problem_of,
 )
 from .mapping import check_options, item_result, progress_bar
+from .provenance import LOCAL_WORKER, Answer, Provenance
+
+LOCAL_SPACE = "sp_GlobalFunc"
+LOCAL_BRANCH = "local"
+"""Tiers 1 and 2 of a local answer's name: those of a runtime serving a folder outside Git."""
 
 
 def is_safe(part: str) -> bool:
@@ -138,6 +144,24 @@ class LocalLibrary(FunctionLibrary):
             raise _raised(name, exc) from exc
         return self._result(name, result)
 
+    def answer(self, name: str, /, *args: Any, **kwargs: Any) -> Answer:
+        """As :meth:`call`, with the provenance local mode knows: the three-tier name (tier 2
+        ``local``), the md5 of the function's file as catalogued, worker ``"local"``; no commit
+        (a folder is not read at a commit) and no memo."""
+        result = self.call(name, *args, **kwargs)
+        return Answer(result, self.provenance_of(name))
+
+    def provenance_of(self, name: str) -> Provenance:
+        """Where a local call of ``name`` runs: this process, from the file the catalog holds."""
+        package, _, function = name.partition(".")
+        entry = self._catalog_entries.get(name) or {}
+        return Provenance(
+            function="%s.%s_%s.%s" % (LOCAL_SPACE, package, LOCAL_BRANCH, function),
+            commit=None,
+            hash=entry.get("hash"),
+            worker=LOCAL_WORKER,
+        )
+
     def map(
         self,
         name: str,
@@ -149,11 +173,12 @@ class LocalLibrary(FunctionLibrary):
         max_in_flight: int | None = None,
         progress: bool | None = None,
         total: int | None = None,
+        provenance: bool = False,
     ) -> Iterator[Any]:
         """Runs the items one after another in this process; options as in ``Client.map``
         (``ordered``, ``chunk_size`` and ``max_in_flight`` change nothing here)."""
-        check_options(errors, chunk_size)
-        return self._map(name, items, errors, progress, total)
+        check_options(errors, chunk_size, provenance)
+        return self._map(name, items, errors, progress, total, provenance)
 
     def _map(
         self,
@@ -162,6 +187,7 @@ class LocalLibrary(FunctionLibrary):
         errors: str,
         progress: bool | None,
         total: int | None,
+        provenance: bool,
     ) -> Iterator[Any]:
         self._callable(name)  # an unknown function fails the whole map, as remotely
         if total is None and hasattr(items, "__len__"):
@@ -170,7 +196,7 @@ class LocalLibrary(FunctionLibrary):
         try:
             for i, item in enumerate(items):
                 bar.update(1)
-                yield item_result(self._envelope(name, i, item), errors)
+                yield item_result(self._envelope(name, i, item), errors, provenance)
         finally:
             bar.close()
 
@@ -178,10 +204,14 @@ class LocalLibrary(FunctionLibrary):
         if not isinstance(item, Mapping):
             detail = "item %d is not a JSON object of keyword arguments" % index
             return {"ok": False, "problem": problem_of(InvalidRequest, detail, name)}
+        # As a runtime's: the provenance fields after the outcome, a null commit left out.
+        fields = {
+            k: v for k, v in dataclasses.asdict(self.provenance_of(name)).items() if v is not None
+        }
         try:
-            return {"ok": True, "result": self.call(name, **item)}
+            return {"ok": True, "result": self.call(name, **item), **fields}
         except (BadArguments, FunctionRaised, ResultNotSerializable) as exc:
-            return {"ok": False, "problem": exc.problem}
+            return {"ok": False, "problem": exc.problem, **fields}
 
     # ---- steps of a call ----
 

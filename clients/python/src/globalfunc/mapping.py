@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _json
 from .errors import EndpointLost, GlobalFuncError, from_problem
+from .provenance import Answer, Provenance
 
 if TYPE_CHECKING:
     from .client import Client
@@ -21,23 +22,28 @@ if TYPE_CHECKING:
 ERROR_MODES = ("return", "raise", "envelope")
 
 
-def check_options(errors: str, chunk_size: int) -> None:
+def check_options(errors: str, chunk_size: int, provenance: bool = False) -> None:
     if errors not in ERROR_MODES:
         raise ValueError("errors must be one of %s, not %r" % (", ".join(ERROR_MODES), errors))
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    if provenance and errors == "envelope":
+        raise ValueError('provenance=True with errors="envelope": the envelopes already carry it')
 
 
-def item_result(envelope: Mapping[str, Any], errors: str) -> Any:
-    """What one envelope yields under the ``errors`` option."""
+def item_result(envelope: Mapping[str, Any], errors: str, provenance: bool = False) -> Any:
+    """What one envelope yields under the ``errors`` and ``provenance`` options."""
     if errors == "envelope":
         return envelope
     if envelope.get("ok"):
-        return envelope.get("result")
-    exc = from_problem(envelope.get("problem") or {})
-    if errors == "raise":
-        raise exc
-    return exc
+        result = envelope.get("result")
+    else:
+        result = from_problem(envelope.get("problem") or {})
+        if "function" in envelope:
+            result.provenance = Provenance.from_envelope(envelope)
+        if errors == "raise":
+            raise result
+    return Answer(result, Provenance.from_envelope(envelope)) if provenance else result
 
 
 class _NoBar:
@@ -89,10 +95,12 @@ class RemoteMap:
         max_in_flight: int | None,
         progress: bool | None,
         total: int | None,
+        provenance: bool = False,
     ) -> None:
         from .client import _named
 
-        check_options(errors, chunk_size)
+        check_options(errors, chunk_size, provenance)
+        self.provenance = provenance
         self.client = client
         self.name = name
         self.path = "/v1/map/" + _named(name)
@@ -128,7 +136,7 @@ class RemoteMap:
                 envelopes = done.result()
                 bar.update(len(envelopes))
                 for envelope in envelopes:
-                    yield item_result(envelope, self.errors)
+                    yield item_result(envelope, self.errors, self.provenance)
         finally:
             for f in pending:
                 f.cancel()
