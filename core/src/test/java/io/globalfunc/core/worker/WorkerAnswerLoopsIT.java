@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerAnswerLoopsIT {
 
   private static final FunctionRef ADD = new FunctionRef("Base", "add");
+  private static final FunctionRef SLEEPY = new FunctionRef("Bad", "sleepy");
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;
   private static NioEventLoopGroup loops;
@@ -75,9 +76,11 @@ class WorkerAnswerLoopsIT {
 
   @Test
   void batchWorkCompletesOffTheEventLoops() throws Exception {
-    List<JsonItem> items = List.of(JsonItem.of(JSON.readTree("{\"a\":1}")));
+    // A third of a second of work: the chunk cannot finish before the callback below is attached
+    // (a callback attached to a finished future runs on the attaching thread, here main).
+    List<JsonItem> items = List.of(JsonItem.of(JSON.readTree("{\"seconds\":0.3}")));
     CompletableFuture<String> thread = new CompletableFuture<>();
-    pool.submitChunk(new ChunkRequest(ADD, items, null, true))
+    pool.submitChunk(new ChunkRequest(SLEEPY, items, null, true))
         .whenComplete((outcomes, error) -> thread.complete(Thread.currentThread().getName()));
     assertThat(thread.get(60, TimeUnit.SECONDS)).isEqualTo("gf-worker-completions");
   }
