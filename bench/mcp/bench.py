@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import time
 import urllib.request
 
 import httpx2
+from generated import free_port, write_functions
 from mcp import types
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -31,24 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 JAR = os.path.join(ROOT, "runtime-image", "target", "quarkus-app", "quarkus-run.jar")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def write_library(target, functions):
     shutil.copytree(os.path.join(ROOT, "examples", "functions"), target)
-    for i in range(functions):
-        pkg = os.path.join(target, "Gen%03d" % (i % 100))
-        os.makedirs(pkg, exist_ok=True)
-        with open(os.path.join(pkg, "f%05d.py" % i), "w") as f:
-            f.write(
-                "def f%05d(x: int, scale: float = 1.0) -> float:\n"
-                '    """Generated function %d: scales x.\n\n'
-                "    Args:\n        x: the value\n        scale: the factor\n"
-                '    """\n    return x * scale\n' % (i, i)
-            )
+    write_functions(target, functions)
 
 
 def start(library, work, extra):

@@ -16,13 +16,14 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+from generated import free_port, write_functions
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JAR = os.environ.get(
@@ -41,16 +42,7 @@ def git(repo, *args):
 def write_library(repo, functions):
     os.makedirs(os.path.join(repo, "Base"))
     git(repo, "init", "-q", "-b", "master")
-    for i in range(functions):
-        pkg = os.path.join(repo, "Gen%03d" % (i % 100))
-        os.makedirs(pkg, exist_ok=True)
-        with open(os.path.join(pkg, "f%05d.py" % i), "w") as f:
-            f.write(
-                "def f%05d(x: int, scale: float = 1.0) -> float:\n"
-                '    """Generated function %d: scales x.\n\n'
-                "    Args:\n        x: the value\n"
-                '    """\n    return x * scale\n' % (i, i)
-            )
+    write_functions(repo, functions)
     return commit(repo, 0)
 
 
@@ -61,12 +53,6 @@ def commit(repo, n):
     git(repo, "add", "-A")
     git(repo, "-c", "user.name=b", "-c", "user.email=b@x", "commit", "-q", "-m", str(n))
     return git(repo, "rev-parse", "HEAD")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid):

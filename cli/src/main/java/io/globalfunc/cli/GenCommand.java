@@ -94,8 +94,9 @@ final class GenCommand extends GfCommand {
         }
         return reportFile(f);
       }
-      List<String> helpers = helpers(catalog, fn, r.commit(), target);
-      helpers.addAll(imports(catalog, fn, r, helpers));
+      List<CatalogFile> packageFiles = catalog.listFiles(fn.branch(), fn.pkg());
+      List<String> helpers = helpers(catalog, fn, packageFiles, r.commit(), target);
+      helpers.addAll(imports(catalog, fn, packageFiles, r, target, helpers));
       report(
           r.name().fullName(),
           null,
@@ -115,9 +116,14 @@ final class GenCommand extends GfCommand {
    * Writes the package's helper modules ({@code Text/_util.py}) as saved at the function's commit,
    * so the regenerated function can import them; returns the files written.
    */
-  private List<String> helpers(Catalog catalog, FunctionName fn, String commit, Path target) {
+  private List<String> helpers(
+      Catalog catalog,
+      FunctionName fn,
+      List<CatalogFile> packageFiles,
+      String commit,
+      Path target) {
     List<String> written = new ArrayList<>();
-    for (CatalogFile f : catalog.listFiles(fn.branch(), fn.pkg())) {
+    for (CatalogFile f : packageFiles) {
       if (!ScanRules.isPackageHelper(f.path())) {
         continue;
       }
@@ -139,15 +145,19 @@ final class GenCommand extends GfCommand {
    * import; {@code written} (the helpers already written) are read too. Returns the files written.
    */
   private List<String> imports(
-      Catalog catalog, FunctionName fn, Catalog.GenReport r, List<String> written) {
+      Catalog catalog,
+      FunctionName fn,
+      List<CatalogFile> packageFiles,
+      Catalog.GenReport r,
+      Path target,
+      List<String> written) {
     Map<String, CatalogFile> files = new LinkedHashMap<>();
-    for (CatalogFile f : catalog.listFiles(fn.branch(), fn.pkg())) {
+    for (CatalogFile f : packageFiles) {
       String file = f.path().substring(f.path().indexOf('/') + 1);
       if (f.path().startsWith(fn.pkg() + "/") && file.endsWith(".py") && !file.contains("/")) {
         files.put(file.substring(0, file.length() - 3), f);
       }
     }
-    Path target = r.file().getParent().getParent();
     Deque<Path> toRead = new ArrayDeque<>(List.of(r.file()));
     written.forEach(w -> toRead.add(Path.of(w)));
     Set<String> seen = new HashSet<>(Set.of(fn.function()));
